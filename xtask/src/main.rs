@@ -1,0 +1,46 @@
+//! Project automation for the Sinch Imported Numbers SDK workspace.
+//!
+//! * `cargo xtask codegen [--check]` regenerates the API crate from the spec.
+//! * `cargo xtask spec-diff [PAGES...]` compares the spec with the vendor's documentation pages.
+
+mod codegen;
+mod spec;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check]   regenerate crates/sinch-imported-numbers-api/src/generated.rs from
+                      openapi/imported-numbers.yaml; --check fails if the file is stale
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match command.as_str() {
+        "codegen" => codegen::run(rest),
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!("unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The workspace root, found from this crate's manifest directory so the
+/// commands work from any current directory.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
