@@ -8,8 +8,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{HeaderValue, AUTHORIZATION};
+use reqwest::header::HeaderValue;
 
 /// Supplies the `Authorization` header value for outgoing requests.
 pub trait CredentialSource: Send + Sync {
@@ -46,19 +45,5 @@ impl fmt::Debug for Credentials {
             Some(_) => f.write_str("Credentials(<redacted>)"),
             None => f.write_str("Credentials(none)"),
         }
-    }
-}
-
-impl ClientHooks<Credentials> for crate::Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        if let Some(mut value) = self.inner().authorization() {
-            value.set_sensitive(true);
-            request.headers_mut().insert(AUTHORIZATION, value);
-        }
-        Ok(())
     }
 }

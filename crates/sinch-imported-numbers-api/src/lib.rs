@@ -6,15 +6,18 @@
 //! `sinch-imported-numbers` facade crate instead, which adds validation,
 //! pagination, retries and authentication on top of this client.
 //!
-//! Two small hand-written pieces live beside the generated code:
+//! Small hand-written pieces live beside the generated code:
 //! * [`open_enum`]: forward-compatible enums for response values the vendor may
 //!   extend, so an unknown value decodes instead of failing the call.
-//! * [`Credentials`]: the hook through which every request gets its
-//!   `Authorization` header.
+//! * [`Credentials`]: where every request gets its `Authorization` header.
+//! * `hooks.rs`: the request hooks that attach it, and that turn an error
+//!   response without a JSON body into the documented error shape so its
+//!   HTTP status is never lost.
 
 #![warn(missing_docs)]
 
 mod credentials;
+mod hooks;
 #[allow(
     clippy::all,
     missing_docs,

@@ -1,0 +1,106 @@
+//! How one API call is made: authentication, retries and error mapping.
+//!
+//! Every facade method hands [`Client::call`] a closure that builds and sends
+//! the generated request, so a retry rebuilds the request from scratch.
+
+use std::future::Future;
+
+use sinch_imported_numbers_api as api;
+use sinch_imported_numbers_api::types;
+
+use crate::error::{ApiError, Error, ErrorKind, Result};
+use crate::retry::retry_after;
+use crate::Client;
+
+/// Whether sending the same request twice has the same effect as once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Idempotency {
+    /// list, get, update (it sets fields), delete.
+    Idempotent,
+    /// import: a repeat may be answered with 409.
+    NotIdempotent,
+}
+
+/// How much of an undecodable body is quoted in a decode error.
+const SNIPPET_CHARS: usize = 120;
+
+impl Client {
+    pub(crate) async fn call<T, F, Fut>(&self, idempotency: Idempotency, send: F) -> Result<T>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
+    {
+        let auth = &self.inner.auth;
+        let mut retries = 0;
+        let mut reauthenticated = false;
+        loop {
+            auth.ensure_fresh().await?;
+            let error = match send().await {
+                Ok(response) => return Ok(response.into_inner()),
+                Err(e) => map_error(e).await,
+            };
+            // A 401 with OAuth2 usually means the token was revoked or expired
+            // early: fetch a new one and try once more.
+            if error.kind() == ErrorKind::Unauthenticated && !reauthenticated && auth.invalidate() {
+                reauthenticated = true;
+                continue;
+            }
+            let idempotent = idempotency == Idempotency::Idempotent;
+            match self.inner.retry.delay(retries, &error, idempotent) {
+                Some(wait) => {
+                    retries += 1;
+                    tokio::time::sleep(wait).await;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+}
+
+/// Turns progenitor's error into the SDK's.
+async fn map_error(error: api::Error<types::Error>) -> Error {
+    match error {
+        api::Error::InvalidRequest(message) => Error::new(ErrorKind::InvalidInput, message),
+        api::Error::CommunicationError(e) | api::Error::ResponseBodyError(e) => Error::transport(e),
+        api::Error::ErrorResponse(response) => {
+            let status = response.status();
+            let wait = retry_after(response.headers());
+            Error::from_status(status, Some(ApiError::from(response.into_inner())), wait)
+        }
+        api::Error::InvalidResponsePayload(body, e) => Error::new(
+            ErrorKind::Decode,
+            format!(
+                "response is not the documented JSON ({e}); body starts: {:?}",
+                snippet(&body)
+            ),
+        )
+        .with_source(e),
+        api::Error::UnexpectedResponse(response) => {
+            let status = response.status();
+            let wait = retry_after(response.headers());
+            let body = response.bytes().await.unwrap_or_default();
+            if status.is_success() {
+                return Error::new(
+                    ErrorKind::Decode,
+                    format!(
+                        "unexpected success status {}; body starts: {:?}",
+                        status.as_u16(),
+                        snippet(&body)
+                    ),
+                );
+            }
+            let api_error = serde_json::from_slice::<types::Error>(&body)
+                .ok()
+                .map(ApiError::from);
+            Error::from_status(status, api_error, wait)
+        }
+        other => Error::new(ErrorKind::Other, other.to_string()),
+    }
+}
+
+fn snippet(body: &[u8]) -> String {
+    String::from_utf8_lossy(body)
+        .chars()
+        .take(SNIPPET_CHARS)
+        .collect()
+}

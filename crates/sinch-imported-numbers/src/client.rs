@@ -1,0 +1,421 @@
+//! The client: configuration, credentials and the single-number calls.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use sinch_imported_numbers_api as api;
+
+use crate::auth::{AccessKey, AuthMode, Authenticator};
+use crate::call::Idempotency;
+use crate::error::{Error, ErrorKind, InputError, Result};
+use crate::{
+    BulkImport, ImportedNumber, ListFilter, ListRequest, NumberImport, PhoneNumber, RetryPolicy,
+    UpdateRequest,
+};
+
+/// Where the Imported Numbers API is served.
+pub const DEFAULT_BASE_URL: &str = "https://imported.numbers.api.sinch.com";
+
+/// A client for one Sinch project. Cheap to clone; clones share the
+/// connection pool and the OAuth2 token.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) api: api::Client,
+    pub(crate) project_id: String,
+    pub(crate) auth: Arc<Authenticator>,
+    pub(crate) retry: RetryPolicy,
+}
+
+/// Builds a [`Client`]. Every setting is checked by [`build`](Self::build)
+/// before any request is made.
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    project_id: Option<String>,
+    key_id: Option<String>,
+    key_secret: Option<SecretString>,
+    base_url: Option<String>,
+    auth: Option<AuthMode>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// The project id from the Sinch dashboard (Settings > Projects).
+    pub fn project_id(mut self, id: impl Into<String>) -> Self {
+        self.project_id = Some(id.into());
+        self
+    }
+
+    /// The access key id.
+    pub fn key_id(mut self, id: impl Into<String>) -> Self {
+        self.key_id = Some(id.into());
+        self
+    }
+
+    /// The access key secret. It is never shown by `Debug` or in errors.
+    pub fn key_secret(mut self, secret: impl Into<String>) -> Self {
+        self.key_secret = Some(SecretString::from(secret.into()));
+        self
+    }
+
+    /// Overrides the API's base URL (default [`DEFAULT_BASE_URL`]), e.g. to
+    /// point at a local test server.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How to authenticate (default [`AuthMode::Basic`]).
+    pub fn auth(mut self, mode: AuthMode) -> Self {
+        self.auth = Some(mode);
+        self
+    }
+
+    /// How to retry failed calls (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Timeout for each HTTP request (default 30 s). Ignored when a
+    /// [`reqwest_client`](Self::reqwest_client) is given.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (proxies, TLS roots, ...).
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let project_id = self.project_id.ok_or(InputError::Missing("project id"))?;
+        check_project_id(&project_id)?;
+        let key_id = self
+            .key_id
+            .filter(|k| !k.trim().is_empty())
+            .ok_or(InputError::Missing("key id"))?;
+        let secret = self.key_secret.ok_or(InputError::Missing("key secret"))?;
+        let base_url = normalise_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let auth_mode = self.auth.unwrap_or(AuthMode::Basic);
+        if let AuthMode::OAuth2 { token_url, .. } = &auth_mode {
+            normalise_base_url(token_url).map_err(|_| InputError::Invalid {
+                name: "token url",
+                reason: format!("{token_url:?} is not an http(s) URL"),
+            })?;
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let timeout = self.timeout.unwrap_or(Duration::from_secs(30));
+                reqwest::Client::builder()
+                    .timeout(timeout)
+                    .connect_timeout(timeout.min(Duration::from_secs(10)))
+                    .user_agent(concat!(
+                        "sinch-imported-numbers-rust/",
+                        env!("CARGO_PKG_VERSION")
+                    ))
+                    .build()
+                    .map_err(|e| {
+                        Error::new(ErrorKind::Other, "could not build the HTTP client")
+                            .with_source(e)
+                    })?
+            }
+        };
+        let auth = Authenticator::new(&auth_mode, AccessKey { id: key_id, secret }, http.clone());
+        let credentials = api::Credentials::from_source(auth.clone());
+        Ok(Client {
+            inner: Arc::new(Inner {
+                api: api::Client::new_with_client(&base_url, http, credentials),
+                project_id,
+                auth,
+                retry: self.retry.unwrap_or_default(),
+            }),
+        })
+    }
+}
+
+fn check_project_id(id: &str) -> Result<(), InputError> {
+    if id.trim().is_empty() {
+        return Err(InputError::ProjectId("is empty"));
+    }
+    if id
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+    {
+        return Err(InputError::ProjectId(
+            "contains whitespace, control characters or '/'",
+        ));
+    }
+    Ok(())
+}
+
+fn normalise_base_url(url: &str) -> Result<String, InputError> {
+    let invalid = |reason: &str| InputError::Invalid {
+        name: "base url",
+        reason: format!("{url:?} {reason}"),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&format!("is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(invalid("must be an http or https URL with a host"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: `SINCH_PROJECT_ID`,
+    /// `SINCH_KEY_ID`, `SINCH_KEY_SECRET`, and optionally
+    /// `SINCH_IMPORTED_NUMBERS_URL` (base URL override) and
+    /// `SINCH_AUTH=oauth2` (OAuth2 instead of Basic; `SINCH_TOKEN_URL`
+    /// overrides the token endpoint).
+    pub fn from_env() -> Result<Client> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Client> {
+        let required = |name: &'static str| get(name).ok_or(InputError::Missing(name));
+        let mut builder = Client::builder()
+            .project_id(required("SINCH_PROJECT_ID")?)
+            .key_id(required("SINCH_KEY_ID")?)
+            .key_secret(required("SINCH_KEY_SECRET")?);
+        if let Some(url) = get("SINCH_IMPORTED_NUMBERS_URL") {
+            builder = builder.base_url(url);
+        }
+        match get("SINCH_AUTH").as_deref() {
+            None | Some("basic") => {}
+            Some("oauth2") => {
+                let mut mode = AuthMode::oauth2();
+                if let (AuthMode::OAuth2 { token_url, .. }, Some(url)) =
+                    (&mut mode, get("SINCH_TOKEN_URL"))
+                {
+                    *token_url = url;
+                }
+                builder = builder.auth(mode);
+            }
+            Some(other) => {
+                return Err(InputError::Invalid {
+                    name: "SINCH_AUTH",
+                    reason: format!("{other:?} is not basic or oauth2"),
+                }
+                .into())
+            }
+        }
+        builder.build()
+    }
+
+    /// The project this client works on.
+    pub fn project_id(&self) -> &str {
+        &self.inner.project_id
+    }
+
+    pub(crate) fn api(&self) -> &api::Client {
+        &self.inner.api
+    }
+
+    /// Lists the numbers matching `filter`; see [`ListRequest`].
+    pub fn list(&self, filter: ListFilter) -> ListRequest {
+        ListRequest::new(self.clone(), filter)
+    }
+
+    /// Fetches one imported number. A number that is not imported gives
+    /// [`ErrorKind::NotFound`].
+    pub async fn get(&self, number: &PhoneNumber) -> Result<ImportedNumber> {
+        self.call(Idempotency::Idempotent, || {
+            self.api()
+                .get_imported_number()
+                .project_id(self.project_id())
+                .phone_number(number.as_str())
+                .send()
+        })
+        .await
+    }
+
+    /// Imports a number you own into the project. An already imported number
+    /// gives [`ErrorKind::AlreadyExists`].
+    pub async fn import(&self, number: impl Into<NumberImport>) -> Result<ImportedNumber> {
+        let body = number.into().into_body()?;
+        self.call(Idempotency::NotIdempotent, || {
+            self.api()
+                .import_number()
+                .project_id(self.project_id())
+                .body(body.clone())
+                .send()
+        })
+        .await
+    }
+
+    /// Imports many numbers concurrently; see [`BulkImport`].
+    pub fn import_many<I>(&self, numbers: I) -> BulkImport
+    where
+        I: IntoIterator,
+        I::Item: Into<NumberImport>,
+    {
+        BulkImport::new(self.clone(), numbers.into_iter().map(Into::into).collect())
+    }
+
+    /// Starts an update of `number`; see [`UpdateRequest`].
+    pub fn update(&self, number: &PhoneNumber) -> UpdateRequest {
+        UpdateRequest::new(self.clone(), number.clone())
+    }
+
+    /// Moves `number` to another SMS service plan. The API refuses to link a
+    /// number that is still linked, so this unlinks it first and then links it.
+    pub async fn relink_service_plan(
+        &self,
+        number: &PhoneNumber,
+        service_plan_id: &str,
+    ) -> Result<ImportedNumber> {
+        crate::update::check_link_id("service plan id", service_plan_id)?;
+        self.update(number).unlink_service_plan().send().await?;
+        self.update(number)
+            .service_plan_id(service_plan_id)
+            .send()
+            .await
+    }
+
+    /// Moves `number` to another campaign: unlinks it first, then links it.
+    pub async fn relink_campaign(
+        &self,
+        number: &PhoneNumber,
+        campaign_id: &str,
+    ) -> Result<ImportedNumber> {
+        crate::update::check_link_id("campaign id", campaign_id)?;
+        self.update(number).unlink_campaign().send().await?;
+        self.update(number).campaign_id(campaign_id).send().await
+    }
+
+    /// Removes an imported number from the project.
+    pub async fn delete(&self, number: &PhoneNumber) -> Result<()> {
+        self.call(Idempotency::Idempotent, || {
+            self.api()
+                .delete_imported_number()
+                .project_id(self.project_id())
+                .phone_number(number.as_str())
+                .send()
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input_error(result: Result<Client>) -> InputError {
+        result
+            .unwrap_err()
+            .input_error()
+            .cloned()
+            .expect("an input error")
+    }
+
+    fn valid() -> ClientBuilder {
+        Client::builder()
+            .project_id("p")
+            .key_id("k")
+            .key_secret("s")
+    }
+
+    #[test]
+    fn build_checks_every_setting() {
+        assert_eq!(
+            input_error(Client::builder().key_id("k").key_secret("s").build()),
+            InputError::Missing("project id")
+        );
+        assert_eq!(
+            input_error(valid().project_id("  ").build()),
+            InputError::ProjectId("is empty")
+        );
+        assert!(matches!(
+            input_error(valid().project_id("a/b").build()),
+            InputError::ProjectId(_)
+        ));
+        assert_eq!(
+            input_error(valid().key_id("").build()),
+            InputError::Missing("key id")
+        );
+        assert!(matches!(
+            input_error(valid().base_url("ftp://x").build()),
+            InputError::Invalid {
+                name: "base url",
+                ..
+            }
+        ));
+        assert!(matches!(
+            input_error(valid().base_url("not a url").build()),
+            InputError::Invalid {
+                name: "base url",
+                ..
+            }
+        ));
+        let bad_token = AuthMode::OAuth2 {
+            token_url: "nope".into(),
+            refresh_margin: Duration::ZERO,
+        };
+        assert!(matches!(
+            input_error(valid().auth(bad_token).build()),
+            InputError::Invalid {
+                name: "token url",
+                ..
+            }
+        ));
+        assert_eq!(valid().build().unwrap().project_id(), "p");
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let builder = valid().key_secret("super-secret-value");
+        assert!(!format!("{builder:?}").contains("super-secret-value"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("super-secret-value"));
+    }
+
+    #[test]
+    fn from_env_reads_the_documented_variables() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let err = Client::from_lookup(env(&[("SINCH_PROJECT_ID", "p")])).unwrap_err();
+        assert_eq!(
+            err.input_error(),
+            Some(&InputError::Missing("SINCH_KEY_ID"))
+        );
+        let client = Client::from_lookup(env(&[
+            ("SINCH_PROJECT_ID", "proj"),
+            ("SINCH_KEY_ID", "k"),
+            ("SINCH_KEY_SECRET", "s"),
+            ("SINCH_IMPORTED_NUMBERS_URL", "http://127.0.0.1:9/"),
+            ("SINCH_AUTH", "oauth2"),
+        ]))
+        .unwrap();
+        assert_eq!(client.project_id(), "proj");
+        let err = Client::from_lookup(env(&[
+            ("SINCH_PROJECT_ID", "p"),
+            ("SINCH_KEY_ID", "k"),
+            ("SINCH_KEY_SECRET", "s"),
+            ("SINCH_AUTH", "digest"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("SINCH_AUTH is invalid"), "{err}");
+    }
+}

@@ -1,0 +1,408 @@
+//! The one error type of the SDK.
+//!
+//! [`Error::kind`] says what happened, [`Error::is_retryable`] whether trying
+//! again may succeed, and the accessors give the HTTP status and the server's
+//! own `code` / `message` / `status` when there was a response. Errors never
+//! contain credentials or tokens.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use sinch_imported_numbers_api::types;
+
+use crate::phone_number::PhoneNumberError;
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, in terms a caller can act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The caller's input was rejected before any request was sent.
+    InvalidInput,
+    /// 404: the imported number does not exist in the project.
+    NotFound,
+    /// 409: the number is already imported.
+    AlreadyExists,
+    /// 400: the server rejected an argument; see [`Error::field_violations`].
+    InvalidArgument,
+    /// 401: the credentials were missing, wrong or expired, or no token could be obtained.
+    Unauthenticated,
+    /// 403: the credentials are valid but not allowed to do this.
+    PermissionDenied,
+    /// 429: too many requests; see [`Error::retry_after`].
+    RateLimited,
+    /// 5xx: the server failed.
+    Server,
+    /// The request or response could not be transmitted (connection, timeout, TLS).
+    Transport,
+    /// The response could not be understood.
+    Decode,
+    /// Anything else: an unexpected status, a pagination loop, an internal error.
+    Other,
+}
+
+/// Why input was rejected before sending.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// A phone number is not valid.
+    #[error("invalid phone number: {0}")]
+    PhoneNumber(#[from] PhoneNumberError),
+    /// The project id is missing or malformed.
+    #[error("project id {0}")]
+    ProjectId(&'static str),
+    /// A required setting was not given.
+    #[error("{0} is required")]
+    Missing(&'static str),
+    /// A setting has a value that cannot be used.
+    #[error("{name} is invalid: {reason}")]
+    Invalid {
+        /// The setting.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An update mask names a field that cannot be updated.
+    #[error("{path:?} cannot be updated; updatable fields are displayName, smsConfiguration.servicePlanId, smsConfiguration.campaignId")]
+    UnknownMaskPath {
+        /// The path as given.
+        path: String,
+    },
+    /// An update that changes nothing.
+    #[error("update sets no field; set displayName, a service plan or a campaign")]
+    EmptyUpdate,
+    /// The number is in a region the Imported Numbers API does not support.
+    #[error("{number} is not a US or CA number; the Imported Numbers API supports US and CA only")]
+    UnsupportedRegion {
+        /// The number.
+        number: String,
+    },
+}
+
+/// The error body the server sent, when it sent one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiError {
+    /// The server's `code` (the HTTP code as a string, e.g. `"404"`).
+    pub code: Option<String>,
+    /// The server's human-readable message.
+    pub message: Option<String>,
+    /// The server's status name, e.g. `"NOT_FOUND"`.
+    pub status: Option<String>,
+    /// Field violations found in `details`, if any.
+    pub field_violations: Vec<FieldViolation>,
+}
+
+/// One invalid field reported by the server (google.rpc.BadRequest style).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldViolation {
+    /// The field path, e.g. `phoneNumber`.
+    pub field: String,
+    /// Why it is invalid.
+    pub description: String,
+}
+
+impl From<types::Error> for ApiError {
+    fn from(body: types::Error) -> Self {
+        let field_violations = body
+            .details
+            .iter()
+            .filter_map(|detail| detail.get("fieldViolations")?.as_array())
+            .flatten()
+            .filter_map(|v| {
+                Some(FieldViolation {
+                    field: v.get("field")?.as_str()?.to_owned(),
+                    description: v
+                        .get("description")
+                        .and_then(|d| d.as_str())
+                        .unwrap_or_default()
+                        .to_owned(),
+                })
+            })
+            .collect();
+        ApiError {
+            code: body.code,
+            message: body.message,
+            status: body.status,
+            field_violations,
+        }
+    }
+}
+
+/// An error from the SDK. See the [module docs](self).
+///
+/// Boxed, so `Result<T, Error>` stays one pointer wide on the error side.
+pub struct Error {
+    inner: Box<ErrorInner>,
+}
+
+struct ErrorInner {
+    kind: ErrorKind,
+    message: String,
+    http_status: Option<StatusCode>,
+    api: Option<ApiError>,
+    retry_after: Option<Duration>,
+    retryable: bool,
+    connect_failure: bool,
+    input: Option<InputError>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        let inner = ErrorInner {
+            kind,
+            message: message.into(),
+            http_status: None,
+            api: None,
+            retry_after: None,
+            retryable: false,
+            connect_failure: false,
+            input: None,
+            source: None,
+        };
+        Error {
+            inner: Box::new(inner),
+        }
+    }
+
+    /// An error for input rejected before sending.
+    pub(crate) fn input(reason: impl Into<InputError>) -> Self {
+        let reason = reason.into();
+        let mut e = Error::new(ErrorKind::InvalidInput, reason.to_string());
+        e.inner.input = Some(reason);
+        e
+    }
+
+    /// An error for an HTTP response with a non-success status.
+    pub(crate) fn from_status(
+        status: StatusCode,
+        api: Option<ApiError>,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        let kind = match status.as_u16() {
+            400 => ErrorKind::InvalidArgument,
+            401 => ErrorKind::Unauthenticated,
+            403 => ErrorKind::PermissionDenied,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::AlreadyExists,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Other,
+        };
+        let detail = api
+            .as_ref()
+            .and_then(|a| a.message.clone())
+            .unwrap_or_else(|| {
+                status
+                    .canonical_reason()
+                    .unwrap_or("unexpected status")
+                    .to_owned()
+            });
+        let mut e = Error::new(kind, format!("HTTP {}: {detail}", status.as_u16()));
+        e.inner.retryable = matches!(status.as_u16(), 429 | 502 | 503 | 504);
+        e.inner.http_status = Some(status);
+        e.inner.api = api;
+        e.inner.retry_after = retry_after;
+        e
+    }
+
+    pub(crate) fn transport(err: reqwest::Error) -> Self {
+        let mut e = Error::new(ErrorKind::Transport, describe_reqwest(&err));
+        // A request that never connected, or timed out, is worth another try.
+        e.inner.retryable = err.is_connect() || err.is_timeout();
+        e.inner.connect_failure = err.is_connect();
+        e.inner.source = Some(Box::new(err.without_url()));
+        e
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// Whether the same request may succeed if sent again later (429, 502,
+    /// 503, 504, connection failures and timeouts). The client already
+    /// retries these according to its [`RetryPolicy`](crate::RetryPolicy).
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+    }
+
+    /// The HTTP status, when a response was received.
+    pub fn http_status(&self) -> Option<StatusCode> {
+        self.inner.http_status
+    }
+
+    /// The server's error body, when it sent one that could be read.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        self.inner.api.as_ref()
+    }
+
+    /// Field violations the server reported (empty if none).
+    pub fn field_violations(&self) -> &[FieldViolation] {
+        self.inner.api.as_ref().map_or(&[], |a| &a.field_violations)
+    }
+
+    /// How long the server asked to wait before retrying (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// For [`ErrorKind::InvalidInput`]: exactly what was wrong.
+    pub fn input_error(&self) -> Option<&InputError> {
+        self.inner.input.as_ref()
+    }
+
+    /// Whether the connection could not be made, so the server never saw the request.
+    pub(crate) fn is_connect_failure(&self) -> bool {
+        self.inner.connect_failure
+    }
+
+    /// Shorthand for `kind() == ErrorKind::NotFound`.
+    pub fn is_not_found(&self) -> bool {
+        self.inner.kind == ErrorKind::NotFound
+    }
+}
+
+/// reqwest's own message, without the URL (which may carry query values).
+fn describe_reqwest(err: &reqwest::Error) -> String {
+    let what = if err.is_timeout() {
+        "request timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else if err.is_body() || err.is_decode() {
+        "could not read the response body"
+    } else {
+        "request failed"
+    };
+    let mut cause = std::error::Error::source(err);
+    let mut text = what.to_owned();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.message)?;
+        if let Some(api) = &self.inner.api {
+            if let Some(status) = &api.status {
+                write!(f, " [{status}]")?;
+            }
+            for v in &api.field_violations {
+                write!(f, "; {}: {}", v.field, v.description)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.inner.kind)
+            .field("message", &self.inner.message)
+            .field("http_status", &self.inner.http_status)
+            .field("api", &self.inner.api)
+            .field("retry_after", &self.inner.retry_after)
+            .field("retryable", &self.inner.retryable)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        if let Some(input) = &self.inner.input {
+            return Some(input);
+        }
+        self.inner
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<PhoneNumberError> for Error {
+    fn from(e: PhoneNumberError) -> Self {
+        Error::input(e)
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::input(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_mapping() {
+        let cases = [
+            (400, ErrorKind::InvalidArgument, false),
+            (401, ErrorKind::Unauthenticated, false),
+            (403, ErrorKind::PermissionDenied, false),
+            (404, ErrorKind::NotFound, false),
+            (409, ErrorKind::AlreadyExists, false),
+            (429, ErrorKind::RateLimited, true),
+            (500, ErrorKind::Server, false),
+            (502, ErrorKind::Server, true),
+            (503, ErrorKind::Server, true),
+            (504, ErrorKind::Server, true),
+            (418, ErrorKind::Other, false),
+        ];
+        for (code, kind, retryable) in cases {
+            let e = Error::from_status(StatusCode::from_u16(code).unwrap(), None, None);
+            assert_eq!((e.kind(), e.is_retryable()), (kind, retryable), "{code}");
+            assert_eq!(e.http_status().unwrap().as_u16(), code);
+        }
+    }
+
+    #[test]
+    fn field_violations_are_extracted_from_details() {
+        let body: types::Error = serde_json::from_value(serde_json::json!({
+            "code": "400", "status": "INVALID_ARGUMENT", "message": "bad",
+            "details": [{"fieldViolations": [{"field": "phoneNumber", "description": "too short"}, {"nofield": 1}]},
+                        {"@type": "other"}]
+        }))
+        .unwrap();
+        let e = Error::from_status(StatusCode::BAD_REQUEST, Some(body.into()), None);
+        assert_eq!(
+            e.field_violations(),
+            &[FieldViolation {
+                field: "phoneNumber".into(),
+                description: "too short".into()
+            }]
+        );
+        assert_eq!(
+            e.to_string(),
+            "HTTP 400: bad [INVALID_ARGUMENT]; phoneNumber: too short"
+        );
+    }
+
+    #[test]
+    fn input_errors_keep_the_reason() {
+        let e = Error::from(PhoneNumberError::MissingPlus);
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            e.input_error(),
+            Some(&InputError::PhoneNumber(PhoneNumberError::MissingPlus))
+        );
+        assert!(!e.is_retryable());
+    }
+}

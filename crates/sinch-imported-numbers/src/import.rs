@@ -1,0 +1,178 @@
+//! What to import: a number and its initial settings.
+
+use sinch_imported_numbers_api::types;
+
+use crate::error::{InputError, Result};
+use crate::{PhoneNumber, Region};
+
+/// A number to import, with the settings it should start with.
+///
+/// The region (`US` or `CA`) is inferred from the area code unless set with
+/// [`region`](Self::region); numbers outside the US and Canada are rejected
+/// before sending, since the API supports only those two.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NumberImport {
+    number: PhoneNumber,
+    region: Option<Region>,
+    display_name: Option<String>,
+    service_plan_id: Option<String>,
+    campaign_id: Option<String>,
+    callback_url: Option<String>,
+}
+
+impl NumberImport {
+    /// Import `number` with no display name and no SMS configuration.
+    pub fn new(number: PhoneNumber) -> Self {
+        NumberImport {
+            number,
+            region: None,
+            display_name: None,
+            service_plan_id: None,
+            campaign_id: None,
+            callback_url: None,
+        }
+    }
+
+    /// The number to import.
+    pub fn number(&self) -> &PhoneNumber {
+        &self.number
+    }
+
+    /// Overrides the region inferred from the area code.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// The name shown for the number.
+    pub fn display_name(mut self, name: impl Into<String>) -> Self {
+        self.display_name = Some(name.into());
+        self
+    }
+
+    /// Links the number to this SMS service plan.
+    pub fn service_plan_id(mut self, id: impl Into<String>) -> Self {
+        self.service_plan_id = Some(id.into());
+        self
+    }
+
+    /// Links the number to this campaign.
+    pub fn campaign_id(mut self, id: impl Into<String>) -> Self {
+        self.campaign_id = Some(id.into());
+        self
+    }
+
+    /// The URL Sinch calls when the import finishes.
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
+        self
+    }
+
+    /// The request body, after checking every field.
+    pub(crate) fn into_body(self) -> Result<types::ImportedNumber> {
+        let region = self
+            .region
+            .or_else(|| self.number.region())
+            .ok_or_else(|| InputError::UnsupportedRegion {
+                number: self.number.to_string(),
+            })?;
+        if let Some(id) = &self.service_plan_id {
+            crate::update::check_link_id("service plan id", id)?;
+        }
+        if let Some(id) = &self.campaign_id {
+            crate::update::check_link_id("campaign id", id)?;
+        }
+        if let Some(url) = &self.callback_url {
+            let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if !ok {
+                return Err(InputError::Invalid {
+                    name: "callback url",
+                    reason: format!("{url:?} is not an http(s) URL"),
+                }
+                .into());
+            }
+        }
+        let sms = (self.service_plan_id.is_some() || self.campaign_id.is_some()).then(|| {
+            types::SmsConfiguration {
+                service_plan_id: self.service_plan_id,
+                campaign_id: self.campaign_id,
+                ..Default::default()
+            }
+        });
+        Ok(types::ImportedNumber {
+            phone_number: Some(self.number.to_string()),
+            region_code: Some(region.code().to_owned()),
+            display_name: self.display_name,
+            sms_configuration: sms,
+            callback_url: self.callback_url,
+            ..Default::default()
+        })
+    }
+}
+
+impl From<PhoneNumber> for NumberImport {
+    fn from(number: PhoneNumber) -> Self {
+        NumberImport::new(number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(s: &str) -> PhoneNumber {
+        PhoneNumber::parse(s).unwrap()
+    }
+
+    #[test]
+    fn body_has_inferred_region_and_only_given_fields() {
+        let body = NumberImport::new(number("+14165550134"))
+            .display_name("Desk")
+            .service_plan_id("plan")
+            .into_body()
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            serde_json::json!({"phoneNumber": "+14165550134", "regionCode": "CA", "displayName": "Desk",
+                               "smsConfiguration": {"servicePlanId": "plan"}})
+        );
+    }
+
+    #[test]
+    fn bad_input_is_rejected_before_sending() {
+        let err = NumberImport::new(number("+46701234567"))
+            .into_body()
+            .unwrap_err();
+        assert!(matches!(
+            err.input_error(),
+            Some(InputError::UnsupportedRegion { .. })
+        ));
+        let err = NumberImport::new(number("+12065550134"))
+            .service_plan_id(" ")
+            .into_body()
+            .unwrap_err();
+        assert!(matches!(
+            err.input_error(),
+            Some(InputError::Invalid {
+                name: "service plan id",
+                ..
+            })
+        ));
+        let err = NumberImport::new(number("+12065550134"))
+            .callback_url("nope")
+            .into_body()
+            .unwrap_err();
+        assert!(matches!(
+            err.input_error(),
+            Some(InputError::Invalid {
+                name: "callback url",
+                ..
+            })
+        ));
+        let ok = NumberImport::new(number("+12425550134"))
+            .region(Region::Us)
+            .into_body()
+            .unwrap();
+        assert_eq!(ok.region_code.as_deref(), Some("US"));
+    }
+}

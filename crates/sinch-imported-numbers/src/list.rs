@@ -1,0 +1,370 @@
+//! Listing with automatic pagination.
+//!
+//! [`ListRequest::items`] is a `Stream` of numbers that follows
+//! `nextPageToken` until the server returns an empty one. While the caller
+//! works through one page, the next is already being fetched (turn this off
+//! with [`ListRequest::prefetch`]). Only one page is held at a time, so memory
+//! stays flat however many numbers there are. A server that hands out a token
+//! it already gave is reported as an error instead of looping forever.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use sinch_imported_numbers_api::types;
+
+use crate::call::Idempotency;
+use crate::error::{Error, ErrorKind, InputError, Result};
+use crate::{Client, ImportedNumber, Region};
+
+/// The order of listed numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderBy {
+    /// By creation time.
+    CreatedTime,
+    /// By last update time.
+    UpdatedTime,
+}
+
+/// A digit pattern to search for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NumberPattern {
+    pattern: String,
+    search: types::SearchPattern,
+}
+
+impl NumberPattern {
+    /// Numbers starting with `prefix`, which includes the `+` and country
+    /// code, e.g. `+1206` for area code 206.
+    pub fn starts_with(prefix: impl Into<String>) -> Self {
+        NumberPattern {
+            pattern: prefix.into(),
+            search: types::SearchPattern::Start,
+        }
+    }
+
+    /// Numbers containing `digits` anywhere.
+    pub fn contains(digits: impl Into<String>) -> Self {
+        NumberPattern {
+            pattern: digits.into(),
+            search: types::SearchPattern::Contain,
+        }
+    }
+
+    /// Numbers ending with `digits`.
+    pub fn ends_with(digits: impl Into<String>) -> Self {
+        NumberPattern {
+            pattern: digits.into(),
+            search: types::SearchPattern::End,
+        }
+    }
+
+    fn check(&self) -> Result<(), InputError> {
+        let digits = match self.search {
+            types::SearchPattern::Start => self.pattern.strip_prefix('+').unwrap_or(&self.pattern),
+            _ => &self.pattern,
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 15 {
+            return Err(InputError::Invalid {
+                name: "number pattern",
+                reason: format!(
+                    "{:?} must be 1 to 15 digits (a leading + is allowed for starts_with)",
+                    self.pattern
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Which numbers to list. The API requires the service plan and campaign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListFilter {
+    service_plan_id: String,
+    campaign_id: String,
+    region: Option<Region>,
+    pattern: Option<NumberPattern>,
+    order_by: Option<OrderBy>,
+}
+
+impl ListFilter {
+    /// Numbers of this hosting order (service plan and campaign).
+    pub fn new(service_plan_id: impl Into<String>, campaign_id: impl Into<String>) -> Self {
+        ListFilter {
+            service_plan_id: service_plan_id.into(),
+            campaign_id: campaign_id.into(),
+            region: None,
+            pattern: None,
+            order_by: None,
+        }
+    }
+
+    /// Only numbers of this region.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// Only numbers matching this pattern.
+    pub fn pattern(mut self, pattern: NumberPattern) -> Self {
+        self.pattern = Some(pattern);
+        self
+    }
+
+    /// The order of the results.
+    pub fn order_by(mut self, order: OrderBy) -> Self {
+        self.order_by = Some(order);
+        self
+    }
+
+    fn check(&self) -> Result<(), InputError> {
+        if self.service_plan_id.trim().is_empty() {
+            return Err(InputError::Missing("service plan id"));
+        }
+        if self.campaign_id.trim().is_empty() {
+            return Err(InputError::Missing("campaign id"));
+        }
+        self.pattern.as_ref().map_or(Ok(()), NumberPattern::check)
+    }
+}
+
+/// One page of results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// The numbers on this page.
+    pub numbers: Vec<ImportedNumber>,
+    /// The token of the next page; `None` on the last page.
+    pub next_page_token: Option<String>,
+    /// How many numbers match in total, if the server said.
+    pub total_size: Option<i32>,
+}
+
+/// A listing; consume it with [`items`](Self::items) or [`pages`](Self::pages).
+#[derive(Clone, Debug)]
+#[must_use = "a listing does nothing until its stream is polled"]
+pub struct ListRequest {
+    client: Client,
+    filter: ListFilter,
+    page_size: Option<u32>,
+    prefetch: bool,
+}
+
+impl ListRequest {
+    pub(crate) fn new(client: Client, filter: ListFilter) -> Self {
+        ListRequest {
+            client,
+            filter,
+            page_size: None,
+            prefetch: true,
+        }
+    }
+
+    /// How many numbers to ask for per page (the server may cap it). Must be at least 1.
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = Some(size);
+        self
+    }
+
+    /// Whether to fetch the next page while the current one is consumed (default on).
+    pub fn prefetch(mut self, on: bool) -> Self {
+        self.prefetch = on;
+        self
+    }
+
+    /// Every matching number, page after page.
+    pub fn items(self) -> BoxStream<'static, Result<ImportedNumber>> {
+        self.pages()
+            .map_ok(|page| stream::iter(page.numbers.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// The pages themselves, for callers who want page boundaries or totals.
+    pub fn pages(self) -> BoxStream<'static, Result<Page>> {
+        if let Err(e) = self.check() {
+            return stream::once(async move { Err(e) }).boxed();
+        }
+        let prefetch = self.prefetch;
+        let pager = Pager {
+            fetcher: Arc::new(self),
+            next: Some(Next::Fetch(None)),
+            seen: HashSet::new(),
+        };
+        stream::unfold(pager, move |mut pager| async move {
+            let page = match pager.next.take()? {
+                Next::Fetch(token) => pager.fetcher.clone().fetch(token).await,
+                Next::Prefetched(task) => task.join().await,
+                Next::Fail(error) => Err(error),
+            };
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => return Some((Err(e), pager)),
+            };
+            if let Some(token) = page.next_page_token.clone() {
+                pager.next = Some(if !pager.seen.insert(fingerprint(&token)) {
+                    Next::Fail(Error::new(
+                        ErrorKind::Other,
+                        format!(
+                            "server repeated page token {token:?}; stopping instead of looping"
+                        ),
+                    ))
+                } else if prefetch {
+                    Next::Prefetched(Prefetch(tokio::spawn(
+                        pager.fetcher.clone().fetch(Some(token)),
+                    )))
+                } else {
+                    Next::Fetch(Some(token))
+                });
+            }
+            Some((Ok(page), pager))
+        })
+        .boxed()
+    }
+
+    fn check(&self) -> Result<()> {
+        self.filter.check()?;
+        if self.page_size == Some(0) || self.page_size.is_some_and(|s| s > i32::MAX as u32) {
+            return Err(InputError::Invalid {
+                name: "page size",
+                reason: "must be between 1 and 2^31-1".into(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    async fn fetch(self: Arc<Self>, token: Option<String>) -> Result<Page> {
+        let (client, filter) = (&self.client, &self.filter);
+        let response = client
+            .call(Idempotency::Idempotent, || {
+                let mut request = client
+                    .api()
+                    .list_imported_numbers()
+                    .project_id(client.project_id())
+                    .service_plan_id(filter.service_plan_id.as_str())
+                    .campaign_id(filter.campaign_id.as_str());
+                if let Some(region) = filter.region {
+                    request = request.region_code(region.code());
+                }
+                if let Some(pattern) = &filter.pattern {
+                    request = request
+                        .number_pattern_pattern(pattern.pattern.as_str())
+                        .number_pattern_search_pattern(pattern.search);
+                }
+                if let Some(order) = filter.order_by {
+                    request = request.order_by(match order {
+                        OrderBy::CreatedTime => types::OrderBy::CreatedTime,
+                        OrderBy::UpdatedTime => types::OrderBy::UpdatedTime,
+                    });
+                }
+                if let Some(size) = self.page_size {
+                    request = request.page_size(size as i32);
+                }
+                if let Some(token) = &token {
+                    request = request.page_token(token.as_str());
+                }
+                request.send()
+            })
+            .await?;
+        Ok(Page {
+            numbers: response.imported_numbers,
+            next_page_token: response.next_page_token.filter(|t| !t.is_empty()),
+            total_size: response.total_size,
+        })
+    }
+}
+
+struct Pager {
+    fetcher: Arc<ListRequest>,
+    next: Option<Next>,
+    /// Hashes of the tokens handed out so far: 8 bytes a page, enough to
+    /// notice a server that sends the listing round in a circle.
+    seen: HashSet<u64>,
+}
+
+enum Next {
+    Fetch(Option<String>),
+    Prefetched(Prefetch),
+    Fail(Error),
+}
+
+/// A page being fetched in the background; dropping the stream cancels it.
+struct Prefetch(tokio::task::JoinHandle<Result<Page>>);
+
+impl Prefetch {
+    async fn join(mut self) -> Result<Page> {
+        (&mut self.0).await.unwrap_or_else(|e| {
+            Err(Error::new(
+                ErrorKind::Other,
+                format!("page prefetch task failed: {e}"),
+            ))
+        })
+    }
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn fingerprint(token: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    token.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> Client {
+        Client::builder()
+            .project_id("p")
+            .key_id("k")
+            .key_secret("s")
+            .build()
+            .unwrap()
+    }
+
+    async fn first_error(request: ListRequest) -> InputError {
+        let mut pages = request.pages();
+        let err = pages.next().await.unwrap().unwrap_err();
+        assert!(
+            pages.next().await.is_none(),
+            "stream ends after an input error"
+        );
+        err.input_error().cloned().unwrap()
+    }
+
+    #[tokio::test]
+    async fn bad_filters_fail_before_sending() {
+        let c = client();
+        assert_eq!(
+            first_error(c.list(ListFilter::new("", "c"))).await,
+            InputError::Missing("service plan id")
+        );
+        assert_eq!(
+            first_error(c.list(ListFilter::new("p", " "))).await,
+            InputError::Missing("campaign id")
+        );
+        assert!(matches!(
+            first_error(c.list(ListFilter::new("p", "c").pattern(NumberPattern::contains("+1"))))
+                .await,
+            InputError::Invalid {
+                name: "number pattern",
+                ..
+            }
+        ));
+        assert!(matches!(
+            first_error(c.list(ListFilter::new("p", "c")).page_size(0)).await,
+            InputError::Invalid {
+                name: "page size",
+                ..
+            }
+        ));
+        assert!(NumberPattern::starts_with("+1206").check().is_ok());
+        assert!(NumberPattern::ends_with("12a").check().is_err());
+    }
+}

@@ -1,0 +1,579 @@
+//! Validated E.164 phone numbers.
+//!
+//! [`PhoneNumber`] only exists when its text is a valid E.164 number, so every
+//! facade method can take one and never send a malformed number to Sinch.
+//! Numbers under country code 1 must also satisfy the North American Numbering
+//! Plan (NANP): area code and exchange of the form `[2-9]XX`, and neither may be
+//! an `N11` service code. Parsing is allocation-free until the final value is
+//! built, which keeps it far cheaper than a full libphonenumber port.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// E.164 allows at most 15 digits, country code included.
+const MAX_DIGITS: usize = 15;
+/// The shortest numbers in service (e.g. some Pacific islands) have 7 digits
+/// with their country code; anything shorter is certainly a typo.
+const MIN_DIGITS: usize = 7;
+
+/// Regions the Imported Numbers API supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Region {
+    /// United States.
+    Us,
+    /// Canada.
+    Ca,
+}
+
+impl Region {
+    /// The ISO 3166-1 alpha-2 code the API uses (`"US"`, `"CA"`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Region::Us => "US",
+            Region::Ca => "CA",
+        }
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Region {
+    type Err = PhoneNumberError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "US" | "us" => Ok(Region::Us),
+            "CA" | "ca" => Ok(Region::Ca),
+            _ => Err(PhoneNumberError::UnsupportedRegion(s.to_owned())),
+        }
+    }
+}
+
+/// What is wrong with a phone number.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PhoneNumberError {
+    /// Nothing but whitespace or separators was given.
+    #[error("phone number is empty")]
+    Empty,
+    /// E.164 requires the leading `+`.
+    #[error("phone number must start with '+' and the country code (E.164), e.g. +12065550134")]
+    MissingPlus,
+    /// A character that is neither a digit nor an accepted separator.
+    #[error("phone number has an invalid character {character:?} at byte {position}")]
+    InvalidCharacter {
+        /// The offending character.
+        character: char,
+        /// Its byte offset in the input.
+        position: usize,
+    },
+    /// Country codes never start with 0.
+    #[error("country code cannot start with 0")]
+    CountryCodeStartsWithZero,
+    /// Fewer digits than any number in service.
+    #[error("phone number has {digits} digits; at least {MIN_DIGITS} are needed")]
+    TooShort {
+        /// How many digits were found.
+        digits: usize,
+    },
+    /// More digits than E.164 allows.
+    #[error("phone number has {digits} digits; E.164 allows at most {MAX_DIGITS}")]
+    TooLong {
+        /// How many digits were found.
+        digits: usize,
+    },
+    /// A `+1` number that is not 1 + 10 digits.
+    #[error("a +1 (NANP) number needs 10 digits after the country code, found {digits}")]
+    NanpLength {
+        /// How many digits followed the `1`.
+        digits: usize,
+    },
+    /// NANP area codes are `[2-9]XX`.
+    #[error("area code {area_code} is invalid: NANP area codes start with 2-9")]
+    AreaCodeStart {
+        /// The three-digit area code.
+        area_code: String,
+    },
+    /// `N11` codes (211, 411, 911, ...) are service codes, not area codes.
+    #[error("area code {area_code} is an N11 service code, not an area code")]
+    AreaCodeIsServiceCode {
+        /// The three-digit area code.
+        area_code: String,
+    },
+    /// NANP exchanges are `[2-9]XX`.
+    #[error("exchange {exchange} is invalid: NANP exchanges start with 2-9")]
+    ExchangeStart {
+        /// The three-digit exchange (central office code).
+        exchange: String,
+    },
+    /// `N11` exchanges are reserved for service codes.
+    #[error("exchange {exchange} is an N11 service code")]
+    ExchangeIsServiceCode {
+        /// The three-digit exchange (central office code).
+        exchange: String,
+    },
+    /// A national number given with a default region the SDK cannot interpret.
+    #[error("region {0:?} is not supported; the Imported Numbers API supports US and CA")]
+    UnsupportedRegion(String),
+}
+
+/// A valid E.164 phone number such as `+12065550134`.
+///
+/// Build one with [`PhoneNumber::parse`] (strict E.164) or
+/// [`PhoneNumber::parse_with_region`] (common human forms such as
+/// `(206) 555-0134`). Serde reads and writes it as the E.164 string.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PhoneNumber(Box<str>);
+
+/// Up to 15 digits collected from the input without allocating.
+struct Digits {
+    buf: [u8; MAX_DIGITS],
+    len: usize,
+    /// How many digits the input had in total (may exceed 15).
+    seen: usize,
+}
+
+impl Digits {
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl PhoneNumber {
+    /// Parses a number in strict E.164 form: `+` then digits only.
+    ///
+    /// ```
+    /// use sinch_imported_numbers::PhoneNumber;
+    /// let n = PhoneNumber::parse("+12065550134")?;
+    /// assert_eq!(n.as_str(), "+12065550134");
+    /// assert!(PhoneNumber::parse("+1 206 555 0134").is_err());
+    /// # Ok::<(), sinch_imported_numbers::PhoneNumberError>(())
+    /// ```
+    pub fn parse(input: &str) -> Result<Self, PhoneNumberError> {
+        let Some(rest) = input.strip_prefix('+') else {
+            return Err(if input.is_empty() {
+                PhoneNumberError::Empty
+            } else {
+                PhoneNumberError::MissingPlus
+            });
+        };
+        let digits = collect_digits(rest, 1, false)?;
+        Self::from_international(&digits)
+    }
+
+    /// Parses the forms people write: `+1 206-555-0134`, `(206) 555-0134`,
+    /// `206.555.0134`, `1-206-555-0134`. Spaces, `-`, `.`, `/` and parentheses
+    /// are ignored. A number without `+` is read as a national number of
+    /// `default_region`.
+    ///
+    /// ```
+    /// use sinch_imported_numbers::{PhoneNumber, Region};
+    /// let n = PhoneNumber::parse_with_region("(206) 555-0134", Region::Us)?;
+    /// assert_eq!(n.as_str(), "+12065550134");
+    /// # Ok::<(), sinch_imported_numbers::PhoneNumberError>(())
+    /// ```
+    pub fn parse_with_region(
+        input: &str,
+        default_region: Region,
+    ) -> Result<Self, PhoneNumberError> {
+        let trimmed = input.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+        if let Some(rest) = trimmed.strip_prefix('+') {
+            let offset = input.len() - rest.len();
+            let digits = collect_digits(rest, offset, true)?;
+            return Self::from_international(&digits);
+        }
+        let digits = collect_digits(input, 0, true)?;
+        match default_region {
+            // US and CA share country code 1: national numbers are 10 digits,
+            // optionally preceded by the trunk prefix 1.
+            Region::Us | Region::Ca => {
+                let national = match digits.as_slice() {
+                    [] => return Err(PhoneNumberError::Empty),
+                    [b'1', rest @ ..] if digits.seen == 11 => rest,
+                    all if digits.seen <= MAX_DIGITS => all,
+                    _ => {
+                        return Err(PhoneNumberError::NanpLength {
+                            digits: digits.seen,
+                        })
+                    }
+                };
+                check_nanp(national)?;
+                Ok(Self::build(b"1", national))
+            }
+        }
+    }
+
+    fn from_international(digits: &Digits) -> Result<Self, PhoneNumberError> {
+        let all = digits.as_slice();
+        match all.first() {
+            None => return Err(PhoneNumberError::Empty),
+            Some(b'0') => return Err(PhoneNumberError::CountryCodeStartsWithZero),
+            Some(b'1') => {
+                if digits.seen > MAX_DIGITS {
+                    return Err(PhoneNumberError::TooLong {
+                        digits: digits.seen,
+                    });
+                }
+                check_nanp(&all[1..])?;
+                return Ok(Self::build(b"1", &all[1..]));
+            }
+            Some(_) => {}
+        }
+        if digits.seen > MAX_DIGITS {
+            return Err(PhoneNumberError::TooLong {
+                digits: digits.seen,
+            });
+        }
+        if digits.seen < MIN_DIGITS {
+            return Err(PhoneNumberError::TooShort {
+                digits: digits.seen,
+            });
+        }
+        Ok(Self::build(b"", all))
+    }
+
+    fn build(prefix: &[u8], rest: &[u8]) -> Self {
+        let mut text = String::with_capacity(1 + prefix.len() + rest.len());
+        text.push('+');
+        // Only ASCII digits ever reach here.
+        text.extend(prefix.iter().chain(rest).map(|&d| d as char));
+        Self(text.into_boxed_str())
+    }
+
+    /// The E.164 text, e.g. `+12065550134`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The digits after the `+`.
+    pub fn digits(&self) -> &str {
+        &self.0[1..]
+    }
+
+    /// Whether this is a North American (`+1`) number.
+    pub fn is_nanp(&self) -> bool {
+        self.0.starts_with("+1")
+    }
+
+    /// The supported region the number belongs to, inferred from its area
+    /// code: `Some(Region::Ca)` for Canadian area codes, `Some(Region::Us)` for
+    /// the other US and non-geographic ones, and `None` for numbers outside
+    /// NANP or in NANP countries and territories with their own region code
+    /// (Caribbean islands, Puerto Rico, Guam, ...), which the API does not support.
+    pub fn region(&self) -> Option<Region> {
+        if !self.is_nanp() {
+            return None;
+        }
+        let b = self.0.as_bytes();
+        let area =
+            u16::from(b[2] - b'0') * 100 + u16::from(b[3] - b'0') * 10 + u16::from(b[4] - b'0');
+        if CANADIAN_AREA_CODES.binary_search(&area).is_ok() {
+            Some(Region::Ca)
+        } else if OTHER_NANP_AREA_CODES.binary_search(&area).is_ok() {
+            None
+        } else {
+            Some(Region::Us)
+        }
+    }
+}
+
+/// Collects the digits of `text`, rejecting anything else (separators too
+/// unless `allow_separators`). `offset` is where `text` starts in the input,
+/// so error positions point into what the user typed.
+fn collect_digits(
+    text: &str,
+    offset: usize,
+    allow_separators: bool,
+) -> Result<Digits, PhoneNumberError> {
+    let mut digits = Digits {
+        buf: [0; MAX_DIGITS],
+        len: 0,
+        seen: 0,
+    };
+    for (i, c) in text.char_indices() {
+        match c {
+            '0'..='9' => {
+                if digits.len < MAX_DIGITS {
+                    digits.buf[digits.len] = c as u8;
+                    digits.len += 1;
+                }
+                digits.seen += 1;
+            }
+            ' ' | '-' | '.' | '/' | '(' | ')' | '\u{a0}' if allow_separators => {}
+            c if allow_separators && c.is_whitespace() => {}
+            _ => {
+                return Err(PhoneNumberError::InvalidCharacter {
+                    character: c,
+                    position: offset + i,
+                })
+            }
+        }
+    }
+    if digits.seen == 0 {
+        return Err(PhoneNumberError::Empty);
+    }
+    Ok(digits)
+}
+
+/// NANP rules for the 10 digits after country code 1.
+fn check_nanp(national: &[u8]) -> Result<(), PhoneNumberError> {
+    if national.len() != 10 {
+        return Err(PhoneNumberError::NanpLength {
+            digits: national.len(),
+        });
+    }
+    let code = |s: &[u8]| String::from_utf8_lossy(s).into_owned();
+    let (area, exchange) = (&national[0..3], &national[3..6]);
+    if area[0] < b'2' {
+        return Err(PhoneNumberError::AreaCodeStart {
+            area_code: code(area),
+        });
+    }
+    if area[1] == b'1' && area[2] == b'1' {
+        return Err(PhoneNumberError::AreaCodeIsServiceCode {
+            area_code: code(area),
+        });
+    }
+    if exchange[0] < b'2' {
+        return Err(PhoneNumberError::ExchangeStart {
+            exchange: code(exchange),
+        });
+    }
+    if exchange[1] == b'1' && exchange[2] == b'1' {
+        return Err(PhoneNumberError::ExchangeIsServiceCode {
+            exchange: code(exchange),
+        });
+    }
+    Ok(())
+}
+
+/// Canadian geographic and non-geographic area codes (CNAC, 2025), sorted.
+const CANADIAN_AREA_CODES: &[u16] = &[
+    204, 226, 236, 249, 250, 257, 263, 289, 306, 343, 354, 365, 367, 368, 382, 387, 403, 416, 418,
+    428, 431, 437, 438, 450, 460, 468, 474, 506, 514, 519, 548, 579, 581, 584, 587, 600, 604, 613,
+    622, 639, 647, 672, 683, 705, 709, 742, 753, 778, 780, 782, 807, 819, 825, 867, 873, 879, 902,
+    905, 942,
+];
+
+/// Area codes of NANP members other than the US and Canada, and of US
+/// territories that have their own ISO region code, sorted.
+const OTHER_NANP_AREA_CODES: &[u16] = &[
+    242, 246, 264, 268, 284, 340, 345, 441, 473, 649, 658, 664, 670, 671, 684, 721, 758, 767, 784,
+    787, 809, 829, 849, 868, 869, 876, 939,
+];
+
+impl FromStr for PhoneNumber {
+    type Err = PhoneNumberError;
+
+    /// Strict E.164, as [`PhoneNumber::parse`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<&str> for PhoneNumber {
+    type Error = PhoneNumberError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl TryFrom<String> for PhoneNumber {
+    type Error = PhoneNumberError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl AsRef<str> for PhoneNumber {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PhoneNumber({})", self.0)
+    }
+}
+
+impl Serialize for PhoneNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        PhoneNumber::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(input: &str) -> PhoneNumberError {
+        PhoneNumber::parse(input).unwrap_err()
+    }
+
+    #[test]
+    fn strict_e164() {
+        assert_eq!(
+            PhoneNumber::parse("+12065550134").unwrap().as_str(),
+            "+12065550134"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+46701234567").unwrap().as_str(),
+            "+46701234567"
+        );
+        assert_eq!(err(""), PhoneNumberError::Empty);
+        assert_eq!(err("+"), PhoneNumberError::Empty);
+        assert_eq!(err("12065550134"), PhoneNumberError::MissingPlus);
+        assert_eq!(
+            err("+0123456789"),
+            PhoneNumberError::CountryCodeStartsWithZero
+        );
+        assert_eq!(err("+4412"), PhoneNumberError::TooShort { digits: 4 });
+        assert_eq!(
+            err("+4412345678901234"),
+            PhoneNumberError::TooLong { digits: 16 }
+        );
+        assert_eq!(
+            err("+1 2065550134"),
+            PhoneNumberError::InvalidCharacter {
+                character: ' ',
+                position: 2
+            }
+        );
+        assert_eq!(
+            err("+1206555013x"),
+            PhoneNumberError::InvalidCharacter {
+                character: 'x',
+                position: 11
+            }
+        );
+    }
+
+    #[test]
+    fn nanp_rules() {
+        assert_eq!(
+            err("+1206555013"),
+            PhoneNumberError::NanpLength { digits: 9 }
+        );
+        assert_eq!(
+            err("+120655501345"),
+            PhoneNumberError::NanpLength { digits: 11 }
+        );
+        assert_eq!(
+            err("+11065550134"),
+            PhoneNumberError::AreaCodeStart {
+                area_code: "106".into()
+            }
+        );
+        assert_eq!(
+            err("+19115550134"),
+            PhoneNumberError::AreaCodeIsServiceCode {
+                area_code: "911".into()
+            }
+        );
+        assert_eq!(
+            err("+12060550134"),
+            PhoneNumberError::ExchangeStart {
+                exchange: "055".into()
+            }
+        );
+        assert_eq!(
+            err("+12064110134"),
+            PhoneNumberError::ExchangeIsServiceCode {
+                exchange: "411".into()
+            }
+        );
+        assert!(err("+19115550134")
+            .to_string()
+            .contains("911 is an N11 service code"));
+    }
+
+    #[test]
+    fn human_forms_with_default_region() {
+        for input in [
+            "(206) 555-0134",
+            "206.555.0134",
+            "+1 206-555-0134",
+            "206 555 0134",
+            "1-206-555-0134",
+            " 2065550134 ",
+            "+1 (206) 555-0134",
+        ] {
+            let n = PhoneNumber::parse_with_region(input, Region::Us)
+                .unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(n.as_str(), "+12065550134", "{input}");
+        }
+        assert_eq!(
+            PhoneNumber::parse_with_region("+44 20 7946 0958", Region::Us)
+                .unwrap()
+                .as_str(),
+            "+442079460958"
+        );
+        assert_eq!(
+            PhoneNumber::parse_with_region("206-555-01345", Region::Ca).unwrap_err(),
+            PhoneNumberError::NanpLength { digits: 11 }
+        );
+        assert_eq!(
+            PhoneNumber::parse_with_region("206-555-0134 ext 5", Region::Us).unwrap_err(),
+            PhoneNumberError::InvalidCharacter {
+                character: 'e',
+                position: 13
+            }
+        );
+        assert_eq!(
+            PhoneNumber::parse_with_region(" - ", Region::Us).unwrap_err(),
+            PhoneNumberError::Empty
+        );
+    }
+
+    #[test]
+    fn region_inference() {
+        let region = |s: &str| PhoneNumber::parse(s).unwrap().region();
+        assert_eq!(region("+12065550134"), Some(Region::Us));
+        assert_eq!(region("+14165550134"), Some(Region::Ca));
+        assert_eq!(region("+16045550134"), Some(Region::Ca));
+        assert_eq!(region("+18005550134"), Some(Region::Us));
+        assert_eq!(region("+12425550134"), None, "Bahamas");
+        assert_eq!(region("+17875550134"), None, "Puerto Rico");
+        assert_eq!(region("+46701234567"), None);
+    }
+
+    #[test]
+    fn serde_is_the_e164_string() {
+        let n = PhoneNumber::parse("+12065550134").unwrap();
+        assert_eq!(serde_json::to_string(&n).unwrap(), "\"+12065550134\"");
+        assert_eq!(
+            serde_json::from_str::<PhoneNumber>("\"+12065550134\"").unwrap(),
+            n
+        );
+        let e = serde_json::from_str::<PhoneNumber>("\"2065550134\"").unwrap_err();
+        assert!(e.to_string().contains("must start with '+'"), "{e}");
+    }
+
+    #[test]
+    fn tables_are_sorted() {
+        assert!(CANADIAN_AREA_CODES.windows(2).all(|w| w[0] < w[1]));
+        assert!(OTHER_NANP_AREA_CODES.windows(2).all(|w| w[0] < w[1]));
+    }
+}
