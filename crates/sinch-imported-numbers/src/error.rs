@@ -131,7 +131,12 @@ impl From<types::Error> for ApiError {
     }
 }
 
-/// An error from the SDK. See the [module docs](self).
+/// An error from the SDK.
+///
+/// [`Error::kind`] says what happened, [`Error::is_retryable`] whether trying
+/// again may succeed, and the accessors give the HTTP status and the server's
+/// own `code` / `message` / `status` when there was a response. Errors never
+/// contain credentials or tokens.
 ///
 /// Boxed, so `Result<T, Error>` stays one pointer wide on the error side.
 pub struct Error {

@@ -12,7 +12,11 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::error::{Error, ErrorKind};
 
-/// How failed calls are retried. See the [module docs](self).
+/// How failed calls are retried: bounded exponential backoff with jitter.
+///
+/// The client retries 429, 502, 503, 504, connection failures and timeouts,
+/// honouring `Retry-After`. An import is retried only when the server cannot
+/// have acted on it (429, or no connection was made).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
     max_retries: u32,

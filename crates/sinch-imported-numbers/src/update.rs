@@ -105,8 +105,10 @@ impl FromIterator<UpdatableField> for FieldMask {
     }
 }
 
-/// An update of one number, built from the fields you set. See the
-/// [module docs](self).
+/// An update of one number, built from the fields you set.
+///
+/// The `updateMask` is computed from exactly the fields you set, so the body
+/// and the mask never disagree, and read-only fields are never sent.
 ///
 /// To move a number to another service plan or campaign, the API requires
 /// unlinking it first; [`Client::relink_service_plan`] and
