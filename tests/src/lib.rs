@@ -1,1 +1,54 @@
-//! Workspace-level tests live in `tests/tests/`; this library is intentionally empty.
+//! Shared fixtures for the workspace-level tests in `tests/tests/`.
+
+use serde_json::{json, Value};
+use sinch_imported_numbers::{Client, PhoneNumber, RetryPolicy};
+
+/// The project every test uses.
+pub const PROJECT: &str = "d1923022-5199-4bb3-a513-c47b3a656bc5";
+
+/// The path of the collection for [`PROJECT`].
+pub fn numbers_path() -> String {
+    format!("/v1/projects/{PROJECT}/importedNumbers")
+}
+
+/// The path of one number, with its `+` sent raw.
+pub fn number_path(number: &str) -> String {
+    format!("{}/{number}", numbers_path())
+}
+
+/// A parsed number; panics on a typo in a test.
+pub fn phone(text: &str) -> PhoneNumber {
+    PhoneNumber::parse(text).unwrap_or_else(|e| panic!("test number {text}: {e}"))
+}
+
+/// A facade client for a local server, with fast retries so tests stay quick.
+pub fn client(base_url: &str) -> Client {
+    Client::builder()
+        .project_id(PROJECT)
+        .key_id("key-id")
+        .key_secret("key-secret")
+        .base_url(base_url)
+        .retry_policy(RetryPolicy::default().backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(5),
+        ))
+        .build()
+        .expect("test client builds")
+}
+
+/// A number as the server returns it.
+pub fn number_json(number: &str) -> Value {
+    json!({
+        "phoneNumber": number,
+        "projectId": PROJECT,
+        "regionCode": "US",
+        "displayName": format!("name of {number}"),
+        "smsConfiguration": {"servicePlanId": "plan", "campaignId": "campaign", "migrateToSinchTmo": false},
+        "mnoConfiguration": {"smsAtt": {"state": "DONE", "operation": "PROVISIONING"}},
+    })
+}
+
+/// The documented error body.
+pub fn error_json(code: u16, status: &str, message: &str) -> Value {
+    json!({"code": code.to_string(), "status": status, "message": message})
+}
