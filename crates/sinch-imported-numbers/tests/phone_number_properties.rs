@@ -7,22 +7,47 @@ use sinch_imported_numbers::{PhoneNumber, PhoneNumberError, Region};
 /// A NANP number that satisfies every rule: NXX-NXX-XXXX without N11 codes.
 fn valid_nanp() -> impl Strategy<Value = String> {
     let nxx = (2u8..=9, 0u8..=9, 0u8..=9).prop_filter("not N11", |(_, b, c)| !(*b == 1 && *c == 1));
-    (nxx.clone(), nxx, 0u16..=9999).prop_map(|((a, b, c), (d, e, f), line)| format!("+1{a}{b}{c}{d}{e}{f}{line:04}"))
+    (nxx.clone(), nxx, 0u16..=9999)
+        .prop_map(|((a, b, c), (d, e, f), line)| format!("+1{a}{b}{c}{d}{e}{f}{line:04}"))
 }
 
 /// A valid non-NANP E.164 number: first digit 2-9, 7 to 15 digits in all.
 fn valid_international() -> impl Strategy<Value = String> {
-    (2u8..=9, proptest::collection::vec(0u8..=9, 6..=14))
-        .prop_map(|(first, rest)| format!("+{first}{}", rest.iter().map(|d| d.to_string()).collect::<String>()))
+    (2u8..=9, proptest::collection::vec(0u8..=9, 6..=14)).prop_map(|(first, rest)| {
+        format!(
+            "+{first}{}",
+            rest.iter().map(|d| d.to_string()).collect::<String>()
+        )
+    })
 }
 
 fn human_form(e164: &str) -> impl Strategy<Value = String> {
     let national = e164[2..].to_owned();
     prop_oneof![
-        Just(format!("({}) {}-{}", &national[0..3], &national[3..6], &national[6..])),
-        Just(format!("{}.{}.{}", &national[0..3], &national[3..6], &national[6..])),
-        Just(format!("+1 {}-{}-{}", &national[0..3], &national[3..6], &national[6..])),
-        Just(format!("1-{}-{}-{}", &national[0..3], &national[3..6], &national[6..])),
+        Just(format!(
+            "({}) {}-{}",
+            &national[0..3],
+            &national[3..6],
+            &national[6..]
+        )),
+        Just(format!(
+            "{}.{}.{}",
+            &national[0..3],
+            &national[3..6],
+            &national[6..]
+        )),
+        Just(format!(
+            "+1 {}-{}-{}",
+            &national[0..3],
+            &national[3..6],
+            &national[6..]
+        )),
+        Just(format!(
+            "1-{}-{}-{}",
+            &national[0..3],
+            &national[3..6],
+            &national[6..]
+        )),
         Just(format!("  {national}  ")),
     ]
 }

@@ -1,0 +1,354 @@
+//! The API's five operations and the OAuth2 token endpoint.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use serde_json::{json, Value};
+use sinch_imported_numbers_api::types::ImportedNumber;
+
+use crate::page_token;
+use crate::problem::Problem;
+use crate::spec_check::SPEC;
+use crate::store::{ListQuery, Order, Search};
+use crate::AppState;
+
+type Reply = Result<Json<Value>, Problem>;
+
+/// Mask paths the API lets a caller update.
+const UPDATABLE: [&str; 3] = [
+    "displayName",
+    "smsConfiguration.servicePlanId",
+    "smsConfiguration.campaignId",
+];
+
+fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, Problem> {
+    serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|e| Problem::invalid(format!("query string cannot be decoded: {e}")))
+}
+
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// E.164 with the NANP shape for +1; the fake's own check, independent of the SDK's.
+fn check_phone(text: &str, field: &str) -> Result<(), Problem> {
+    let invalid = |why: &str| {
+        Err(Problem::invalid(format!(
+            "{field} {text:?} is not valid: {why}"
+        )))
+    };
+    let Some(digits) = text.strip_prefix('+') else {
+        return invalid("it must start with +");
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return invalid("only digits may follow the +");
+    }
+    if !(7..=15).contains(&digits.len()) || digits.starts_with('0') {
+        return invalid("E.164 numbers have 7 to 15 digits and no leading 0");
+    }
+    if let Some(national) = digits.strip_prefix('1') {
+        let b = national.as_bytes();
+        if b.len() != 10 || b[0] < b'2' || b[3] < b'2' {
+            return invalid("+1 numbers are NXX-NXX-XXXX");
+        }
+    }
+    Ok(())
+}
+
+fn check_region(region: &str) -> Result<(), Problem> {
+    match region {
+        "US" | "CA" => Ok(()),
+        other => Err(Problem::invalid(format!(
+            "regionCode {other:?} is not supported; use US or CA"
+        ))),
+    }
+}
+
+fn parse_json(body: &Bytes, operation_id: &str) -> Result<Value, Problem> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| Problem::invalid(format!("request body is not valid JSON: {e}")))?;
+    SPEC.check_body(operation_id, &value)
+        .map_err(Problem::invalid)?;
+    Ok(value)
+}
+
+pub(crate) async fn list(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    let pairs = query_pairs(raw)?;
+    SPEC.check_query("ListImportedNumbers", &pairs)
+        .map_err(Problem::invalid)?;
+    let region = param(&pairs, "regionCode").map(str::to_owned);
+    if let Some(region) = &region {
+        check_region(region)?;
+    }
+    let search = match param(&pairs, "numberPattern.searchPattern") {
+        None | Some("START") => Search::Start,
+        Some("CONTAIN") => Search::Contain,
+        Some(_) => Search::End,
+    };
+    let pattern = match param(&pairs, "numberPattern.pattern") {
+        Some(p) => {
+            let digits = p.strip_prefix('+').unwrap_or(p);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Problem::invalid(format!(
+                    "numberPattern.pattern {p:?} is not valid: digits, with a leading + (URL encoded as %2B) for START"
+                )));
+            }
+            Some((p.to_owned(), search))
+        }
+        None if param(&pairs, "numberPattern.searchPattern").is_some() => {
+            return Err(Problem::invalid(
+                "numberPattern.searchPattern needs numberPattern.pattern",
+            ));
+        }
+        None => None,
+    };
+    let query = ListQuery {
+        service_plan_id: param(&pairs, "servicePlanId")
+            .unwrap_or_default()
+            .to_owned(),
+        campaign_id: param(&pairs, "campaignId").unwrap_or_default().to_owned(),
+        region,
+        pattern,
+        order: match param(&pairs, "orderBy") {
+            Some("updatedTime") => Order::Updated,
+            _ => Order::Created,
+        },
+    };
+    let requested: i64 = param(&pairs, "pageSize")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let page_size = if requested <= 0 {
+        app.default_page_size
+    } else {
+        (requested as usize).min(app.max_page_size)
+    };
+    let after = match param(&pairs, "pageToken").filter(|t| !t.is_empty()) {
+        Some(token) => Some(page_token::decode(&project_id, &query, token)?),
+        None => None,
+    };
+    let page = app.store.read().unwrap_or_else(|p| p.into_inner()).list(
+        &project_id,
+        &query,
+        after,
+        page_size,
+    );
+    let next = page
+        .more_after
+        .map(|seq| page_token::encode(&project_id, &query, seq))
+        .unwrap_or_default();
+    Ok(Json(json!({
+        "importedNumbers": page.numbers,
+        "nextPageToken": next,
+        "totalSize": page.total,
+    })))
+}
+
+pub(crate) async fn import(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    SPEC.check_query("ImportNumber", &query_pairs(raw)?)
+        .map_err(Problem::invalid)?;
+    let number: ImportedNumber = serde_json::from_value(parse_json(&body, "ImportNumber")?)
+        .map_err(|e| {
+            Problem::invalid(format!("request body does not match ImportedNumber: {e}"))
+        })?;
+    let phone = number
+        .phone_number
+        .as_deref()
+        .ok_or_else(|| Problem::invalid("importedNumber.phoneNumber is required"))?;
+    check_phone(phone, "importedNumber.phoneNumber")?;
+    check_region(
+        number
+            .region_code
+            .as_deref()
+            .ok_or_else(|| Problem::invalid("importedNumber.regionCode is required"))?,
+    )?;
+    if number
+        .project_id
+        .as_deref()
+        .is_some_and(|p| p != project_id)
+    {
+        return Err(Problem::invalid(
+            "importedNumber.projectId does not match the project in the path",
+        ));
+    }
+    let sms = number.sms_configuration.as_ref();
+    if sms
+        .and_then(|s| s.service_plan_id.as_deref())
+        .is_some_and(|p| p.trim().is_empty())
+    {
+        return Err(Problem::invalid(
+            "importedNumber.smsConfiguration.servicePlanId is not valid",
+        ));
+    }
+    let stored = app
+        .store
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .import(&project_id, number)?;
+    Ok(Json(
+        serde_json::to_value(stored).expect("numbers serialize"),
+    ))
+}
+
+pub(crate) async fn get(
+    State(app): State<Arc<AppState>>,
+    Path((project_id, phone)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    SPEC.check_query("GetImportedNumber", &query_pairs(raw)?)
+        .map_err(Problem::invalid)?;
+    check_phone(&phone, "phoneNumber")?;
+    let number = app
+        .store
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&project_id, &phone)?;
+    Ok(Json(
+        serde_json::to_value(number).expect("numbers serialize"),
+    ))
+}
+
+pub(crate) async fn delete(
+    State(app): State<Arc<AppState>>,
+    Path((project_id, phone)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<(), Problem> {
+    SPEC.check_query("DeleteImportedNumber", &query_pairs(raw)?)
+        .map_err(Problem::invalid)?;
+    check_phone(&phone, "phoneNumber")?;
+    app.store
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .delete(&project_id, &phone)
+}
+
+pub(crate) async fn update(
+    State(app): State<Arc<AppState>>,
+    Path((project_id, phone)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    let pairs = query_pairs(raw)?;
+    SPEC.check_query("UpdateImportedNumber", &pairs)
+        .map_err(Problem::invalid)?;
+    check_phone(&phone, "phoneNumber")?;
+    let mask = param(&pairs, "updateMask")
+        .filter(|m| !m.trim().is_empty())
+        .ok_or_else(|| Problem::invalid("fieldMask is not provided"))?;
+    let paths: Vec<&str> = mask.split(',').map(str::trim).collect();
+    if let Some(bad) = paths.iter().find(|p| !UPDATABLE.contains(p)) {
+        return Err(Problem::invalid(format!(
+            "updateMask path `{bad}` cannot be updated; updatable: {}",
+            UPDATABLE.join(", ")
+        )));
+    }
+    let patch: ImportedNumber = serde_json::from_value(parse_json(&body, "UpdateImportedNumber")?)
+        .map_err(|e| {
+            Problem::invalid(format!("request body does not match ImportedNumber: {e}"))
+        })?;
+    let wanted_sms = patch.sms_configuration.unwrap_or_default();
+    let mut store = app.store.write().unwrap_or_else(|p| p.into_inner());
+    let updated = store.update(&project_id, &phone, |number| {
+        let sms = number
+            .sms_configuration
+            .get_or_insert_with(Default::default);
+        for path in &paths {
+            match *path {
+                "displayName" => number.display_name = patch.display_name.clone(),
+                "smsConfiguration.servicePlanId" => relink(
+                    &mut sms.service_plan_id,
+                    wanted_sms.service_plan_id.as_deref(),
+                    "service plan",
+                )?,
+                _ => relink(
+                    &mut sms.campaign_id,
+                    wanted_sms.campaign_id.as_deref(),
+                    "campaign",
+                )?,
+            }
+        }
+        Ok(())
+    })?;
+    Ok(Json(
+        serde_json::to_value(updated).expect("numbers serialize"),
+    ))
+}
+
+/// Links, unlinks (empty value) or refuses: a linked number must be unlinked
+/// before it can be linked to something else.
+fn relink(current: &mut Option<String>, wanted: Option<&str>, what: &str) -> Result<(), Problem> {
+    let wanted = wanted.unwrap_or("");
+    match current.as_deref() {
+        _ if wanted.is_empty() => *current = None,
+        Some(linked) if linked != wanted => {
+            return Err(Problem::failed_precondition(format!(
+                "the number is linked to {what} {linked:?}; unlink it (set it to \"\") before linking it to {wanted:?}"
+            )))
+        }
+        _ => *current = Some(wanted.to_owned()),
+    }
+    Ok(())
+}
+
+pub(crate) async fn token(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: String,
+) -> Reply {
+    app.auth.issue_token(&headers, &body).map(Json)
+}
+
+pub(crate) async fn no_route() -> Problem {
+    Problem::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "no such operation in the Imported Numbers API",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_checks() {
+        assert!(check_phone("+12065550134", "n").is_ok());
+        assert!(check_phone("+46701234567", "n").is_ok());
+        for bad in [
+            "12065550134",
+            "+1206555013",
+            "+10065550134",
+            "+1206055013a",
+            "+0123456789",
+            " 12065550134",
+        ] {
+            assert!(check_phone(bad, "n").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn relink_requires_unlink_first() {
+        let mut current = Some("a".to_owned());
+        assert!(relink(&mut current, Some("b"), "plan").is_err());
+        assert_eq!(current.as_deref(), Some("a"));
+        relink(&mut current, Some("a"), "plan").unwrap();
+        relink(&mut current, Some(""), "plan").unwrap();
+        assert_eq!(current, None);
+        relink(&mut current, Some("b"), "plan").unwrap();
+        assert_eq!(current.as_deref(), Some("b"));
+    }
+}

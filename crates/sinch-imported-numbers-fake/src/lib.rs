@@ -1,0 +1,302 @@
+//! A stateful, in-memory Imported Numbers API server on loopback.
+//!
+//! It follows the spec's semantics closely enough to try the SDK without a
+//! Sinch account and to test behaviour that one-shot mocks make awkward:
+//!
+//! * opaque page tokens, a page-size cap, and the filters (`regionCode`,
+//!   `numberPattern` START / CONTAIN / END, `orderBy`);
+//! * 409 on a duplicate import, 404 on unknown numbers, 400 with a clear
+//!   message on a bad page token, an invalid number, or an update mask naming
+//!   a field that cannot be updated;
+//! * linking a number that is still linked elsewhere is refused (unlink first);
+//! * read-only fields are ignored on write and filled in by the server;
+//! * every query string and body is validated against the embedded OpenAPI
+//!   spec, so unknown parameters and fields get a 400 saying why;
+//! * Basic auth with the configured key, and OAuth2 client credentials at
+//!   `POST /oauth2/token`.
+//!
+//! The listing of "hosting order" numbers (`servicePlanId` and `campaignId`,
+//! both required by the API) returns the numbers linked to both; the vendor
+//! pages do not say more.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let server = sinch_imported_numbers_fake::FakeServer::start().await?;
+//! println!("serving {} (key {} / {})", server.base_url(), server.key_id(), server.key_secret());
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+mod auth;
+mod handlers;
+mod page_token;
+mod problem;
+mod spec_check;
+mod store;
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sinch_imported_numbers_api::types::ImportedNumber;
+use tokio::sync::oneshot;
+
+use crate::auth::Auth;
+use crate::problem::Problem;
+use crate::store::Store;
+
+/// The key id the fake accepts unless configured otherwise.
+pub const DEFAULT_KEY_ID: &str = "fake-key-id";
+/// The key secret the fake accepts unless configured otherwise.
+pub const DEFAULT_KEY_SECRET: &str = "fake-key-secret";
+
+pub(crate) struct AppState {
+    store: RwLock<Store>,
+    auth: Auth,
+    max_page_size: usize,
+    default_page_size: usize,
+    latency: Duration,
+    faults: Mutex<VecDeque<Problem>>,
+    requests: AtomicU64,
+}
+
+/// Configures a [`FakeServer`].
+#[derive(Clone, Debug)]
+pub struct FakeServerBuilder {
+    key_id: String,
+    key_secret: String,
+    max_page_size: usize,
+    default_page_size: usize,
+    latency: Duration,
+    token_ttl: Duration,
+    port: u16,
+}
+
+impl Default for FakeServerBuilder {
+    fn default() -> Self {
+        FakeServerBuilder {
+            key_id: DEFAULT_KEY_ID.to_owned(),
+            key_secret: DEFAULT_KEY_SECRET.to_owned(),
+            max_page_size: 100,
+            default_page_size: 20,
+            latency: Duration::ZERO,
+            token_ttl: Duration::from_secs(3600),
+            port: 0,
+        }
+    }
+}
+
+impl FakeServerBuilder {
+    /// The access key the server accepts.
+    pub fn credentials(mut self, key_id: impl Into<String>, key_secret: impl Into<String>) -> Self {
+        self.key_id = key_id.into();
+        self.key_secret = key_secret.into();
+        self
+    }
+
+    /// The most numbers one page may hold (default 100); larger `pageSize`s are capped.
+    pub fn max_page_size(mut self, n: usize) -> Self {
+        self.max_page_size = n.max(1);
+        self
+    }
+
+    /// The page size when the request gives none (default 20).
+    pub fn default_page_size(mut self, n: usize) -> Self {
+        self.default_page_size = n.max(1);
+        self
+    }
+
+    /// Delay added to every API request, to model a distant server.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// How long issued OAuth2 tokens live (default one hour).
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+
+    /// The loopback port to listen on (default: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts serving on `127.0.0.1`.
+    pub async fn start(self) -> std::io::Result<FakeServer> {
+        let state = Arc::new(AppState {
+            store: RwLock::new(Store::default()),
+            auth: Auth::new(self.key_id.clone(), self.key_secret.clone(), self.token_ttl),
+            max_page_size: self.max_page_size,
+            default_page_size: self.default_page_size.min(self.max_page_size),
+            latency: self.latency,
+            faults: Mutex::new(VecDeque::new()),
+            requests: AtomicU64::new(0),
+        });
+        let api = Router::new()
+            .route(
+                "/v1/projects/{project_id}/importedNumbers",
+                get(handlers::list).post(handlers::import),
+            )
+            .route(
+                "/v1/projects/{project_id}/importedNumbers/{phone_number}",
+                get(handlers::get)
+                    .patch(handlers::update)
+                    .delete(handlers::delete),
+            )
+            .route_layer(middleware::from_fn_with_state(state.clone(), guard));
+        let app = Router::new()
+            .merge(api)
+            .route("/oauth2/token", post(handlers::token))
+            .fallback(handlers::no_route)
+            .with_state(state.clone());
+        let listener =
+            tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            // Serving on loopback only fails if the runtime is shutting down.
+            let _ = serve.await;
+        });
+        Ok(FakeServer {
+            addr,
+            state,
+            key_id: self.key_id,
+            key_secret: self.key_secret,
+            _stop: stop,
+        })
+    }
+}
+
+/// Runs before every API operation: counts it, adds latency, injects queued
+/// faults, and checks authentication.
+async fn guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    app.requests.fetch_add(1, Ordering::Relaxed);
+    if !app.latency.is_zero() {
+        tokio::time::sleep(app.latency).await;
+    }
+    let fault = app
+        .faults
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .pop_front();
+    if let Some(fault) = fault {
+        return fault.into_response();
+    }
+    if let Err(problem) = app.auth.check(request.headers()) {
+        return problem.into_response();
+    }
+    next.run(request).await
+}
+
+/// A running fake server. It stops when dropped.
+pub struct FakeServer {
+    addr: SocketAddr,
+    state: Arc<AppState>,
+    key_id: String,
+    key_secret: String,
+    _stop: oneshot::Sender<()>,
+}
+
+impl std::fmt::Debug for FakeServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeServer")
+            .field("addr", &self.addr)
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FakeServer {
+    /// Configures a server.
+    pub fn builder() -> FakeServerBuilder {
+        FakeServerBuilder::default()
+    }
+
+    /// Starts a server with the default settings.
+    pub async fn start() -> std::io::Result<FakeServer> {
+        Self::builder().start().await
+    }
+
+    /// The base URL to give the SDK, e.g. `http://127.0.0.1:41234`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The OAuth2 token endpoint.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth2/token", self.base_url())
+    }
+
+    /// The accepted key id.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// The accepted key secret.
+    pub fn key_secret(&self) -> &str {
+        &self.key_secret
+    }
+
+    /// Stores numbers directly, as if imported, without HTTP. Numbers already
+    /// present are skipped. Returns how many were added.
+    pub fn seed(
+        &self,
+        project_id: &str,
+        numbers: impl IntoIterator<Item = ImportedNumber>,
+    ) -> usize {
+        let mut store = self.state.store.write().unwrap_or_else(|p| p.into_inner());
+        numbers
+            .into_iter()
+            .filter(|n| store.import(project_id, n.clone()).is_ok())
+            .count()
+    }
+
+    /// How many numbers `project_id` has.
+    pub fn number_count(&self, project_id: &str) -> usize {
+        self.state
+            .store
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .len(project_id)
+    }
+
+    /// Makes the next `count` API requests fail with `status` (and a
+    /// `Retry-After` header when given), before authentication.
+    pub fn fail_next(&self, count: usize, status: StatusCode, retry_after: Option<Duration>) {
+        let name = status
+            .canonical_reason()
+            .unwrap_or("ERROR")
+            .to_uppercase()
+            .replace(' ', "_");
+        let name: &'static str = Box::leak(name.into_boxed_str());
+        let mut problem = Problem::new(status, name, "fault injected by the fake server");
+        problem.retry_after = retry_after.map(|d| d.as_secs());
+        let mut faults = self.state.faults.lock().unwrap_or_else(|p| p.into_inner());
+        faults.extend(std::iter::repeat_n(problem, count));
+    }
+
+    /// How many API requests (not token requests) the server has received.
+    pub fn request_count(&self) -> u64 {
+        self.state.requests.load(Ordering::Relaxed)
+    }
+
+    /// Revokes every issued OAuth2 token, as if they had expired server-side.
+    pub fn revoke_tokens(&self) {
+        self.state.auth.revoke_all();
+    }
+}

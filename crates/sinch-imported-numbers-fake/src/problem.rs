@@ -1,0 +1,70 @@
+//! Error responses in the API's documented shape: `{code, message, status}`.
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// An error the fake answers with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub http: StatusCode,
+    pub status: &'static str,
+    pub message: String,
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    pub(crate) fn new(http: StatusCode, status: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            http,
+            status,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", message)
+    }
+
+    pub(crate) fn failed_precondition(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "FAILED_PRECONDITION", message)
+    }
+
+    pub(crate) fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The imported number could not be found.",
+        )
+    }
+
+    pub(crate) fn already_exists() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "ALREADY_EXISTS",
+            "The imported number already exists.",
+        )
+    }
+
+    pub(crate) fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message)
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "code": self.http.as_u16().to_string(),
+            "message": self.message,
+            "status": self.status,
+        });
+        let mut response = (self.http, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from(seconds));
+        }
+        response
+    }
+}

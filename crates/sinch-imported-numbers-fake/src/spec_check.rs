@@ -1,0 +1,322 @@
+//! Validating requests against the project's OpenAPI spec.
+//!
+//! The fake embeds `openapi/imported-numbers.yaml` and checks every query
+//! string and JSON body against it: unknown parameters or fields, missing
+//! required parameters, wrong types and values outside an enum all get a 400
+//! that says exactly what is wrong. Because the rules come from the spec, the
+//! fake cannot silently drift from it.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
+    SchemaKind, Type,
+};
+use serde_json::Value;
+
+const SPEC_YAML: &str = include_str!("../../../openapi/imported-numbers.yaml");
+
+/// The parsed spec, shared by all servers in the process.
+pub(crate) static SPEC: LazyLock<SpecIndex> = LazyLock::new(|| {
+    let spec: OpenAPI = serde_yaml::from_str(SPEC_YAML)
+        .expect("the embedded spec is checked by `cargo xtask codegen`");
+    SpecIndex::new(spec)
+});
+
+struct QueryParam {
+    name: String,
+    required: bool,
+    schema: ReferenceOr<Schema>,
+}
+
+struct Operation {
+    query: Vec<QueryParam>,
+    body: Option<ReferenceOr<Schema>>,
+}
+
+/// What each operation accepts, by `operationId`.
+pub(crate) struct SpecIndex {
+    spec: OpenAPI,
+    operations: HashMap<String, Operation>,
+}
+
+impl SpecIndex {
+    fn new(spec: OpenAPI) -> Self {
+        let mut operations = HashMap::new();
+        for (_, _, op) in spec.operations() {
+            let query = op
+                .parameters
+                .iter()
+                .filter_map(|p| match p {
+                    ReferenceOr::Item(Parameter::Query { parameter_data, .. }) => {
+                        Some(parameter_data)
+                    }
+                    _ => None,
+                })
+                .filter_map(|data| match &data.format {
+                    ParameterSchemaOrContent::Schema(schema) => Some(QueryParam {
+                        name: data.name.clone(),
+                        required: data.required,
+                        schema: schema.clone(),
+                    }),
+                    ParameterSchemaOrContent::Content(_) => None,
+                })
+                .collect();
+            let body = op.request_body.as_ref().and_then(|b| match b {
+                ReferenceOr::Item(body) => body.content.get("application/json")?.schema.clone(),
+                ReferenceOr::Reference { .. } => None,
+            });
+            operations.insert(
+                op.operation_id.clone().unwrap_or_default(),
+                Operation { query, body },
+            );
+        }
+        SpecIndex { spec, operations }
+    }
+
+    /// Checks a decoded query string for `operation_id`.
+    pub(crate) fn check_query(
+        &self,
+        operation_id: &str,
+        pairs: &[(String, String)],
+    ) -> Result<(), String> {
+        let op = &self.operations[operation_id];
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            let Some(param) = op.query.iter().find(|p| &p.name == name) else {
+                let known: Vec<_> = op.query.iter().map(|p| p.name.as_str()).collect();
+                return Err(format!(
+                    "unknown query parameter `{name}`; accepted: {}",
+                    known.join(", ")
+                ));
+            };
+            if pairs[..i].iter().any(|(n, _)| n == name) {
+                return Err(format!("query parameter `{name}` is given more than once"));
+            }
+            self.check_scalar(&param.schema, &Value::String(value.clone()), name, true)?;
+        }
+        for param in op.query.iter().filter(|p| p.required) {
+            if !pairs.iter().any(|(n, _)| *n == param.name) {
+                return Err(format!("query parameter `{}` is required", param.name));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a JSON request body for `operation_id`.
+    pub(crate) fn check_body(&self, operation_id: &str, body: &Value) -> Result<(), String> {
+        match &self.operations[operation_id].body {
+            Some(schema) => self.check_value(schema, body, "body"),
+            None => Ok(()),
+        }
+    }
+
+    fn resolve<'a>(&'a self, schema: &'a ReferenceOr<Schema>) -> &'a Schema {
+        match schema {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.trim_start_matches("#/components/schemas/");
+                let target = &self
+                    .spec
+                    .components
+                    .as_ref()
+                    .expect("spec has components")
+                    .schemas[name];
+                self.resolve(target)
+            }
+        }
+    }
+
+    /// Follows `$ref` and single-element `allOf` wrappers to the schema that has a type.
+    fn concrete<'a>(&'a self, schema: &'a ReferenceOr<Schema>) -> &'a Schema {
+        let s = self.resolve(schema);
+        match &s.schema_kind {
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.concrete(&all_of[0]),
+            _ => s,
+        }
+    }
+
+    fn check_value(
+        &self,
+        schema: &ReferenceOr<Schema>,
+        value: &Value,
+        at: &str,
+    ) -> Result<(), String> {
+        let s = self.concrete(schema);
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                let Value::Object(map) = value else {
+                    return Err(format!("`{at}` must be a JSON object"));
+                };
+                for (key, child) in map {
+                    let path = format!("{at}.{key}");
+                    match object.properties.get(key) {
+                        Some(prop) => {
+                            let prop = prop.clone().unbox();
+                            self.check_value(&prop, child, &path)?;
+                        }
+                        None if matches!(
+                            object.additional_properties,
+                            Some(AdditionalProperties::Any(true))
+                        ) => {}
+                        None => return Err(format!("unknown field `{path}`")),
+                    }
+                }
+                Ok(())
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                let Value::Array(items) = value else {
+                    return Err(format!("`{at}` must be an array"));
+                };
+                match &array.items {
+                    Some(item_schema) => {
+                        let item_schema = item_schema.clone().unbox();
+                        items.iter().enumerate().try_for_each(|(i, item)| {
+                            self.check_value(&item_schema, item, &format!("{at}[{i}]"))
+                        })
+                    }
+                    None => Ok(()),
+                }
+            }
+            _ => self.check_scalar(schema, value, at, false),
+        }
+    }
+
+    /// Scalars; `from_query` means the value arrived as text and may need parsing.
+    fn check_scalar(
+        &self,
+        schema: &ReferenceOr<Schema>,
+        value: &Value,
+        at: &str,
+        from_query: bool,
+    ) -> Result<(), String> {
+        let s = self.concrete(schema);
+        let text = value.as_str();
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let Some(text) = text else {
+                    return Err(format!("`{at}` must be a string"));
+                };
+                let allowed: Vec<&str> = string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                if !allowed.is_empty() && !allowed.contains(&text) {
+                    return Err(format!(
+                        "`{at}` must be one of {}; got {text:?}",
+                        allowed.join(", ")
+                    ));
+                }
+                Ok(())
+            }
+            SchemaKind::Type(Type::Integer(_)) => {
+                let ok = if from_query {
+                    text.is_some_and(|t| t.parse::<i64>().is_ok())
+                } else {
+                    value.is_i64()
+                };
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!("`{at}` must be an integer; got {value}"))
+                }
+            }
+            SchemaKind::Type(Type::Boolean(_)) => {
+                let ok = if from_query {
+                    matches!(text, Some("true" | "false"))
+                } else {
+                    value.is_boolean()
+                };
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!("`{at}` must be true or false; got {value}"))
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn query_rules_come_from_the_spec() {
+        let ok = pairs(&[
+            ("servicePlanId", "p"),
+            ("campaignId", "c"),
+            ("numberPattern.searchPattern", "END"),
+            ("pageSize", "5"),
+        ]);
+        assert_eq!(SPEC.check_query("ListImportedNumbers", &ok), Ok(()));
+        let err = SPEC
+            .check_query("ListImportedNumbers", &pairs(&[("campaignId", "c")]))
+            .unwrap_err();
+        assert_eq!(err, "query parameter `servicePlanId` is required");
+        let err = SPEC
+            .check_query(
+                "ListImportedNumbers",
+                &pairs(&[("servicePlanId", "p"), ("campaignId", "c"), ("page", "2")]),
+            )
+            .unwrap_err();
+        assert!(err.starts_with("unknown query parameter `page`"), "{err}");
+        let err = SPEC
+            .check_query(
+                "ListImportedNumbers",
+                &pairs(&[
+                    ("servicePlanId", "p"),
+                    ("campaignId", "c"),
+                    ("pageSize", "ten"),
+                ]),
+            )
+            .unwrap_err();
+        assert_eq!(err, "`pageSize` must be an integer; got \"ten\"");
+        let err = SPEC
+            .check_query(
+                "ListImportedNumbers",
+                &pairs(&[
+                    ("servicePlanId", "p"),
+                    ("campaignId", "c"),
+                    ("orderBy", "name"),
+                ]),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err,
+            "`orderBy` must be one of createdTime, updatedTime; got \"name\""
+        );
+    }
+
+    #[test]
+    fn body_rules_come_from_the_spec() {
+        let good = json!({"phoneNumber": "+12065550134", "smsConfiguration": {"servicePlanId": "p", "migrateToSinchTmo": true}});
+        assert_eq!(SPEC.check_body("ImportNumber", &good), Ok(()));
+        let err = SPEC
+            .check_body(
+                "ImportNumber",
+                &json!({"phoneNumber": "+1", "smsConfiguration": {"plan": "p"}}),
+            )
+            .unwrap_err();
+        assert_eq!(err, "unknown field `body.smsConfiguration.plan`");
+        let err = SPEC
+            .check_body("ImportNumber", &json!({"displayName": 5}))
+            .unwrap_err();
+        assert_eq!(err, "`body.displayName` must be a string");
+        let err = SPEC
+            .check_body("UpdateImportedNumber", &json!([1]))
+            .unwrap_err();
+        assert_eq!(err, "`body` must be a JSON object");
+    }
+}
