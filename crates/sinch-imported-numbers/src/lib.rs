@@ -75,3 +75,8 @@ pub use types::ImportedNumber;
 
 /// The generated low-level client, for anything the facade does not cover.
 pub use sinch_imported_numbers_api as api;
+
+/// Compiles the README's Rust example, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeExample;
