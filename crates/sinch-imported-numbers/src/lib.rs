@@ -46,6 +46,7 @@ mod client;
 mod error;
 mod import;
 mod list;
+mod nanp;
 mod phone_number;
 mod retry;
 mod update;

@@ -4,11 +4,20 @@
 use proptest::prelude::*;
 use sinch_imported_numbers::{PhoneNumber, PhoneNumberError, Region};
 
-/// A NANP number that satisfies every rule: NXX-NXX-XXXX without N11 codes.
+/// Area codes in service across the US, Canada, toll-free and the Caribbean.
+const IN_SERVICE: &[u16] = &[
+    201, 206, 212, 242, 312, 416, 604, 787, 800, 833, 867, 905, 917, 989,
+];
+/// Well-formed area codes that are not assigned.
+const NOT_IN_SERVICE: &[u16] = &[200, 222, 333, 444, 555, 666, 777, 999];
+
+/// A NANP number that satisfies every rule: NXX-NXX-XXXX, no N11 exchange,
+/// an area code in service.
 fn valid_nanp() -> impl Strategy<Value = String> {
-    let nxx = (2u8..=9, 0u8..=9, 0u8..=9).prop_filter("not N11", |(_, b, c)| !(*b == 1 && *c == 1));
-    (nxx.clone(), nxx, 0u16..=9999)
-        .prop_map(|((a, b, c), (d, e, f), line)| format!("+1{a}{b}{c}{d}{e}{f}{line:04}"))
+    let exchange =
+        (2u8..=9, 0u8..=9, 0u8..=9).prop_filter("not N11", |(_, b, c)| !(*b == 1 && *c == 1));
+    (proptest::sample::select(IN_SERVICE), exchange, 0u16..=9999)
+        .prop_map(|(area, (d, e, f), line)| format!("+1{area}{d}{e}{f}{line:04}"))
 }
 
 /// A valid non-NANP E.164 number: first digit 2-9, 7 to 15 digits in all.
@@ -113,6 +122,15 @@ proptest! {
         let exchange = format!("+1206{n}11{line}");
         let is_exchange_error = matches!(PhoneNumber::parse(&exchange), Err(PhoneNumberError::ExchangeIsServiceCode { .. }));
         prop_assert!(is_exchange_error);
+    }
+
+    #[test]
+    fn area_codes_not_in_service_are_rejected(area in proptest::sample::select(NOT_IN_SERVICE), rest in "[2-9][0-9]{6}") {
+        let is_not_in_service = matches!(
+            PhoneNumber::parse(&format!("+1{area}{rest}")),
+            Err(PhoneNumberError::AreaCodeNotInService { .. })
+        );
+        prop_assert!(is_not_in_service);
     }
 
     #[test]
