@@ -39,7 +39,7 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -67,6 +67,8 @@ pub(crate) struct AppState {
     latency: Duration,
     faults: Mutex<VecDeque<Problem>>,
     requests: AtomicU64,
+    /// Nanoseconds spent handling API requests, injected latency excluded.
+    busy_nanos: AtomicU64,
 }
 
 /// Configures a [`FakeServer`].
@@ -143,6 +145,7 @@ impl FakeServerBuilder {
             latency: self.latency,
             faults: Mutex::new(VecDeque::new()),
             requests: AtomicU64::new(0),
+            busy_nanos: AtomicU64::new(0),
         });
         let api = Router::new()
             .route(
@@ -189,6 +192,14 @@ async fn guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -
     if !app.latency.is_zero() {
         tokio::time::sleep(app.latency).await;
     }
+    let started = Instant::now();
+    let response = handle(&app, request, next).await;
+    let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    app.busy_nanos.fetch_add(nanos, Ordering::Relaxed);
+    response
+}
+
+async fn handle(app: &AppState, request: Request, next: Next) -> Response {
     let fault = app
         .faults
         .lock()
@@ -293,6 +304,13 @@ impl FakeServer {
     /// How many API requests (not token requests) the server has received.
     pub fn request_count(&self) -> u64 {
         self.state.requests.load(Ordering::Relaxed)
+    }
+
+    /// Total time spent handling API requests (injected latency excluded):
+    /// compare with a benchmark's wall time to see whether the server is the
+    /// bottleneck.
+    pub fn busy_time(&self) -> Duration {
+        Duration::from_nanos(self.state.busy_nanos.load(Ordering::Relaxed))
     }
 
     /// Revokes every issued OAuth2 token, as if they had expired server-side.

@@ -45,8 +45,8 @@ pub(crate) struct ListQuery {
 }
 
 /// One page of a listing.
-pub(crate) struct PageOut {
-    pub numbers: Vec<ImportedNumber>,
+pub(crate) struct PageOut<'a> {
+    pub numbers: Vec<&'a ImportedNumber>,
     /// The sequence number of the last item, when more follow.
     pub more_after: Option<u64>,
     pub total: usize,
@@ -233,7 +233,7 @@ impl Store {
         query: &ListQuery,
         after: Option<u64>,
         page_size: usize,
-    ) -> PageOut {
+    ) -> PageOut<'_> {
         let Some(project) = self.projects.get(project_id) else {
             return PageOut {
                 numbers: Vec::new(),
@@ -253,7 +253,7 @@ impl Store {
         let mut numbers = Vec::with_capacity(page_size.min(1024));
         let mut last = None;
         for (seq, n) in hits.by_ref().take(page_size) {
-            numbers.push(n.clone());
+            numbers.push(n);
             last = Some(seq);
         }
         let more_after = if hits.next().is_some() { last } else { None };
