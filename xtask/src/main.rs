@@ -5,6 +5,7 @@
 
 mod codegen;
 mod spec;
+mod spec_diff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +16,8 @@ usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate crates/sinch-imported-numbers-api/src/generated.rs from
                       openapi/imported-numbers.yaml; --check fails if the file is stale
+  spec-diff [PAGES]   compare the spec with the vendor documentation pages
+                      (default: openapi/vendor-docs/*); --help for options
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
     };
     match command.as_str() {
         "codegen" => codegen::run(rest),
+        "spec-diff" => spec_diff::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             ExitCode::SUCCESS

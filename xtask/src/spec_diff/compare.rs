@@ -1,0 +1,482 @@
+//! Comparing what the spec says with what one page says.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::finding::{Finding, Severity};
+use super::model::{Api, EnumInfo, Field, Fields, FlatFields, Operation};
+
+/// Collects findings for one page.
+struct Diff<'a> {
+    page: &'a str,
+    operation: String,
+    out: Vec<Finding>,
+}
+
+impl Diff<'_> {
+    fn add(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        location: impl Into<String>,
+        spec: Option<String>,
+        docs: Option<String>,
+    ) {
+        self.out.push(Finding {
+            rule,
+            severity,
+            page: self.page.to_owned(),
+            operation: self.operation.clone(),
+            location: location.into(),
+            spec,
+            docs,
+            accepted: None,
+        });
+    }
+}
+
+fn describe(field: &Field) -> String {
+    let mut text = field
+        .ty
+        .map_or("no type shown".to_owned(), |t| t.to_string());
+    if let Some(schema) = &field.schema {
+        text.push_str(&format!(" ({schema})"));
+    }
+    if field.required {
+        text.push_str(", required");
+    }
+    match &field.enumeration {
+        EnumInfo::Values(values) => text.push_str(&format!(", enum {}", join(values))),
+        EnumInfo::Unlisted => text.push_str(", enum (values not listed)"),
+        EnumInfo::None => {}
+    }
+    text
+}
+
+fn join(values: &BTreeSet<String>) -> String {
+    values
+        .iter()
+        .map(|v| format!("\"{v}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every difference between `spec` and `page` (read from the file `page_name`).
+pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
+    let mut diff = Diff {
+        page: page_name,
+        operation: String::new(),
+        out: Vec::new(),
+    };
+    for (key, docs_op) in &page.operations {
+        diff.operation = key.to_string();
+        match spec.operations.get(key) {
+            None => diff.add(
+                "operation-missing-in-spec",
+                Severity::Error,
+                "",
+                None,
+                Some("documented".into()),
+            ),
+            Some(spec_op) => compare_operation(&mut diff, spec_op, docs_op, page),
+        }
+    }
+    if page.covers_whole_api {
+        for key in spec
+            .operations
+            .keys()
+            .filter(|k| !page.operations.contains_key(*k))
+        {
+            diff.operation = key.to_string();
+            diff.add(
+                "operation-missing-in-docs",
+                Severity::Warning,
+                "",
+                Some("defined".into()),
+                None,
+            );
+        }
+    }
+    let flattens = page.operations.values().any(|op| {
+        matches!(op.request, Some(Fields::Flat(_)))
+            || op
+                .responses
+                .values()
+                .any(|r| matches!(r.fields, Some(Fields::Flat(_))))
+    });
+    if flattens {
+        diff.operation = String::new();
+        diff.add(
+            "format-cannot-express",
+            Severity::Info,
+            "body fields",
+            None,
+            Some(
+                "nested objects appear as `object (Name)` without their property name or end, so body fields are \
+                 compared by name and nested objects by schema name, not by path"
+                    .into(),
+            ),
+        );
+    }
+    diff.out
+}
+
+fn compare_operation(diff: &mut Diff<'_>, spec: &Operation, docs: &Operation, page: &Api) {
+    for name in keys(&spec.params, &docs.params) {
+        match (spec.params.get(name), docs.params.get(name)) {
+            (None, Some(d)) => diff.add(
+                "parameter-missing-in-spec",
+                Severity::Error,
+                name,
+                None,
+                Some(describe(d)),
+            ),
+            (Some(s), None) => diff.add(
+                "parameter-missing-in-docs",
+                Severity::Warning,
+                name,
+                Some(describe(s)),
+                None,
+            ),
+            (Some(s), Some(d)) => {
+                if d.ty.is_some() && d.ty != s.ty {
+                    diff.add(
+                        "parameter-type-differs",
+                        Severity::Error,
+                        name,
+                        Some(describe(s)),
+                        Some(describe(d)),
+                    );
+                }
+                if d.required != s.required {
+                    diff.add(
+                        "parameter-required-differs",
+                        Severity::Error,
+                        name,
+                        Some(describe(s)),
+                        Some(describe(d)),
+                    );
+                }
+                compare_enum(diff, name, &s.enumeration, &d.enumeration);
+            }
+            (None, None) => {}
+        }
+    }
+    match (&spec.request, &docs.request) {
+        (None, Some(_)) => diff.add(
+            "request-body-missing-in-spec",
+            Severity::Error,
+            "request",
+            None,
+            Some("a JSON body".into()),
+        ),
+        (Some(_), None) => diff.add(
+            "request-body-missing-in-docs",
+            Severity::Warning,
+            "request",
+            Some("a JSON body".into()),
+            None,
+        ),
+        (Some(s), Some(d)) => compare_fields(diff, "request", s, d),
+        (None, None) => {}
+    }
+    let statuses: BTreeSet<u16> = spec
+        .responses
+        .keys()
+        .chain(docs.responses.keys())
+        .copied()
+        .collect();
+    for status in statuses {
+        let location = format!("response.{status}");
+        match (spec.responses.get(&status), docs.responses.get(&status)) {
+            (None, Some(_)) => diff.add(
+                "status-missing-in-spec",
+                Severity::Error,
+                location,
+                None,
+                Some("documented".into()),
+            ),
+            (Some(s), None) => {
+                if page.shows_bodiless_statuses || s.fields.is_some() {
+                    diff.add(
+                        "status-missing-in-docs",
+                        Severity::Warning,
+                        location,
+                        Some("defined".into()),
+                        None,
+                    );
+                }
+            }
+            (Some(s), Some(d)) => match (&s.fields, &d.fields) {
+                (None, Some(_)) => diff.add(
+                    "response-body-missing-in-spec",
+                    Severity::Error,
+                    location,
+                    None,
+                    Some("a JSON body".into()),
+                ),
+                (Some(_), None) => diff.add(
+                    "response-body-missing-in-docs",
+                    Severity::Warning,
+                    location,
+                    Some("a JSON body".into()),
+                    None,
+                ),
+                (Some(sf), Some(df)) => compare_fields(diff, &location, sf, df),
+                (None, None) => {}
+            },
+            (None, None) => {}
+        }
+    }
+}
+
+fn keys<'a, V>(a: &'a BTreeMap<String, V>, b: &'a BTreeMap<String, V>) -> BTreeSet<&'a String> {
+    a.keys().chain(b.keys()).collect()
+}
+
+fn compare_enum(diff: &mut Diff<'_>, location: &str, spec: &EnumInfo, docs: &EnumInfo) {
+    let spec_values = match spec {
+        EnumInfo::Values(v) => v.clone(),
+        _ => BTreeSet::new(),
+    };
+    match docs {
+        EnumInfo::Values(docs_values) => {
+            for v in docs_values.difference(&spec_values) {
+                diff.add(
+                    "enum-value-missing-in-spec",
+                    Severity::Error,
+                    location,
+                    Some(spec_summary(spec)),
+                    Some(format!("\"{v}\"")),
+                );
+            }
+            for v in spec_values.difference(docs_values) {
+                diff.add(
+                    "enum-value-missing-in-docs",
+                    Severity::Warning,
+                    location,
+                    Some(format!("\"{v}\"")),
+                    Some(join(docs_values)),
+                );
+            }
+        }
+        EnumInfo::Unlisted if spec_values.is_empty() => diff.add(
+            "enum-values-unpublished",
+            Severity::Info,
+            location,
+            Some(spec_summary(spec)),
+            Some("an enum, values not listed".into()),
+        ),
+        EnumInfo::Unlisted => {}
+        EnumInfo::None if !spec_values.is_empty() => diff.add(
+            "enum-not-in-docs",
+            Severity::Warning,
+            location,
+            Some(join(&spec_values)),
+            Some("no values listed".into()),
+        ),
+        EnumInfo::None => {}
+    }
+}
+
+fn spec_summary(spec: &EnumInfo) -> String {
+    match spec {
+        EnumInfo::Values(v) => join(v),
+        _ => "not an enum".into(),
+    }
+}
+
+fn compare_fields(diff: &mut Diff<'_>, prefix: &str, spec: &Fields, docs: &Fields) {
+    let Fields::Paths(spec_paths) = spec else {
+        return;
+    };
+    match docs {
+        Fields::Paths(docs_paths) => compare_paths(diff, prefix, spec_paths, docs_paths),
+        Fields::Flat(flat) => compare_flat(diff, prefix, spec_paths, flat),
+    }
+}
+
+fn compare_field(diff: &mut Diff<'_>, location: &str, s: &Field, d: &Field) {
+    match d.ty {
+        None => diff.add(
+            "type-not-shown",
+            Severity::Info,
+            location,
+            Some(describe(s)),
+            Some(describe(d)),
+        ),
+        Some(ty) if Some(ty) != s.ty => diff.add(
+            "field-type-differs",
+            Severity::Error,
+            location,
+            Some(describe(s)),
+            Some(describe(d)),
+        ),
+        Some(_) => {}
+    }
+    if d.required != s.required {
+        diff.add(
+            "field-required-differs",
+            Severity::Error,
+            location,
+            Some(describe(s)),
+            Some(describe(d)),
+        );
+    }
+    compare_enum(diff, location, &s.enumeration, &d.enumeration);
+}
+
+fn compare_paths(
+    diff: &mut Diff<'_>,
+    prefix: &str,
+    spec: &BTreeMap<String, Field>,
+    docs: &BTreeMap<String, Field>,
+) {
+    let mut missing_in_docs = BTreeSet::new();
+    for path in keys(spec, docs) {
+        let location = format!("{prefix}.{path}");
+        match (spec.get(path), docs.get(path)) {
+            (None, Some(d)) => diff.add(
+                "field-missing-in-spec",
+                Severity::Error,
+                location,
+                None,
+                Some(describe(d)),
+            ),
+            (Some(_), None) => {
+                missing_in_docs.insert(path.as_str());
+            }
+            (Some(s), Some(d)) => compare_field(diff, &location, s, d),
+            (None, None) => {}
+        }
+    }
+    report_missing_in_docs(diff, prefix, spec, &missing_in_docs);
+}
+
+/// Reports spec fields the page lacks, once per missing subtree: a missing
+/// object stands for its nested fields.
+fn report_missing_in_docs(
+    diff: &mut Diff<'_>,
+    prefix: &str,
+    spec: &BTreeMap<String, Field>,
+    missing: &BTreeSet<&str>,
+) -> BTreeSet<String> {
+    let mut reported = BTreeSet::new();
+    for path in missing {
+        if ancestors(path).any(|a| missing.contains(a)) {
+            continue;
+        }
+        let nested = spec
+            .keys()
+            .filter(|p| p.starts_with(&format!("{path}.")))
+            .count();
+        let mut text = describe(&spec[*path]);
+        if nested > 0 {
+            text.push_str(&format!(" with {nested} nested fields"));
+        }
+        diff.add(
+            "field-missing-in-docs",
+            Severity::Warning,
+            format!("{prefix}.{path}"),
+            Some(text),
+            None,
+        );
+        reported.insert((*path).to_owned());
+    }
+    reported
+}
+
+/// `a.b.c` -> `a.b`, `a`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices()
+        .filter(|(_, c)| *c == '.')
+        .map(move |(i, _)| &path[..i])
+}
+
+/// Against a page that only knows leaf names: a spec field matches a page
+/// field of the same name anywhere in the body, and a nested object matches
+/// an `object (Name)` line of its schema.
+fn compare_flat(
+    diff: &mut Diff<'_>,
+    prefix: &str,
+    spec: &BTreeMap<String, Field>,
+    docs: &FlatFields,
+) {
+    let mut by_leaf: BTreeMap<&str, Vec<(&String, &Field)>> = BTreeMap::new();
+    for (path, field) in spec {
+        by_leaf
+            .entry(path.rsplit('.').next().unwrap_or(path))
+            .or_default()
+            .push((path, field));
+    }
+    for (name, docs_fields) in &docs.names {
+        let location = format!("{prefix}.{name}");
+        let Some(spec_fields) = by_leaf.get(name.as_str()) else {
+            let described: Vec<_> = docs_fields.iter().map(describe).collect();
+            diff.add(
+                "field-missing-in-spec",
+                Severity::Error,
+                location,
+                None,
+                Some(described.join("; ")),
+            );
+            continue;
+        };
+        // Pair each page occurrence with a spec field of the same type if there is one.
+        for d in docs_fields {
+            let best = spec_fields
+                .iter()
+                .find(|(_, s)| d.ty.is_none() || s.ty == d.ty)
+                .unwrap_or(&spec_fields[0]);
+            let location = if spec_fields.len() == 1 {
+                format!("{prefix}.{}", best.0)
+            } else {
+                location.clone()
+            };
+            compare_field(diff, &location, best.1, d);
+        }
+    }
+    let shown = |path: &str, field: &Field| {
+        let leaf = path.rsplit('.').next().unwrap_or(path);
+        docs.names.contains_key(leaf)
+            || field
+                .schema
+                .as_ref()
+                .is_some_and(|s| docs.schemas.contains(s))
+    };
+    let missing: BTreeSet<&str> = spec
+        .iter()
+        .filter(|(p, f)| !shown(p, f))
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let reported = report_missing_in_docs(diff, prefix, spec, &missing);
+    let covered =
+        |path: &str| reported.contains(path) || ancestors(path).any(|a| reported.contains(a));
+    for schema in &docs.schemas {
+        if !spec.values().any(|f| f.schema.as_ref() == Some(schema)) {
+            diff.add(
+                "schema-missing-in-spec",
+                Severity::Error,
+                format!("{prefix}.object({schema})"),
+                None,
+                Some(format!("object ({schema})")),
+            );
+        }
+    }
+    let mut unshown: BTreeMap<&String, Vec<&str>> = BTreeMap::new();
+    for (path, field) in spec {
+        if let Some(schema) = &field.schema {
+            if !docs.schemas.contains(schema) && !covered(path) {
+                unshown.entry(schema).or_default().push(path);
+            }
+        }
+    }
+    for (schema, paths) in unshown {
+        diff.add(
+            "schema-missing-in-docs",
+            Severity::Warning,
+            format!("{prefix}.object({schema})"),
+            Some(format!("at {}", paths.join(", "))),
+            None,
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! A difference between the spec and a documentation page.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The docs show something the spec lacks or contradicts.
+    Error,
+    /// The spec has something the docs do not show.
+    Warning,
+    /// Not drift: what a format cannot express, or what the vendor does not publish.
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// One difference. `rule` is a stable id, safe to match on in
+/// `openapi/accepted-drift.toml` and in tools.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// The page's file name.
+    pub page: String,
+    /// `GET /v1/...`, or empty for page-wide findings.
+    pub operation: String,
+    /// Where in the operation: `query.pageSize`, `response.200.importedNumbers.displayName`, ...
+    pub location: String,
+    /// What the spec says, if anything.
+    pub spec: Option<String>,
+    /// What the page says, if anything.
+    pub docs: Option<String>,
+    /// Set when an accepted-drift entry covers this finding: its reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
+}
+
+impl Finding {
+    /// Whether this finding counts as drift (fails the command).
+    pub fn is_drift(&self) -> bool {
+        self.severity != Severity::Info && self.accepted.is_none()
+    }
+}
+
+/// Every rule id, with what it means: printed by `--rules` and kept here so
+/// ids are never renamed by accident.
+pub const RULES: &[(&str, &str)] = &[
+    (
+        "operation-missing-in-spec",
+        "the page documents an operation the spec lacks",
+    ),
+    (
+        "operation-missing-in-docs",
+        "the spec has an operation no whole-API page documents",
+    ),
+    (
+        "parameter-missing-in-spec",
+        "the page documents a parameter the spec lacks",
+    ),
+    (
+        "parameter-missing-in-docs",
+        "the spec has a parameter the page does not show",
+    ),
+    ("parameter-type-differs", "a parameter's type differs"),
+    (
+        "parameter-required-differs",
+        "a parameter is required on one side only",
+    ),
+    (
+        "enum-value-missing-in-spec",
+        "the page lists an enum value the spec lacks",
+    ),
+    (
+        "enum-value-missing-in-docs",
+        "the spec has an enum value the page does not list",
+    ),
+    (
+        "enum-not-in-docs",
+        "the spec has enum values where the page lists none",
+    ),
+    (
+        "enum-values-unpublished",
+        "the page calls it an enum but lists no values (info)",
+    ),
+    (
+        "field-missing-in-spec",
+        "the page documents a body field the spec lacks",
+    ),
+    (
+        "field-missing-in-docs",
+        "the spec has a body field the page does not show",
+    ),
+    ("field-type-differs", "a body field's type differs"),
+    (
+        "field-required-differs",
+        "a body field is required on one side only",
+    ),
+    (
+        "schema-missing-in-spec",
+        "the page shows a nested object schema the spec does not use there",
+    ),
+    (
+        "schema-missing-in-docs",
+        "the spec uses a nested object schema the page does not show",
+    ),
+    (
+        "request-body-missing-in-spec",
+        "the page documents a request body the spec lacks",
+    ),
+    (
+        "request-body-missing-in-docs",
+        "the spec has a request body the page does not show",
+    ),
+    (
+        "status-missing-in-spec",
+        "the page documents a response status the spec lacks",
+    ),
+    (
+        "status-missing-in-docs",
+        "the spec has a response status the page does not show",
+    ),
+    (
+        "response-body-missing-in-spec",
+        "the page documents a response body the spec lacks",
+    ),
+    (
+        "response-body-missing-in-docs",
+        "the spec has a response body the page does not show",
+    ),
+    (
+        "format-cannot-express",
+        "something the page's format cannot show, so it is not compared (info)",
+    ),
+    (
+        "type-not-shown",
+        "the page shows a field without a type (info)",
+    ),
+    (
+        "accepted-entry-unused",
+        "an accepted-drift entry matches no finding",
+    ),
+];

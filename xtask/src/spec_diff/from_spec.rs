@@ -1,0 +1,269 @@
+//! Reading the OpenAPI spec into the comparison model.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
+};
+
+use super::model::{Api, EnumInfo, Field, Fields, OpKey, Operation, Response, Ty};
+
+/// Everything the spec says, as the comparison model.
+pub fn read(spec: &OpenAPI) -> Api {
+    let reader = Reader { spec };
+    let mut api = Api {
+        shows_bodiless_statuses: true,
+        covers_whole_api: true,
+        ..Api::default()
+    };
+    for (path, method, op) in spec.operations() {
+        let mut operation = Operation::default();
+        let path_item_params = match spec.paths.paths.get(path) {
+            Some(ReferenceOr::Item(item)) => item.parameters.clone(),
+            _ => Vec::new(),
+        };
+        for param in path_item_params.iter().chain(&op.parameters) {
+            if let Some((key, field)) = reader.parameter(param) {
+                operation.params.insert(key, field);
+            }
+        }
+        operation.request = op.request_body.as_ref().and_then(|body| {
+            let body = reader.deref_body(body)?;
+            let schema = body.content.get("application/json")?.schema.as_ref()?;
+            Some(Fields::Paths(reader.flatten(schema)))
+        });
+        for (status, response) in &op.responses.responses {
+            let StatusCode::Code(code) = status else {
+                continue;
+            };
+            let Some(response) = reader.deref_response(response) else {
+                continue;
+            };
+            let fields = response
+                .content
+                .get("application/json")
+                .and_then(|media| media.schema.as_ref())
+                .map(|schema| Fields::Paths(reader.flatten(schema)));
+            operation.responses.insert(*code, Response { fields });
+        }
+        api.operations.insert(OpKey::new(method, path), operation);
+    }
+    api
+}
+
+struct Reader<'a> {
+    spec: &'a OpenAPI,
+}
+
+impl<'a> Reader<'a> {
+    fn components(&self) -> Option<&'a openapiv3::Components> {
+        self.spec.components.as_ref()
+    }
+
+    /// Follows `$ref`s and single-element `allOf`s; returns the schema and the
+    /// name of the first component it went through (the one a property names).
+    fn resolve(&self, schema: &'a ReferenceOr<Schema>) -> Option<(&'a Schema, Option<String>)> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.resolve_ref(reference),
+            ReferenceOr::Item(item) => self.resolve_item(item),
+        }
+    }
+
+    /// [`resolve`](Self::resolve) for the boxed schemas of properties and items.
+    fn resolve_boxed(
+        &self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+    ) -> Option<(&'a Schema, Option<String>)> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.resolve_ref(reference),
+            ReferenceOr::Item(item) => self.resolve_item(item),
+        }
+    }
+
+    fn resolve_ref(&self, reference: &str) -> Option<(&'a Schema, Option<String>)> {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        let target = self.components()?.schemas.get(name)?;
+        let (schema, _) = self.resolve(target)?;
+        Some((schema, Some(name.to_owned())))
+    }
+
+    fn resolve_item(&self, item: &'a Schema) -> Option<(&'a Schema, Option<String>)> {
+        match &item.schema_kind {
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.resolve(&all_of[0]),
+            _ => Some((item, None)),
+        }
+    }
+
+    fn deref_body(
+        &self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+    ) -> Option<&'a openapiv3::RequestBody> {
+        match body {
+            ReferenceOr::Item(body) => Some(body),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/requestBodies/")?;
+                self.deref_body(self.components()?.request_bodies.get(name)?)
+            }
+        }
+    }
+
+    fn deref_response(
+        &self,
+        response: &'a ReferenceOr<openapiv3::Response>,
+    ) -> Option<&'a openapiv3::Response> {
+        match response {
+            ReferenceOr::Item(response) => Some(response),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/")?;
+                self.deref_response(self.components()?.responses.get(name)?)
+            }
+        }
+    }
+
+    fn parameter(&self, param: &'a ReferenceOr<Parameter>) -> Option<(String, Field)> {
+        let param = match param {
+            ReferenceOr::Item(p) => p,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                match self.components()?.parameters.get(name)? {
+                    ReferenceOr::Item(p) => p,
+                    ReferenceOr::Reference { .. } => return None,
+                }
+            }
+        };
+        let (location, data) = match param {
+            Parameter::Path { parameter_data, .. } => ("path", parameter_data),
+            Parameter::Query { parameter_data, .. } => ("query", parameter_data),
+            Parameter::Header { parameter_data, .. } => ("header", parameter_data),
+            Parameter::Cookie { parameter_data, .. } => ("cookie", parameter_data),
+        };
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return None;
+        };
+        let mut field = self.field(schema)?;
+        field.required = data.required;
+        Some((format!("{location}.{}", data.name), field))
+    }
+
+    fn field(&self, schema: &'a ReferenceOr<Schema>) -> Option<Field> {
+        let (resolved, name) = self.resolve(schema)?;
+        Some(describe(resolved, name, |items| {
+            self.resolve_boxed(items).and_then(|(_, n)| n)
+        }))
+    }
+
+    /// Every property below `schema`, by dotted path.
+    fn flatten(&self, schema: &'a ReferenceOr<Schema>) -> BTreeMap<String, Field> {
+        let mut out = BTreeMap::new();
+        if let Some((resolved, _)) = self.resolve(schema) {
+            self.walk(resolved, "", &mut out);
+        }
+        out
+    }
+
+    fn walk(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                for (name, property) in &object.properties {
+                    let Some((resolved, schema_name)) = self.resolve_boxed(property) else {
+                        continue;
+                    };
+                    let path = if prefix.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{prefix}.{name}")
+                    };
+                    let mut field = describe(resolved, schema_name, |items| {
+                        self.resolve_boxed(items).and_then(|(_, n)| n)
+                    });
+                    field.required = object.required.contains(name);
+                    out.insert(path.clone(), field);
+                    self.walk(resolved, &path, out);
+                }
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                if let Some((items, _)) = array.items.as_ref().and_then(|i| self.resolve_boxed(i)) {
+                    self.walk(items, prefix, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Type, enum and referenced schema of a resolved schema.
+fn describe<'a>(
+    schema: &'a Schema,
+    name: Option<String>,
+    item_name: impl Fn(&'a ReferenceOr<Box<Schema>>) -> Option<String>,
+) -> Field {
+    let (ty, enumeration, schema_name) = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            let values: std::collections::BTreeSet<_> =
+                s.enumeration.iter().flatten().cloned().collect();
+            (
+                Some(Ty::String),
+                if values.is_empty() {
+                    EnumInfo::None
+                } else {
+                    EnumInfo::Values(values)
+                },
+                None,
+            )
+        }
+        SchemaKind::Type(Type::Integer(_)) => (Some(Ty::Integer), EnumInfo::None, None),
+        SchemaKind::Type(Type::Number(_)) => (Some(Ty::Number), EnumInfo::None, None),
+        SchemaKind::Type(Type::Boolean(_)) => (Some(Ty::Boolean), EnumInfo::None, None),
+        SchemaKind::Type(Type::Object(_)) => (Some(Ty::Object), EnumInfo::None, name),
+        SchemaKind::Type(Type::Array(array)) => (
+            Some(Ty::Array),
+            EnumInfo::None,
+            array.items.as_ref().and_then(item_name),
+        ),
+        _ => (None, EnumInfo::None, name),
+    };
+    Field {
+        ty,
+        required: false,
+        enumeration,
+        schema: schema_name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_spec_reads_into_the_model() {
+        let spec =
+            crate::spec::load(&crate::workspace_root().join(crate::spec::SPEC_PATH)).unwrap();
+        let api = read(&spec);
+        assert_eq!(api.operations.len(), 5);
+        let list = &api.operations[&OpKey::new("get", "/v1/projects/{projectId}/importedNumbers")];
+        assert!(list.params["path.projectId"].required);
+        assert!(list.params["query.servicePlanId"].required);
+        assert_eq!(list.params["query.pageSize"].ty, Some(Ty::Integer));
+        let Some(Fields::Paths(body)) = &list.responses[&200].fields else {
+            panic!("list has a body")
+        };
+        assert_eq!(
+            body["importedNumbers"].schema.as_deref(),
+            Some("ImportedNumber")
+        );
+        let state = &body["importedNumbers.mnoConfiguration.smsAtt.state"];
+        assert!(matches!(&state.enumeration, EnumInfo::Values(v) if v.contains("IN_PROGRESS")));
+        assert_eq!(
+            body["importedNumbers.mnoConfiguration.smsAtt"]
+                .schema
+                .as_deref(),
+            Some("MnoOperationStatus")
+        );
+        let delete = &api.operations[&OpKey::new(
+            "delete",
+            "/v1/projects/{projectId}/importedNumbers/{phoneNumber}",
+        )];
+        assert_eq!(delete.responses[&200].fields, None);
+        assert!(delete.responses[&404].fields.is_some());
+    }
+}
