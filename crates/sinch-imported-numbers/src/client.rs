@@ -280,7 +280,7 @@ impl Client {
         number: &PhoneNumber,
         service_plan_id: &str,
     ) -> Result<ImportedNumber> {
-        crate::update::check_link_id("service plan id", service_plan_id)?;
+        crate::links::check_link_id("service plan id", service_plan_id)?;
         self.update(number).unlink_service_plan().send().await?;
         self.update(number)
             .service_plan_id(service_plan_id)
@@ -294,7 +294,7 @@ impl Client {
         number: &PhoneNumber,
         campaign_id: &str,
     ) -> Result<ImportedNumber> {
-        crate::update::check_link_id("campaign id", campaign_id)?;
+        crate::links::check_link_id("campaign id", campaign_id)?;
         self.update(number).unlink_campaign().send().await?;
         self.update(number).campaign_id(campaign_id).send().await
     }

@@ -3,6 +3,7 @@
 use sinch_imported_numbers_api::types;
 
 use crate::error::{InputError, Result};
+use crate::links;
 use crate::{PhoneNumber, Region};
 
 /// A number to import, with the settings it should start with.
@@ -77,10 +78,10 @@ impl NumberImport {
                 number: self.number.to_string(),
             })?;
         if let Some(id) = &self.service_plan_id {
-            crate::update::check_link_id("service plan id", id)?;
+            links::check_link_id("service plan id", id)?;
         }
         if let Some(id) = &self.campaign_id {
-            crate::update::check_link_id("campaign id", id)?;
+            links::check_link_id("campaign id", id)?;
         }
         if let Some(url) = &self.callback_url {
             let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
@@ -92,18 +93,11 @@ impl NumberImport {
                 .into());
             }
         }
-        let sms = (self.service_plan_id.is_some() || self.campaign_id.is_some()).then(|| {
-            types::SmsConfiguration {
-                service_plan_id: self.service_plan_id,
-                campaign_id: self.campaign_id,
-                ..Default::default()
-            }
-        });
         Ok(types::ImportedNumber {
             phone_number: Some(self.number.to_string()),
             region_code: Some(region.code().to_owned()),
             display_name: self.display_name,
-            sms_configuration: sms,
+            sms_configuration: links::sms_configuration(self.service_plan_id, self.campaign_id),
             callback_url: self.callback_url,
             ..Default::default()
         })

@@ -45,6 +45,7 @@ mod call;
 mod client;
 mod error;
 mod import;
+mod links;
 mod list;
 mod nanp;
 mod phone_number;

@@ -12,6 +12,7 @@ use sinch_imported_numbers_api::types;
 
 use crate::call::Idempotency;
 use crate::error::{InputError, Result};
+use crate::links;
 use crate::{Client, ImportedNumber, PhoneNumber};
 
 /// A field the API allows to be updated.
@@ -197,16 +198,12 @@ impl UpdateRequest {
     }
 
     fn body(&self) -> types::ImportedNumber {
-        let sms = (self.service_plan_id.is_some() || self.campaign_id.is_some()).then(|| {
-            types::SmsConfiguration {
-                service_plan_id: self.service_plan_id.clone(),
-                campaign_id: self.campaign_id.clone(),
-                ..Default::default()
-            }
-        });
         types::ImportedNumber {
             display_name: self.display_name.clone(),
-            sms_configuration: sms,
+            sms_configuration: links::sms_configuration(
+                self.service_plan_id.clone(),
+                self.campaign_id.clone(),
+            ),
             ..Default::default()
         }
     }
@@ -234,17 +231,6 @@ impl UpdateRequest {
             })
             .await
     }
-}
-
-/// A service plan or campaign id to link to must not be blank.
-pub(crate) fn check_link_id(name: &'static str, id: &str) -> Result<(), InputError> {
-    if id.trim().is_empty() {
-        return Err(InputError::Invalid {
-            name,
-            reason: "is empty; to unlink, use the update builder's unlink methods".into(),
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]
