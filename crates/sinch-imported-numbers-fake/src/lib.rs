@@ -294,7 +294,6 @@ impl FakeServer {
             .unwrap_or("ERROR")
             .to_uppercase()
             .replace(' ', "_");
-        let name: &'static str = Box::leak(name.into_boxed_str());
         let mut problem = Problem::new(status, name, "fault injected by the fake server");
         problem.retry_after = retry_after.map(|d| d.as_secs());
         let mut faults = self.state.faults.lock().unwrap_or_else(|p| p.into_inner());

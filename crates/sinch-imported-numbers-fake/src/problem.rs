@@ -1,5 +1,7 @@
 //! Error responses in the API's documented shape: `{code, message, status}`.
 
+use std::borrow::Cow;
+
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -8,16 +10,20 @@ use axum::Json;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Problem {
     pub http: StatusCode,
-    pub status: &'static str,
+    pub status: Cow<'static, str>,
     pub message: String,
     pub retry_after: Option<u64>,
 }
 
 impl Problem {
-    pub(crate) fn new(http: StatusCode, status: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        http: StatusCode,
+        status: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             http,
-            status,
+            status: status.into(),
             message: message.into(),
             retry_after: None,
         }

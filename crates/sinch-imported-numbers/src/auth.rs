@@ -246,6 +246,7 @@ impl TokenCache {
         header.set_sensitive(true);
         // Sinch tokens live for an hour; assume so if the server does not say.
         let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
+        tracing::debug!(token_url = %self.token_url, lifetime_s = lifetime.as_secs(), "fetched an OAuth2 access token");
         let refresh_at = Instant::now() + lifetime.saturating_sub(self.refresh_margin);
         Ok(Token { header, refresh_at })
     }

@@ -42,6 +42,9 @@ impl Client {
             // A 401 with OAuth2 usually means the token was revoked or expired
             // early: fetch a new one and try once more.
             if error.kind() == ErrorKind::Unauthenticated && !reauthenticated && auth.invalidate() {
+                tracing::debug!(
+                    "access token rejected (401); fetching a new one and retrying once"
+                );
                 reauthenticated = true;
                 continue;
             }
@@ -49,6 +52,13 @@ impl Client {
             match self.inner.retry.delay(retries, &error, idempotent) {
                 Some(wait) => {
                     retries += 1;
+                    tracing::debug!(
+                        retry = retries,
+                        wait_ms = wait.as_millis() as u64,
+                        kind = ?error.kind(),
+                        status = error.http_status().map(|s| s.as_u16()),
+                        "Imported Numbers API call failed; retrying"
+                    );
                     tokio::time::sleep(wait).await;
                 }
                 None => return Err(error),

@@ -267,6 +267,14 @@ impl ListRequest {
                 request.send()
             })
             .await?;
+        tracing::trace!(
+            numbers = response.imported_numbers.len(),
+            more = response
+                .next_page_token
+                .as_deref()
+                .is_some_and(|t| !t.is_empty()),
+            "fetched a page"
+        );
         Ok(Page {
             numbers: response.imported_numbers,
             next_page_token: response.next_page_token.filter(|t| !t.is_empty()),
