@@ -82,3 +82,19 @@ pub use sinch_imported_numbers_api as api;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeExample;
+
+#[cfg(test)]
+mod thread_safety {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn public_types_can_cross_threads() {
+        assert_send_sync::<crate::Client>();
+        assert_send_sync::<crate::Error>();
+        assert_send_sync::<crate::PhoneNumber>();
+        assert_send_sync::<crate::ListRequest>();
+        assert_send_sync::<crate::UpdateRequest>();
+        assert_send_sync::<crate::BulkImport>();
+        assert_send_sync::<crate::BulkReport>();
+    }
+}

@@ -309,3 +309,24 @@ fn unreadable_or_unrecognised_pages_name_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn exit_status_says_no_drift_drift_or_unreadable() {
+    use std::process::ExitCode;
+    let arg = |s: &str| s.to_owned();
+    assert_eq!(
+        super::run(&[]),
+        ExitCode::SUCCESS,
+        "the project's pages, with accepted drift"
+    );
+    assert_eq!(
+        super::run(&[arg("--no-accepted")]),
+        ExitCode::from(1),
+        "the same pages without the accepted file"
+    );
+    assert_eq!(super::run(&[arg("no-such-page.txt")]), ExitCode::from(2));
+    assert_eq!(
+        super::run(&[arg("--format"), arg("yaml")]),
+        ExitCode::from(2)
+    );
+}
