@@ -163,7 +163,23 @@ async fn surprising_responses_are_clear_errors() {
                 .json_body(json!({"phoneNumber": 12065550104_u64}));
         })
         .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(number_path("+12065550105"));
+            then.status(404)
+                .json_body(json!({"code": 404, "message": "gone", "status": "NOT_FOUND"}));
+        })
+        .await;
     let c = client(&server.base_url());
+
+    let err = c.get(&phone("+12065550105")).await.unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::NotFound,
+        "a numeric code still reads as the error it is"
+    );
+    assert_eq!(err.api_error().unwrap().code.as_deref(), Some("404"));
+    assert_eq!(err.api_error().unwrap().message.as_deref(), Some("gone"));
 
     let err = c.get(&phone("+12065550101")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);

@@ -2,10 +2,10 @@
 //!
 //! * Before sending, the `Authorization` header comes from [`Credentials`].
 //! * After receiving, an error response whose body is not the documented JSON
-//!   error (an HTML page from a proxy, an empty body) is replaced by a JSON
-//!   error body carrying the status and the start of the original text.
-//!   Without this, progenitor reports such a response as an undecodable
-//!   payload and the HTTP status (say, 404) is lost.
+//!   error (an HTML page from a proxy, an empty body, a numeric `code`) is
+//!   replaced by a documented error body that keeps what could be read and
+//!   the start of the original text. Without this, progenitor reports such a
+//!   response as an undecodable payload and the HTTP status (say, 404) is lost.
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -40,7 +40,7 @@ impl ClientHooks<Credentials> for crate::Client {
         }
         let headers = response.headers().clone();
         let body = response.bytes().await?;
-        let body = if is_json_object(&body) {
+        let body = if serde_json::from_slice::<crate::types::Error>(&body).is_ok() {
             body.to_vec()
         } else {
             synthesize_error_body(status, &body)
@@ -56,27 +56,29 @@ impl ClientHooks<Credentials> for crate::Client {
     }
 }
 
-fn is_json_object(body: &[u8]) -> bool {
-    matches!(
-        serde_json::from_slice::<serde_json::Value>(body),
-        Ok(serde_json::Value::Object(_))
-    )
-}
-
-/// `{code, message, status}` for an error response that had no JSON body.
+/// A documented `{code, message, status}` body for an error response whose
+/// body is not one, keeping whatever fields it has in a usable form.
 fn synthesize_error_body(status: reqwest::StatusCode, body: &[u8]) -> Vec<u8> {
+    let reason = status.canonical_reason().unwrap_or("error");
+    let found = serde_json::from_slice::<serde_json::Value>(body).ok();
+    let field = |name: &str| match found.as_ref().and_then(|v| v.get(name)) {
+        Some(serde_json::Value::String(text)) => Some(text.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
     let text = String::from_utf8_lossy(body);
     let snippet: String = text.trim().chars().take(SNIPPET_CHARS).collect();
-    let reason = status.canonical_reason().unwrap_or("error");
-    let message = if snippet.is_empty() {
-        format!("{reason} (empty response body)")
-    } else {
-        format!("{reason} (response body is not JSON: {snippet})")
-    };
+    let message = field("message").unwrap_or_else(|| {
+        if snippet.is_empty() {
+            format!("{reason} (empty response body)")
+        } else {
+            format!("{reason} (response body is not the documented error: {snippet})")
+        }
+    });
     serde_json::json!({
-        "code": status.as_u16().to_string(),
+        "code": field("code").unwrap_or_else(|| status.as_u16().to_string()),
         "message": message,
-        "status": reason.to_uppercase().replace(' ', "_"),
+        "status": field("status").unwrap_or_else(|| reason.to_uppercase().replace(' ', "_")),
     })
     .to_string()
     .into_bytes()
@@ -86,28 +88,67 @@ fn synthesize_error_body(status: reqwest::StatusCode, body: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    fn synthesized(status: reqwest::StatusCode, body: &str) -> serde_json::Value {
+        serde_json::from_slice(&synthesize_error_body(status, body.as_bytes())).unwrap()
+    }
+
     #[test]
-    fn synthesized_body_keeps_status_and_snippet() {
-        let body = synthesize_error_body(
+    fn non_json_bodies_keep_status_and_snippet() {
+        let v = synthesized(
             reqwest::StatusCode::BAD_GATEWAY,
-            b"<html>upstream down</html>",
+            "<html>upstream down</html>",
         );
-        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(v["code"], "502");
         assert_eq!(v["status"], "BAD_GATEWAY");
         assert_eq!(
             v["message"],
-            "Bad Gateway (response body is not JSON: <html>upstream down</html>)"
+            "Bad Gateway (response body is not the documented error: <html>upstream down</html>)"
         );
-        let empty = synthesize_error_body(reqwest::StatusCode::NOT_FOUND, b"");
-        let v: serde_json::Value = serde_json::from_slice(&empty).unwrap();
+        let v = synthesized(reqwest::StatusCode::NOT_FOUND, "");
         assert_eq!(v["message"], "Not Found (empty response body)");
     }
 
     #[test]
-    fn json_detection() {
-        assert!(is_json_object(br#"{"code":"404"}"#));
-        assert!(!is_json_object(b"[1]"));
-        assert!(!is_json_object(b"not json"));
+    fn surprising_json_keeps_what_it_can() {
+        let v = synthesized(
+            reqwest::StatusCode::NOT_FOUND,
+            r#"{"code": 404, "message": "gone", "status": "NOT_FOUND"}"#,
+        );
+        assert_eq!(
+            v,
+            serde_json::json!({"code": "404", "message": "gone", "status": "NOT_FOUND"})
+        );
+        let v = synthesized(
+            reqwest::StatusCode::CONFLICT,
+            r#"{"error": {"reason": "dup"}}"#,
+        );
+        assert_eq!(v["code"], "409");
+        assert_eq!(v["status"], "CONFLICT");
+        assert!(v["message"]
+            .as_str()
+            .unwrap()
+            .contains(r#"{"error": {"reason": "dup"}}"#));
+        let v = synthesized(reqwest::StatusCode::BAD_REQUEST, "[1, 2]");
+        assert_eq!(v["code"], "400");
+    }
+
+    #[test]
+    fn every_synthesized_body_decodes_as_the_documented_error() {
+        for body in [
+            "",
+            "<html/>",
+            "[]",
+            "null",
+            r#"{"code": 5}"#,
+            r#"{"details": null}"#,
+            r#"{"message": ["x"]}"#,
+        ] {
+            let bytes =
+                synthesize_error_body(reqwest::StatusCode::INTERNAL_SERVER_ERROR, body.as_bytes());
+            assert!(
+                serde_json::from_slice::<crate::types::Error>(&bytes).is_ok(),
+                "{body}"
+            );
+        }
     }
 }
