@@ -96,12 +96,29 @@ pub fn generate(spec_path: &Path) -> Result<String, SpecError> {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
-    let tokens = Generator::new(&settings)
-        .generate_tokens(&spec)
+    let tokens = without_panicking(|| Generator::new(&settings).generate_tokens(&spec))
+        .map_err(|message| fail(format!("the generator gave up on this spec: {message}")))?
         .map_err(|e| fail(format!("code generation failed: {e}")))?;
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("generator produced unparsable Rust: {e}")))?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+}
+
+/// Runs `f`, turning a panic into its message: progenitor panics on some
+/// specs it cannot handle (e.g. a 2xx and a `default` response with different
+/// schemas), and that should read as a spec error, not a crash.
+fn without_panicking<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(previous);
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "unknown panic".to_owned())
+    })
 }
 
 #[cfg(test)]
@@ -132,6 +149,30 @@ mod tests {
         let code = generate(&edited).unwrap();
         assert!(code.contains("pub webhook_url:"));
         assert!(!code.contains("pub callback_url:"));
+    }
+
+    #[test]
+    fn a_generator_panic_is_reported_as_a_spec_error() {
+        let root = crate::workspace_root();
+        // A `default` response whose schema differs from the 200's.
+        let text = std::fs::read_to_string(root.join(spec::SPEC_PATH)).unwrap().replacen(
+            "        \"404\":\n          $ref: \"#/components/responses/Error\"\n",
+            "        \"404\":\n          $ref: \"#/components/responses/Error\"\n        default:\n          description: other\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  other:\n                    type: string\n",
+            1,
+        );
+        let dir = std::env::temp_dir().join(format!("xtask-codegen-panic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("default.yaml");
+        std::fs::write(&path, text).unwrap();
+        let err = generate(&path).expect_err("progenitor cannot generate this spec");
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&format!(
+                "{}: the generator gave up on this spec:",
+                path.display()
+            )),
+            "{message}"
+        );
     }
 
     #[test]
