@@ -330,3 +330,58 @@ fn exit_status_says_no_drift_drift_or_unreadable() {
         ExitCode::from(2)
     );
 }
+
+mod robustness {
+    use proptest::prelude::*;
+
+    use super::{vendor_page, MD, REDOC};
+    use crate::spec_diff::{markdown, redoc};
+
+    /// A vendor page with some pieces (lines, or words of the one-line
+    /// markdown page) dropped, duplicated or cut off: the half-broken pages a
+    /// copy-paste produces.
+    fn mangled(page: &'static str, separator: &'static str) -> impl Strategy<Value = String> {
+        let lines: Vec<String> = vendor_page(page)
+            .split(separator)
+            .map(str::to_owned)
+            .collect();
+        let n = lines.len();
+        proptest::collection::vec((0..n, 0u8..3), 0..n).prop_map(move |edits| {
+            let mut out = lines.clone();
+            for (at, what) in edits {
+                let at = at % out.len().max(1);
+                match what {
+                    0 if !out.is_empty() => {
+                        out.remove(at);
+                    }
+                    1 if !out.is_empty() => {
+                        let line = out[at].clone();
+                        out.insert(at, line);
+                    }
+                    _ => out.truncate(at.max(1)),
+                }
+            }
+            out.join(separator)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn readers_never_panic_on_arbitrary_text(text in any::<String>()) {
+            let _ = redoc::read(&text);
+            let _ = markdown::read(&text);
+        }
+
+        #[test]
+        fn redoc_reader_never_panics_on_mangled_pages(text in mangled(REDOC, "\n")) {
+            let _ = redoc::read(&text);
+        }
+
+        #[test]
+        fn markdown_reader_never_panics_on_mangled_pages(text in mangled(MD, " ")) {
+            let _ = markdown::read(&text);
+        }
+    }
+}
