@@ -125,6 +125,37 @@ async fn a_401_refreshes_the_token_and_retries_once() {
 }
 
 #[tokio::test]
+async fn concurrent_401s_cause_one_refresh() {
+    let server = MockServer::start_async().await;
+    let token = token_endpoint(&server, "revoked", 3600).await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path(number_path("+12065550134"));
+            then.status(401)
+                .json_body(error_json(401, "UNAUTHENTICATED", "token revoked"));
+        })
+        .await;
+    let client = oauth_client(&server, Duration::from_secs(60));
+    let calls = (0..16).map(|_| {
+        let c = client.clone();
+        async move { c.get(&phone("+12065550134")).await }
+    });
+    for result in futures::future::join_all(calls).await {
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::Unauthenticated);
+    }
+    assert_eq!(
+        token.calls_async().await,
+        2,
+        "the first token, then one shared refresh"
+    );
+    assert_eq!(
+        api.calls_async().await,
+        32,
+        "each call: one attempt, one retry"
+    );
+}
+
+#[tokio::test]
 async fn token_failures_are_unauthenticated_and_never_show_the_secret() {
     let server = MockServer::start_async().await;
     server

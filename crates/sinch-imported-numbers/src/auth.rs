@@ -6,6 +6,7 @@
 //! errors.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -103,26 +104,33 @@ impl Authenticator {
                 key,
                 http,
                 current: RwLock::new(None),
+                fetched: AtomicU64::new(0),
                 refresh: tokio::sync::Mutex::new(()),
             }),
         })
     }
 
-    /// Makes sure a usable token is cached (no-op for Basic).
-    pub(crate) async fn ensure_fresh(&self) -> Result<()> {
+    /// Makes sure a usable token is cached (no-op for Basic). Returns the
+    /// generation of the token requests will carry, for [`invalidate`](Self::invalidate).
+    pub(crate) async fn ensure_fresh(&self) -> Result<u64> {
         match self {
-            Authenticator::Basic(_) => Ok(()),
+            Authenticator::Basic(_) => Ok(0),
             Authenticator::OAuth2(cache) => cache.ensure_fresh().await,
         }
     }
 
-    /// After a 401: forget the token so the next attempt fetches a new one.
+    /// After a 401 for a request sent with token `generation`: forget that
+    /// token so the next attempt fetches a new one. A newer token that another
+    /// task already fetched is kept, so concurrent 401s cause one refresh.
     /// Returns whether retrying can help (false for Basic: the key is wrong).
-    pub(crate) fn invalidate(&self) -> bool {
+    pub(crate) fn invalidate(&self, generation: u64) -> bool {
         match self {
             Authenticator::Basic(_) => false,
             Authenticator::OAuth2(cache) => {
-                *cache.current.write().unwrap_or_else(|p| p.into_inner()) = None;
+                let mut current = cache.current.write().unwrap_or_else(|p| p.into_inner());
+                if current.as_ref().is_some_and(|t| t.generation == generation) {
+                    *current = None;
+                }
                 true
             }
         }
@@ -142,6 +150,8 @@ impl CredentialSource for Authenticator {
 struct Token {
     header: HeaderValue,
     refresh_at: Instant,
+    /// Counts fetched tokens, to tell a stale token from a fresh one.
+    generation: u64,
 }
 
 /// The OAuth2 token, shared by all clones of a client.
@@ -151,6 +161,7 @@ pub(crate) struct TokenCache {
     key: AccessKey,
     http: reqwest::Client,
     current: RwLock<Option<Token>>,
+    fetched: AtomicU64,
     /// Held while fetching, so concurrent callers wait for one refresh
     /// instead of each asking for a token.
     refresh: tokio::sync::Mutex<()>,
@@ -185,18 +196,19 @@ impl TokenCache {
         self.current().filter(|t| Instant::now() < t.refresh_at)
     }
 
-    async fn ensure_fresh(&self) -> Result<()> {
-        if self.fresh().is_some() {
-            return Ok(());
+    async fn ensure_fresh(&self) -> Result<u64> {
+        if let Some(token) = self.fresh() {
+            return Ok(token.generation);
         }
         let _guard = self.refresh.lock().await;
         // Another task may have refreshed while this one waited.
-        if self.fresh().is_some() {
-            return Ok(());
+        if let Some(token) = self.fresh() {
+            return Ok(token.generation);
         }
         let token = self.fetch().await?;
+        let generation = token.generation;
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(token);
-        Ok(())
+        Ok(generation)
     }
 
     async fn fetch(&self) -> Result<Token> {
@@ -248,7 +260,12 @@ impl TokenCache {
         let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
         tracing::debug!(token_url = %self.token_url, lifetime_s = lifetime.as_secs(), "fetched an OAuth2 access token");
         let refresh_at = Instant::now() + lifetime.saturating_sub(self.refresh_margin);
-        Ok(Token { header, refresh_at })
+        let generation = self.fetched.fetch_add(1, Ordering::Relaxed) + 1;
+        Ok(Token {
+            header,
+            refresh_at,
+            generation,
+        })
     }
 }
 

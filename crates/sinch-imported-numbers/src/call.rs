@@ -34,14 +34,17 @@ impl Client {
         let mut retries = 0;
         let mut reauthenticated = false;
         loop {
-            auth.ensure_fresh().await?;
+            let token_generation = auth.ensure_fresh().await?;
             let error = match send().await {
                 Ok(response) => return Ok(response.into_inner()),
                 Err(e) => map_error(e).await,
             };
             // A 401 with OAuth2 usually means the token was revoked or expired
             // early: fetch a new one and try once more.
-            if error.kind() == ErrorKind::Unauthenticated && !reauthenticated && auth.invalidate() {
+            if error.kind() == ErrorKind::Unauthenticated
+                && !reauthenticated
+                && auth.invalidate(token_generation)
+            {
                 tracing::debug!(
                     "access token rejected (401); fetching a new one and retrying once"
                 );
