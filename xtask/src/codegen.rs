@@ -142,10 +142,7 @@ mod tests {
         let text = std::fs::read_to_string(root.join(spec::SPEC_PATH))
             .unwrap()
             .replace("        callbackUrl:\n", "        webhookUrl:\n");
-        let dir = std::env::temp_dir().join(format!("xtask-codegen-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let edited = dir.join("edited.yaml");
-        std::fs::write(&edited, text).unwrap();
+        let edited = crate::temp_file("edited.yaml", &text);
         let code = generate(&edited).unwrap();
         assert!(code.contains("pub webhook_url:"));
         assert!(!code.contains("pub callback_url:"));
@@ -160,10 +157,7 @@ mod tests {
             "        \"404\":\n          $ref: \"#/components/responses/Error\"\n        default:\n          description: other\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  other:\n                    type: string\n",
             1,
         );
-        let dir = std::env::temp_dir().join(format!("xtask-codegen-panic-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("default.yaml");
-        std::fs::write(&path, text).unwrap();
+        let path = crate::temp_file("default.yaml", &text);
         let err = generate(&path).expect_err("progenitor cannot generate this spec");
         let message = err.to_string();
         assert!(
@@ -177,14 +171,10 @@ mod tests {
 
     #[test]
     fn bad_spec_leaves_error_not_code() {
-        let dir = std::env::temp_dir().join(format!("xtask-codegen-bad-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let bad = dir.join("bad.yaml");
-        std::fs::write(
-            &bad,
+        let bad = crate::temp_file(
+            "bad.yaml",
             "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
-        )
-        .unwrap();
+        );
         let err = generate(&bad).unwrap_err();
         assert!(err.to_string().starts_with(&format!("{}:", bad.display())));
     }

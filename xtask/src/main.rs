@@ -40,6 +40,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes `text` to a file named `name` in a directory of its own, for tests
+/// that need a spec or page on disk. Each call gets a fresh directory, so
+/// tests running in parallel never share a file.
+#[cfg(test)]
+pub fn temp_file(name: &str, text: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let unique = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("xtask-test-{}-{unique}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir is writable");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("temp file is writable");
+    path
+}
+
 /// The workspace root, found from this crate's manifest directory so the
 /// commands work from any current directory.
 pub fn workspace_root() -> PathBuf {

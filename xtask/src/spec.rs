@@ -93,12 +93,8 @@ fn find_dangling_refs(root: &Value, node: &Value, at: &str, out: &mut Vec<String
 mod tests {
     use super::*;
 
-    fn load_text(name: &str, text: &str) -> Result<OpenAPI, SpecError> {
-        let dir = std::env::temp_dir().join(format!("xtask-spec-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("spec.yaml");
-        std::fs::write(&path, text).unwrap();
-        load(&path)
+    fn load_text(text: &str) -> Result<OpenAPI, SpecError> {
+        load(&crate::temp_file("spec.yaml", text))
     }
 
     fn project_spec() -> String {
@@ -113,14 +109,14 @@ mod tests {
 
     #[test]
     fn yaml_error_names_file_and_problem() {
-        let err = load_text("yaml", "openapi: [3.0.3\n").unwrap_err();
+        let err = load_text("openapi: [3.0.3\n").unwrap_err();
         assert!(err.to_string().contains("spec.yaml: invalid YAML"), "{err}");
     }
 
     #[test]
     fn openapi_31_is_rejected() {
         let text = project_spec().replace("openapi: 3.0.3", "openapi: 3.1.0");
-        let err = load_text("v31", &text).unwrap_err();
+        let err = load_text(&text).unwrap_err();
         assert!(
             err.to_string()
                 .contains("`openapi: 3.1.0` is not supported"),
@@ -134,7 +130,7 @@ mod tests {
             "$ref: \"#/components/schemas/SmsConfiguration\"",
             "$ref: \"#/components/schemas/SmsConfig\"",
         );
-        let err = load_text("ref", &text).unwrap_err();
+        let err = load_text(&text).unwrap_err();
         let msg = err.to_string();
         assert!(
             msg.contains("unresolved $ref: `#/components/schemas/SmsConfig`"),
@@ -149,7 +145,7 @@ mod tests {
     #[test]
     fn missing_operation_id_is_named() {
         let text = project_spec().replace("      operationId: GetImportedNumber\n", "");
-        let err = load_text("opid", &text).unwrap_err();
+        let err = load_text(&text).unwrap_err();
         assert!(
             err.to_string().contains(
                 "GET /v1/projects/{projectId}/importedNumbers/{phoneNumber} has no operationId"

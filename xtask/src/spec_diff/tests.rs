@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::finding::Severity;
 
@@ -20,12 +19,7 @@ fn vendor_page(name: &str) -> String {
 
 /// Findings for `text` saved as `name`, as (rule, operation, location).
 fn findings_for(name: &str, text: &str) -> BTreeSet<(String, String, String)> {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let unique = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("spec-diff-{}-{unique}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
+    let path = crate::temp_file(name, text);
     let (found, _) = super::findings(&root().join(crate::spec::SPEC_PATH), &[path]).unwrap();
     found
         .into_iter()
@@ -299,10 +293,7 @@ fn unreadable_or_unrecognised_pages_name_the_file() {
     let err = super::findings(&spec, &[missing]).unwrap_err();
     assert!(err.contains("no-such-page.md: cannot read"), "{err}");
 
-    let dir = std::env::temp_dir().join(format!("spec-diff-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let junk = dir.join("notes.txt");
-    std::fs::write(&junk, "just some notes").unwrap();
+    let junk = crate::temp_file("notes.txt", "just some notes");
     let err = super::findings(&spec, &[junk]).unwrap_err();
     assert!(
         err.contains("notes.txt: not a recognised documentation page"),
