@@ -56,6 +56,17 @@ async fn api_with_token<'a>(server: &'a MockServer, token: &str) -> httpmock::Mo
         .await
 }
 
+/// The API rejects every GET of the test number with 401, whatever the credentials.
+async fn get_always_unauthenticated(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(number_path("+12065550134"));
+            then.status(401)
+                .json_body(error_json(401, "UNAUTHENTICATED", "credentials rejected"));
+        })
+        .await
+}
+
 #[tokio::test]
 async fn oauth_token_is_fetched_once_for_concurrent_calls() {
     let server = MockServer::start_async().await;
@@ -100,13 +111,7 @@ async fn an_expiring_token_is_refreshed_before_use() {
 async fn a_401_refreshes_the_token_and_retries_once() {
     let server = MockServer::start_async().await;
     let token = token_endpoint(&server, "revoked", 3600).await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET).path(number_path("+12065550134"));
-            then.status(401)
-                .json_body(error_json(401, "UNAUTHENTICATED", "token revoked"));
-        })
-        .await;
+    let api = get_always_unauthenticated(&server).await;
     let err = oauth_client(&server, Duration::from_secs(60))
         .get(&phone("+12065550134"))
         .await
@@ -128,13 +133,7 @@ async fn a_401_refreshes_the_token_and_retries_once() {
 async fn concurrent_401s_cause_one_refresh() {
     let server = MockServer::start_async().await;
     let token = token_endpoint(&server, "revoked", 3600).await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET).path(number_path("+12065550134"));
-            then.status(401)
-                .json_body(error_json(401, "UNAUTHENTICATED", "token revoked"));
-        })
-        .await;
+    let api = get_always_unauthenticated(&server).await;
     let client = oauth_client(&server, Duration::from_secs(60));
     let calls = (0..16).map(|_| {
         let c = client.clone();
@@ -176,13 +175,7 @@ async fn token_failures_are_unauthenticated_and_never_show_the_secret() {
 #[tokio::test]
 async fn basic_auth_401_is_not_retried() {
     let server = MockServer::start_async().await;
-    let api = server
-        .mock_async(|when, then| {
-            when.method(GET).path(number_path("+12065550134"));
-            then.status(401)
-                .json_body(error_json(401, "UNAUTHENTICATED", "bad key"));
-        })
-        .await;
+    let api = get_always_unauthenticated(&server).await;
     let err = workspace_tests::client(&server.base_url())
         .get(&phone("+12065550134"))
         .await
