@@ -210,7 +210,7 @@ async fn a_429_with_retry_after_is_waited_out_then_retried() {
         })
         .await;
     let number = call.await.unwrap().unwrap();
-    assert_eq!(number.phone_number.as_deref(), Some("+12065550134"));
+    assert_eq!(Some(number.phone_number().as_str()), Some("+12065550134"));
     ok.assert_async().await;
     assert!(
         started.elapsed() >= Duration::from_millis(950),

@@ -60,10 +60,11 @@ async fn outcomes_cover_every_number_in_input_order() {
         .map(|o| {
             let what = match &o.result {
                 ImportResult::Imported(n) => {
-                    format!("imported {}", n.phone_number.as_deref().unwrap())
+                    format!("imported {}", n.phone_number())
                 }
                 ImportResult::AlreadyExisted => "exists".to_owned(),
                 ImportResult::Failed(e) => format!("failed {:?}", e.kind()),
+                other => format!("unexpected {other:?}"),
             };
             (o.index, o.number.to_string(), what)
         })

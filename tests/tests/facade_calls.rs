@@ -3,8 +3,10 @@
 
 use httpmock::prelude::*;
 use serde_json::json;
-use sinch_imported_numbers::types::MnoState;
-use sinch_imported_numbers::{ErrorKind, InputError, NumberImport, PhoneNumber, Region};
+use sinch_imported_numbers::types::State;
+use sinch_imported_numbers::{
+    Carrier, ErrorKind, InputError, NumberImport, PhoneNumber, Region, Setting,
+};
 use workspace_tests::{client, error_json, number_json, number_path, numbers_path, phone};
 
 #[tokio::test]
@@ -25,10 +27,14 @@ async fn get_returns_the_number_and_sends_basic_auth() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(number.phone_number.as_deref(), Some("+12065550134"));
+    assert_eq!(Some(number.phone_number().as_str()), Some("+12065550134"));
     assert_eq!(
-        number.mno_configuration.unwrap().sms_att.unwrap().state,
-        Some(MnoState::Done)
+        number
+            .provisioning()
+            .carrier(Carrier::SmsAtt)
+            .unwrap()
+            .state(),
+        Some(&State::Done)
     );
 }
 
@@ -59,7 +65,7 @@ async fn import_sends_validated_body_with_inferred_region() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(imported.phone_number.as_deref(), Some("+14165550134"));
+    assert_eq!(Some(imported.phone_number().as_str()), Some("+14165550134"));
 }
 
 #[tokio::test]
@@ -219,14 +225,13 @@ async fn unknown_enum_values_and_fields_do_not_fail_the_call() {
         .get(&phone("+12065550134"))
         .await
         .unwrap();
-    let state = number
-        .mno_configuration
+    let provisioning = number.provisioning();
+    let state = provisioning
+        .carrier(Carrier::SmsAtt)
         .unwrap()
-        .sms_att
-        .unwrap()
-        .state
+        .state()
         .unwrap();
-    assert_eq!(state, MnoState::Unknown("SUSPENDED".into()));
+    assert_eq!(state, &State::Unknown("SUSPENDED".into()));
     assert_eq!(state.to_string(), "SUSPENDED");
 }
 
@@ -286,13 +291,10 @@ async fn relink_unlinks_then_links() {
         .relink_campaign(&phone("+12065550134"), "")
         .await
         .unwrap_err();
-    assert!(matches!(
-        err.input_error(),
-        Some(InputError::Invalid {
-            name: "campaign id",
-            ..
-        })
-    ));
+    assert_eq!(
+        err.input_error().and_then(InputError::setting),
+        Some(Setting::CampaignId)
+    );
 }
 
 #[tokio::test]

@@ -61,7 +61,7 @@ async fn items_follow_next_page_token_to_the_end() {
             .page_size(2)
             .prefetch(prefetch)
             .items()
-            .map_ok(|n| n.phone_number.unwrap())
+            .map_ok(|n| n.phone_number().to_string())
             .try_collect()
             .await
             .unwrap();
@@ -136,7 +136,7 @@ async fn a_repeated_token_stops_with_an_error() {
     let mut seen = Vec::new();
     let err = loop {
         match items.try_next().await {
-            Ok(Some(n)) => seen.push(n.phone_number.unwrap()),
+            Ok(Some(n)) => seen.push(n.phone_number().to_string()),
             Ok(None) => panic!("a looping server must not end quietly"),
             Err(e) => break e,
         }

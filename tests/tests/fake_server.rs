@@ -37,7 +37,7 @@ async fn list_numbers(client: &Client, filter: ListFilter) -> Vec<String> {
         .list(filter)
         .page_size(2)
         .items()
-        .map_ok(|n| n.phone_number.unwrap())
+        .map_ok(|n| n.phone_number().to_string())
         .try_collect()
         .await
         .unwrap()
@@ -83,13 +83,13 @@ async fn full_lifecycle() {
 
     let got = client.get(&phone("+14165550103")).await.unwrap();
     assert_eq!(
-        got.region_code.as_deref(),
+        got.region_code(),
         Some("CA"),
         "region inferred from the 416 area code"
     );
-    assert_eq!(got.project_id.as_deref(), Some(PROJECT));
+    assert_eq!(got.project_id(), Some(PROJECT));
     assert_eq!(
-        got.sms_configuration.unwrap().migrate_to_sinch_tmo,
+        got.migrate_to_sinch_tmo(),
         Some(false),
         "read-only field filled by the server"
     );
@@ -100,13 +100,9 @@ async fn full_lifecycle() {
         .send()
         .await
         .unwrap();
-    assert_eq!(renamed.display_name.as_deref(), Some("Front desk"));
+    assert_eq!(renamed.display_name(), Some("Front desk"));
     assert_eq!(
-        renamed
-            .sms_configuration
-            .unwrap()
-            .service_plan_id
-            .as_deref(),
+        renamed.service_plan_id(),
         Some("plan"),
         "fields outside the mask untouched"
     );
@@ -127,10 +123,7 @@ async fn full_lifecycle() {
         .relink_service_plan(&phone("+12065550101"), "plan-2")
         .await
         .unwrap();
-    assert_eq!(
-        moved.sms_configuration.unwrap().service_plan_id.as_deref(),
-        Some("plan-2")
-    );
+    assert_eq!(moved.service_plan_id(), Some("plan-2"));
     assert_eq!(
         list_numbers(&client, ListFilter::new("plan-2", "campaign")).await,
         ["+12065550101"]
@@ -227,7 +220,7 @@ async fn paging_caps_page_size_and_reports_totals() {
     let mut listed: Vec<_> = pages
         .into_iter()
         .flat_map(|p| p.numbers)
-        .map(|n| n.phone_number.unwrap())
+        .map(|n| n.phone_number().to_string())
         .collect();
     listed.sort();
     assert_eq!(listed, numbers);
@@ -284,10 +277,14 @@ async fn the_server_validates_requests_against_the_spec() {
     .await;
     assert!(message.contains("numberPattern.pattern"), "{message}");
 
-    let unknown_field = json!({"phoneNumber": "+12065550134", "regionCode": "US", "smsConfig": {}});
+    let unknown_field = json!({"phoneNumber": "+12065550134", "regionCode": "US", "smsConfiguration": {}, "smsConfig": {}});
     let message = rejected(&server, Method::POST, &numbers, Some(unknown_field)).await;
     assert_eq!(message, "unknown field `body.smsConfig`");
-    let national = json!({"phoneNumber": "2065550134", "regionCode": "US"});
+    // The vendor's CreateImportedNumberRequest requires regionCode and smsConfiguration.
+    let no_sms = json!({"phoneNumber": "+12065550134", "regionCode": "US"});
+    let message = rejected(&server, Method::POST, &numbers, Some(no_sms)).await;
+    assert_eq!(message, "`body.smsConfiguration` is required");
+    let national = json!({"phoneNumber": "2065550134", "regionCode": "US", "smsConfiguration": {}});
     let message = rejected(&server, Method::POST, &numbers, Some(national)).await;
     assert!(
         message.contains("phoneNumber \"2065550134\" is not valid"),
@@ -302,7 +299,7 @@ async fn the_server_validates_requests_against_the_spec() {
         Some(json!({
             "phoneNumber": "+12065550134", "regionCode": "US",
             "smsConfiguration": {"servicePlanId": "p", "campaignId": "c", "migrateToSinchTmo": true,
-                                 "scheduledProvisioning": {"status": 3}},
+                                 "scheduledProvisioning": {"status": "FAILED"}},
             "mnoConfiguration": {"smsAtt": {"state": "FAILED"}}
         })),
     )
@@ -326,7 +323,7 @@ async fn the_server_validates_requests_against_the_spec() {
     let read_only_mask = format!("{one}?updateMask=smsConfiguration.migrateToSinchTmo");
     let message = rejected(&server, Method::PATCH, &read_only_mask, Some(json!({}))).await;
     assert!(
-        message.contains("`smsConfiguration.migrateToSinchTmo` cannot be updated"),
+        message.contains("\"smsConfiguration.migrateToSinchTmo\" cannot be updated; updatable fields are displayName, smsConfiguration.servicePlanId, smsConfiguration.campaignId"),
         "{message}"
     );
 
@@ -354,7 +351,7 @@ async fn oauth2_tokens_are_rotated_after_revocation() {
     server.revoke_tokens();
     // The old token now gets a 401; the client fetches a new one and retries.
     let number = client.get(&phone("+12065550134")).await.unwrap();
-    assert_eq!(number.phone_number.as_deref(), Some("+12065550134"));
+    assert_eq!(Some(number.phone_number().as_str()), Some("+12065550134"));
 
     let wrong = Client::builder()
         .project_id(PROJECT)

@@ -32,10 +32,10 @@ fn full_number() -> serde_json::Value {
             "servicePlanId": "YOUR_service_plan_id",
             "scheduledProvisioning": {
                 "servicePlanId": "next_plan",
-                "status": 2,
+                "status": "IN_PROGRESS",
                 "lastUpdatedTime": "2025-04-02T19:45:28.650924Z",
                 "campaignId": "next_campaign",
-                "errorCodes": [7, 11]
+                "errorCodes": ["CAMPAIGN_NOT_AVAILABLE", "INVALID_NNID"]
             },
             "campaignId": "YOUR_campaign_id",
             "migrateToSinchTmo": true
@@ -76,32 +76,46 @@ fn assert_full_number(n: &types::ImportedNumber) {
     assert_eq!(sms.campaign_id.as_deref(), Some("YOUR_campaign_id"));
     assert_eq!(sms.migrate_to_sinch_tmo, Some(true));
     let scheduled = sms.scheduled_provisioning.as_ref().unwrap();
-    assert_eq!(scheduled.status, Some(2));
-    assert_eq!(scheduled.error_codes, vec![7, 11]);
+    assert_eq!(
+        scheduled.status,
+        Some(open_enum::ScheduledProvisioningStatus::InProgress)
+    );
+    assert_eq!(
+        scheduled.error_codes,
+        Some(vec![
+            open_enum::SmsErrorCode::CampaignNotAvailable,
+            open_enum::SmsErrorCode::InvalidNnid
+        ])
+    );
     assert_eq!(scheduled.service_plan_id.as_deref(), Some("next_plan"));
     assert_eq!(scheduled.campaign_id.as_deref(), Some("next_campaign"));
     assert_eq!(
-        scheduled.last_updated_time.unwrap().to_rfc3339(),
+        scheduled
+            .last_updated_time
+            .as_ref()
+            .and_then(|t| t.instant())
+            .unwrap()
+            .to_rfc3339(),
         "2025-04-02T19:45:28.650924+00:00"
     );
     let mno = n.mno_configuration.as_ref().unwrap();
     let att = mno.sms_att.as_ref().unwrap();
-    assert_eq!(att.state, Some(open_enum::MnoState::Done));
+    assert_eq!(att.state, Some(open_enum::State::Done));
     assert_eq!(att.operation, Some(open_enum::MnoOperation::Provisioning));
     assert_eq!(att.error_code.as_deref(), Some(""));
     let tmo = mno.sms_tmo.as_ref().unwrap();
-    assert_eq!(tmo.state, Some(open_enum::MnoState::Failed));
+    assert_eq!(tmo.state, Some(open_enum::State::Failed));
     assert_eq!(tmo.error_message.as_deref(), Some("carrier said no"));
     assert_eq!(tmo.operation, Some(open_enum::MnoOperation::Deprovisioning));
     let mms_att = mno.mms_att.as_ref().unwrap();
-    assert_eq!(mms_att.state, Some(open_enum::MnoState::InProgress));
+    assert_eq!(mms_att.state, Some(open_enum::State::InProgress));
     assert_eq!(
         mms_att.operation,
         Some(open_enum::MnoOperation::OperationUnspecified)
     );
     assert_eq!(
         mno.mms_tmo.as_ref().unwrap().state,
-        Some(open_enum::MnoState::Waiting)
+        Some(open_enum::State::Waiting)
     );
     let sms_prov = n.sms_provisioning.as_ref().unwrap();
     assert_eq!(
@@ -278,7 +292,7 @@ async fn import_posts_the_json_body_and_decodes_200_409_400() {
             then.status(200).json_body(full_number());
         })
         .await;
-    let request: types::ImportedNumber = serde_json::from_value(body.clone()).unwrap();
+    let request: types::CreateImportedNumberRequest = serde_json::from_value(body.clone()).unwrap();
     let api = client(&server);
     let number = api
         .import_number()
@@ -342,10 +356,10 @@ async fn import_400_with_details_and_500() {
         })
         .await;
     let api = client(&server);
-    let bad = types::ImportedNumber {
-        phone_number: Some("+1".into()),
-        ..Default::default()
-    };
+    let bad: types::CreateImportedNumberRequest = serde_json::from_value(json!({
+        "phoneNumber": "+1", "regionCode": "US", "smsConfiguration": {}
+    }))
+    .unwrap();
     let err = expect_error_response(
         api.import_number()
             .project_id(PROJECT)
@@ -357,10 +371,10 @@ async fn import_400_with_details_and_500() {
     assert_eq!(err.details.len(), 1);
     assert_eq!(err.details[0]["fieldViolations"][0]["field"], "phoneNumber");
 
-    let boom = types::ImportedNumber {
-        phone_number: Some("+12025550199".into()),
-        ..Default::default()
-    };
+    let boom: types::CreateImportedNumberRequest = serde_json::from_value(json!({
+        "phoneNumber": "+12025550199", "regionCode": "US", "smsConfiguration": {}
+    }))
+    .unwrap();
     let err = expect_error_response(
         api.import_number()
             .project_id(PROJECT)
@@ -571,7 +585,7 @@ async fn unknown_enum_values_and_fields_still_decode() {
     let att = got.mno_configuration.unwrap().sms_att.unwrap();
     assert_eq!(
         att.state,
-        Some(open_enum::MnoState::Unknown("PAUSED_BY_CARRIER".into()))
+        Some(open_enum::State::Unknown("PAUSED_BY_CARRIER".into()))
     );
     assert_eq!(
         att.operation,
@@ -593,8 +607,20 @@ async fn unknown_enum_values_and_fields_still_decode() {
         .unwrap()
         .scheduled_provisioning
         .unwrap();
-    assert_eq!(scheduled.status, Some(987));
-    assert_eq!(scheduled.error_codes, vec![4040, 9001]);
+    // Legacy integers (the pages' `integer <enum>`) still decode, kept as text.
+    assert_eq!(
+        scheduled.status,
+        Some(open_enum::ScheduledProvisioningStatus::Unknown(
+            "987".into()
+        ))
+    );
+    assert_eq!(
+        scheduled.error_codes,
+        Some(vec![
+            open_enum::SmsErrorCode::Unknown("4040".into()),
+            open_enum::SmsErrorCode::Unknown("9001".into())
+        ])
+    );
 }
 
 #[tokio::test]

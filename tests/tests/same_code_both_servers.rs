@@ -29,8 +29,8 @@ async fn scenario(client: &Client) -> Vec<String> {
         .unwrap();
     story.push(format!(
         "imported {} in {}",
-        imported.phone_number.unwrap(),
-        imported.region_code.unwrap()
+        imported.phone_number(),
+        imported.region_code().unwrap()
     ));
     let err = client
         .import(NumberImport::new(phone(B)))
@@ -38,19 +38,19 @@ async fn scenario(client: &Client) -> Vec<String> {
         .unwrap_err();
     story.push(format!("import {B}: {:?}", err.kind()));
     let got = client.get(&phone(A)).await.unwrap();
-    story.push(format!("got {}", got.display_name.unwrap()));
+    story.push(format!("got {}", got.display_name().unwrap()));
     let renamed = client
         .update(&phone(A))
         .display_name("Reception")
         .send()
         .await
         .unwrap();
-    story.push(format!("renamed to {}", renamed.display_name.unwrap()));
+    story.push(format!("renamed to {}", renamed.display_name().unwrap()));
     let listed: Vec<String> = client
         .list(ListFilter::new("plan", "campaign"))
         .page_size(1)
         .items()
-        .map_ok(|n| n.phone_number.unwrap())
+        .map_ok(|n| n.phone_number().to_string())
         .try_collect()
         .await
         .unwrap();

@@ -28,6 +28,56 @@ pub mod types {
             Self(value)
         }
     }
+    ///The body of an import: an ImportedNumber whose phone number, region and SMS configuration are required (as in the vendor's own OpenAPI file and its current Import page).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateImportedNumberRequest {
+        ///The client's callback URL to be called upon finishing the number import.
+        #[serde(
+            rename = "callbackUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "campaignProvisioning",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_provisioning: ::std::option::Option<CampaignProvisioning>,
+        ///User supplied name for the phone number.
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "mnoConfiguration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mno_configuration: ::std::option::Option<MnoConfiguration>,
+        ///The phone number in e.164 format with leading +.
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+        ///The ID of the project resource. You can find your project ID on dashboard.sinch.com.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///ISO 3166-1 alpha-2 country code of the phone number. Example US, UK or SE.
+        #[serde(rename = "regionCode")]
+        pub region_code: ::std::string::String,
+        #[serde(rename = "smsConfiguration")]
+        pub sms_configuration: SmsConfiguration,
+        #[serde(
+            rename = "smsProvisioning",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_provisioning: ::std::option::Option<SmsProvisioning>,
+    }
+    impl CreateImportedNumberRequest {
+        pub fn builder() -> builder::CreateImportedNumberRequest {
+            Default::default()
+        }
+    }
     ///The body of every error response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Error {
@@ -189,15 +239,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub operation: ::std::option::Option<crate::open_enum::MnoOperation>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<crate::open_enum::MnoState>,
-        ///A timestamp in ISO 8601 format indicating the last time the status was updated.
+        pub state: ::std::option::Option<crate::open_enum::State>,
         #[serde(
             rename = "updateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub update_time: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub update_time: ::std::option::Option<crate::timestamp::Timestamp>,
     }
     impl MnoOperationStatus {
         pub fn builder() -> builder::MnoOperationStatus {
@@ -287,16 +334,15 @@ pub mod types {
         pub service_type: ::std::option::Option<
             crate::open_enum::ProvisioningServiceType,
         >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<crate::open_enum::State>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<crate::open_enum::ProvisioningType>,
-        ///A timestamp in ISO 8601 format (UTC) indicating the last time the provisioning status was updated.
         #[serde(
             rename = "updateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub update_time: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub update_time: ::std::option::Option<crate::timestamp::Timestamp>,
     }
     impl ProvisioningStatus {
         pub fn builder() -> builder::ProvisioningStatus {
@@ -312,30 +358,27 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub campaign_id: ::std::option::Option<::std::string::String>,
-        ///A list of error codes, if applicable, for the scheduled provisioning task. Documented as enum values that are not published, so any integer is accepted.
+        ///A list of error codes, if applicable, for the scheduled provisioning task. The service sends them as names; an explicit null means none.
         #[serde(
             rename = "errorCodes",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub error_codes: ::std::vec::Vec<i64>,
-        ///Timestamp when the status was last updated.
+        pub error_codes: ::std::option::Option<
+            ::std::vec::Vec<crate::open_enum::SmsErrorCode>,
+        >,
         #[serde(
             rename = "lastUpdatedTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub last_updated_time: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub last_updated_time: ::std::option::Option<crate::timestamp::Timestamp>,
         ///Service plan of the scheduled provisioning task.
         #[serde(
             rename = "servicePlanId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub service_plan_id: ::std::option::Option<::std::string::String>,
-        ///Status of the pending change. Documented as an enum whose values are not published, so any integer is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<i64>,
+        pub status: ::std::option::Option<crate::open_enum::ScheduledProvisioningStatus>,
     }
     impl ScheduledProvisioning {
         pub fn builder() -> builder::ScheduledProvisioning {
@@ -455,6 +498,221 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateImportedNumberRequest {
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            campaign_provisioning: ::std::result::Result<
+                ::std::option::Option<super::CampaignProvisioning>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mno_configuration: ::std::result::Result<
+                ::std::option::Option<super::MnoConfiguration>,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            region_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            sms_configuration: ::std::result::Result<
+                super::SmsConfiguration,
+                ::std::string::String,
+            >,
+            sms_provisioning: ::std::result::Result<
+                ::std::option::Option<super::SmsProvisioning>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateImportedNumberRequest {
+            fn default() -> Self {
+                Self {
+                    callback_url: Ok(Default::default()),
+                    campaign_provisioning: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    mno_configuration: Ok(Default::default()),
+                    phone_number: Err("no value supplied for phone_number".to_string()),
+                    project_id: Ok(Default::default()),
+                    region_code: Err("no value supplied for region_code".to_string()),
+                    sms_configuration: Err(
+                        "no value supplied for sms_configuration".to_string(),
+                    ),
+                    sms_provisioning: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateImportedNumberRequest {
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
+                    });
+                self
+            }
+            pub fn campaign_provisioning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CampaignProvisioning>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_provisioning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for campaign_provisioning: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn mno_configuration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MnoConfiguration>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mno_configuration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for mno_configuration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn region_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region_code: {e}")
+                    });
+                self
+            }
+            pub fn sms_configuration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SmsConfiguration>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_configuration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sms_configuration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sms_provisioning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SmsProvisioning>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_provisioning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sms_provisioning: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateImportedNumberRequest>
+        for super::CreateImportedNumberRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateImportedNumberRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    callback_url: value.callback_url?,
+                    campaign_provisioning: value.campaign_provisioning?,
+                    display_name: value.display_name?,
+                    mno_configuration: value.mno_configuration?,
+                    phone_number: value.phone_number?,
+                    project_id: value.project_id?,
+                    region_code: value.region_code?,
+                    sms_configuration: value.sms_configuration?,
+                    sms_provisioning: value.sms_provisioning?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateImportedNumberRequest>
+        for CreateImportedNumberRequest {
+            fn from(value: super::CreateImportedNumberRequest) -> Self {
+                Self {
+                    callback_url: Ok(value.callback_url),
+                    campaign_provisioning: Ok(value.campaign_provisioning),
+                    display_name: Ok(value.display_name),
+                    mno_configuration: Ok(value.mno_configuration),
+                    phone_number: Ok(value.phone_number),
+                    project_id: Ok(value.project_id),
+                    region_code: Ok(value.region_code),
+                    sms_configuration: Ok(value.sms_configuration),
+                    sms_provisioning: Ok(value.sms_provisioning),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct Error {
             code: ::std::result::Result<
@@ -990,11 +1248,11 @@ pub mod types {
                 ::std::string::String,
             >,
             state: ::std::result::Result<
-                ::std::option::Option<crate::open_enum::MnoState>,
+                ::std::option::Option<crate::open_enum::State>,
                 ::std::string::String,
             >,
             update_time: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<crate::timestamp::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -1051,7 +1309,7 @@ pub mod types {
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enum::MnoState>,
+                    ::std::option::Option<crate::open_enum::State>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1065,7 +1323,7 @@ pub mod types {
             pub fn update_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<crate::timestamp::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1120,12 +1378,16 @@ pub mod types {
                 ::std::option::Option<crate::open_enum::ProvisioningServiceType>,
                 ::std::string::String,
             >,
+            state: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::State>,
+                ::std::string::String,
+            >,
             type_: ::std::result::Result<
                 ::std::option::Option<crate::open_enum::ProvisioningType>,
                 ::std::string::String,
             >,
             update_time: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<crate::timestamp::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -1136,6 +1398,7 @@ pub mod types {
                     error_message: Ok(Default::default()),
                     service_id: Ok(Default::default()),
                     service_type: Ok(Default::default()),
+                    state: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     update_time: Ok(Default::default()),
                 }
@@ -1192,6 +1455,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::State>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1209,7 +1486,7 @@ pub mod types {
             pub fn update_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<crate::timestamp::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1231,6 +1508,7 @@ pub mod types {
                     error_message: value.error_message?,
                     service_id: value.service_id?,
                     service_type: value.service_type?,
+                    state: value.state?,
                     type_: value.type_?,
                     update_time: value.update_time?,
                 })
@@ -1243,6 +1521,7 @@ pub mod types {
                     error_message: Ok(value.error_message),
                     service_id: Ok(value.service_id),
                     service_type: Ok(value.service_type),
+                    state: Ok(value.state),
                     type_: Ok(value.type_),
                     update_time: Ok(value.update_time),
                 }
@@ -1255,11 +1534,11 @@ pub mod types {
                 ::std::string::String,
             >,
             error_codes: ::std::result::Result<
-                ::std::vec::Vec<i64>,
+                ::std::option::Option<::std::vec::Vec<crate::open_enum::SmsErrorCode>>,
                 ::std::string::String,
             >,
             last_updated_time: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<crate::timestamp::Timestamp>,
                 ::std::string::String,
             >,
             service_plan_id: ::std::result::Result<
@@ -1267,7 +1546,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<crate::open_enum::ScheduledProvisioningStatus>,
                 ::std::string::String,
             >,
         }
@@ -1297,7 +1576,11 @@ pub mod types {
             }
             pub fn error_codes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::open_enum::SmsErrorCode>,
+                    >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.error_codes = value
@@ -1310,7 +1593,7 @@ pub mod types {
             pub fn last_updated_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<crate::timestamp::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1339,7 +1622,9 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::ScheduledProvisioningStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -1970,7 +2255,7 @@ pub mod builder {
     pub struct ImportNumber<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ImportedNumber, String>,
+        body: Result<types::builder::CreateImportedNumberRequest, String>,
     }
     impl<'a> ImportNumber<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1994,24 +2279,27 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ImportedNumber>,
+            V: std::convert::TryInto<types::CreateImportedNumberRequest>,
             <V as std::convert::TryInto<
-                types::ImportedNumber,
+                types::CreateImportedNumberRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `ImportedNumber` for body failed: {}", s)
+                    format!(
+                        "conversion to `CreateImportedNumberRequest` for body failed: {}",
+                        s
+                    )
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ImportedNumber,
-            ) -> types::builder::ImportedNumber,
+                types::builder::CreateImportedNumberRequest,
+            ) -> types::builder::CreateImportedNumberRequest,
         {
             self.body = self.body.map(f);
             self
@@ -2024,7 +2312,8 @@ pub mod builder {
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ImportedNumber::try_from(v).map_err(|e| e.to_string())
+                    types::CreateImportedNumberRequest::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(

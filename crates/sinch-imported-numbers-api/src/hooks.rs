@@ -1,14 +1,23 @@
 //! The generated client's request hooks: what happens around every request.
 //!
 //! * Before sending, the `Authorization` header comes from [`Credentials`].
-//! * After receiving, an error response whose body is not the documented JSON
-//!   error (an HTML page from a proxy, an empty body, a numeric `code`) is
-//!   replaced by a documented error body that keeps what could be read and
-//!   the start of the original text. Without this, progenitor reports such a
-//!   response as an undecodable payload and the HTTP status (say, 404) is lost.
+//! * After receiving, every error response body is brought into the
+//!   documented flat shape `{code, message, status, details}`, so the facade
+//!   reads one shape and the HTTP status is never lost. Sinch services send
+//!   three shapes, all kept with their message, code and status:
+//!   - the documented flat body, passed through unchanged;
+//!   - the google.rpc wrapper `{"error": {"code": 404, "message", "status", "details"}}`
+//!     (documented on the same host for `callbackConfiguration`);
+//!   - RFC 7807 `application/problem+json` `{type, title, status, detail}`
+//!     (Sinch's error registry).
+//!
+//!   Anything else (an HTML page from a proxy, an empty body, a JSON object
+//!   with none of those fields) becomes a flat body naming the HTTP status and
+//!   quoting the start of the original text.
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use serde_json::{Map, Value};
 
 use crate::Credentials;
 
@@ -40,11 +49,7 @@ impl ClientHooks<Credentials> for crate::Client {
         }
         let headers = response.headers().clone();
         let body = response.bytes().await?;
-        let body = if serde_json::from_slice::<crate::types::Error>(&body).is_ok() {
-            body.to_vec()
-        } else {
-            synthesize_error_body(status, &body)
-        };
+        let body = normalize_error_body(status, &body);
         let mut rebuilt = http::Response::new(body);
         *rebuilt.status_mut() = status;
         *rebuilt.headers_mut() = headers;
@@ -56,32 +61,104 @@ impl ClientHooks<Credentials> for crate::Client {
     }
 }
 
-/// A documented `{code, message, status}` body for an error response whose
-/// body is not one, keeping whatever fields it has in a usable form.
-fn synthesize_error_body(status: reqwest::StatusCode, body: &[u8]) -> Vec<u8> {
+/// The flat documented error body for any error response body.
+pub(crate) fn normalize_error_body(status: reqwest::StatusCode, body: &[u8]) -> Vec<u8> {
+    let found = serde_json::from_slice::<Value>(body).ok();
+    let object = found.as_ref().and_then(Value::as_object);
+    if let Some(object) = object {
+        if is_flat_error(object) {
+            return body.to_vec();
+        }
+        if let Some(inner) = object.get("error").and_then(Value::as_object) {
+            if is_flat_error(inner) || inner.get("code").is_some_and(Value::is_number) {
+                return flat(status, inner, text(inner, "message"), "status");
+            }
+        }
+        if ["title", "detail", "type"]
+            .iter()
+            .any(|k| object.contains_key(*k))
+        {
+            let message = match (text(object, "title"), text(object, "detail")) {
+                (Some(title), Some(detail)) if title != detail => {
+                    Some(format!("{title}: {detail}"))
+                }
+                (title, detail) => detail.or(title),
+            };
+            // problem+json's `status` is the HTTP code, not a status name.
+            return flat(status, object, message, "");
+        }
+    }
+    let snippet: String = String::from_utf8_lossy(body)
+        .trim()
+        .chars()
+        .take(SNIPPET_CHARS)
+        .collect();
     let reason = status.canonical_reason().unwrap_or("error");
-    let found = serde_json::from_slice::<serde_json::Value>(body).ok();
-    let field = |name: &str| match found.as_ref().and_then(|v| v.get(name)) {
-        Some(serde_json::Value::String(text)) => Some(text.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    let text = String::from_utf8_lossy(body);
-    let snippet: String = text.trim().chars().take(SNIPPET_CHARS).collect();
-    let message = field("message").unwrap_or_else(|| {
+    let message = object.and_then(|o| text(o, "message")).unwrap_or_else(|| {
         if snippet.is_empty() {
             format!("{reason} (empty response body)")
         } else {
             format!("{reason} (response body is not the documented error: {snippet})")
         }
     });
-    serde_json::json!({
-        "code": field("code").unwrap_or_else(|| status.as_u16().to_string()),
-        "message": message,
-        "status": field("status").unwrap_or_else(|| reason.to_uppercase().replace(' ', "_")),
-    })
-    .to_string()
-    .into_bytes()
+    flat(
+        status,
+        object.unwrap_or(&Map::new()),
+        Some(message),
+        "status",
+    )
+}
+
+/// The documented flat shape: string `code`/`message`/`status`, at least one
+/// present, and `details` (if any) an array of objects.
+fn is_flat_error(object: &Map<String, Value>) -> bool {
+    let strings = ["code", "message", "status"]
+        .iter()
+        .all(|k| object.get(*k).is_none_or(Value::is_string));
+    let any = ["code", "message", "status"]
+        .iter()
+        .any(|k| object.contains_key(*k));
+    let details = object
+        .get("details")
+        .is_none_or(|d| d.as_array().is_some_and(|a| a.iter().all(Value::is_object)));
+    strings && any && details
+}
+
+/// A string field, or a number written as text.
+fn text(object: &Map<String, Value>, name: &str) -> Option<String> {
+    match object.get(name)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A flat body from `source`'s fields, defaulting what is missing from the
+/// HTTP status; `status_field` names where the status name is read ("" for none).
+fn flat(
+    status: reqwest::StatusCode,
+    source: &Map<String, Value>,
+    message: Option<String>,
+    status_field: &str,
+) -> Vec<u8> {
+    let reason = status.canonical_reason().unwrap_or("error");
+    let status_name = source
+        .get(status_field)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| reason.to_uppercase().replace(' ', "_"));
+    let mut out = serde_json::json!({
+        "code": text(source, "code").unwrap_or_else(|| status.as_u16().to_string()),
+        "message": message.unwrap_or_else(|| reason.to_owned()),
+        "status": status_name,
+    });
+    if let Some(details) = source.get("details").and_then(Value::as_array) {
+        let objects: Vec<Value> = details.iter().filter(|d| d.is_object()).cloned().collect();
+        if !objects.is_empty() {
+            out["details"] = Value::Array(objects);
+        }
+    }
+    out.to_string().into_bytes()
 }
 
 #[cfg(test)]
@@ -89,7 +166,7 @@ mod tests {
     use super::*;
 
     fn synthesized(status: reqwest::StatusCode, body: &str) -> serde_json::Value {
-        serde_json::from_slice(&synthesize_error_body(status, body.as_bytes())).unwrap()
+        serde_json::from_slice(&normalize_error_body(status, body.as_bytes())).unwrap()
     }
 
     #[test]
@@ -133,6 +210,63 @@ mod tests {
     }
 
     #[test]
+    fn google_rpc_wrapper_keeps_message_code_status_and_details() {
+        let v = synthesized(
+            reqwest::StatusCode::NOT_FOUND,
+            r#"{"error": {"code": 404, "message": "Number +12065550134 not found", "status": "NOT_FOUND",
+                "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest",
+                             "fieldViolations": [{"field": "phoneNumber", "description": "unknown"}]}]}}"#,
+        );
+        assert_eq!(v["code"], "404");
+        assert_eq!(v["message"], "Number +12065550134 not found");
+        assert_eq!(v["status"], "NOT_FOUND");
+        assert_eq!(
+            v["details"][0]["fieldViolations"][0]["field"],
+            "phoneNumber"
+        );
+    }
+
+    #[test]
+    fn problem_json_keeps_title_detail_and_code() {
+        let v = synthesized(
+            reqwest::StatusCode::TOO_MANY_REQUESTS,
+            r#"{"type": "https://developers.sinch.com/errors/rate-limit", "title": "Too many requests",
+                "status": 429, "detail": "Slow down: 10 requests per second"}"#,
+        );
+        assert_eq!(v["code"], "429");
+        assert_eq!(
+            v["message"],
+            "Too many requests: Slow down: 10 requests per second"
+        );
+        assert_eq!(v["status"], "TOO_MANY_REQUESTS");
+        let v = synthesized(reqwest::StatusCode::FORBIDDEN, r#"{"title": "Forbidden"}"#);
+        assert_eq!(v["message"], "Forbidden");
+        assert_eq!(v["code"], "403");
+    }
+
+    #[test]
+    fn json_without_any_error_field_is_not_the_documented_error() {
+        for body in ["{}", r#"{"ok": false}"#] {
+            let v = synthesized(reqwest::StatusCode::INTERNAL_SERVER_ERROR, body);
+            assert_eq!(v["code"], "500");
+            assert_eq!(v["status"], "INTERNAL_SERVER_ERROR");
+            assert!(
+                v["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("not the documented error"),
+                "{v}"
+            );
+        }
+        let flat = r#"{"code":"404","message":"gone","status":"NOT_FOUND"}"#;
+        assert_eq!(
+            normalize_error_body(reqwest::StatusCode::NOT_FOUND, flat.as_bytes()),
+            flat.as_bytes(),
+            "the documented shape passes through unchanged"
+        );
+    }
+
+    #[test]
     fn every_synthesized_body_decodes_as_the_documented_error() {
         for body in [
             "",
@@ -144,7 +278,7 @@ mod tests {
             r#"{"message": ["x"]}"#,
         ] {
             let bytes =
-                synthesize_error_body(reqwest::StatusCode::INTERNAL_SERVER_ERROR, body.as_bytes());
+                normalize_error_body(reqwest::StatusCode::INTERNAL_SERVER_ERROR, body.as_bytes());
             assert!(
                 serde_json::from_slice::<crate::types::Error>(&bytes).is_ok(),
                 "{body}"

@@ -9,6 +9,8 @@
 //! Small hand-written pieces live beside the generated code:
 //! * [`open_enum`]: forward-compatible enums for response values the vendor may
 //!   extend, so an unknown value decodes instead of failing the call.
+//! * [`timestamp`]: timestamps kept as received, read leniently, so an odd
+//!   one never fails a response.
 //! * [`Credentials`]: where every request gets its `Authorization` header.
 //! * `hooks.rs`: the request hooks that attach it, and that turn an error
 //!   response without a JSON body into the documented error shape so its
@@ -28,6 +30,7 @@ mod hooks;
 #[rustfmt::skip]
 mod generated;
 pub mod open_enum;
+pub mod timestamp;
 
 pub use credentials::{CredentialSource, Credentials};
 pub use generated::*;

@@ -5,14 +5,28 @@
 //! generator is told (see `xtask/src/codegen.rs`) to use these types instead:
 //! each has one variant per documented value plus `Unknown(String)`, which
 //! keeps the exact text the server sent.
+//!
+//! The vendor's pages render some of these as `integer <enum>` (the default
+//! output of its protobuf-to-OpenAPI generator), while the service sends the
+//! names. Both decode: a name as its variant, an integer as `Unknown` with its
+//! decimal text, except `0`, which protobuf reserves for the `*_UNSPECIFIED`
+//! value, where an enum has one. Known names decode without allocating.
+
+use std::fmt;
 
 macro_rules! open_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal,)+ }) => {
+    (
+        $(#[$doc:meta])* $name:ident $(zero = $zero:ident)? {
+            $($(#[$vdoc:meta])* $variant:ident = $wire:literal,)+
+        }
+    ) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum $name {
             $($(#[$vdoc])* $variant,)+
-            /// A value this version of the SDK does not know, exactly as received.
+            /// A value this version of the SDK does not know, exactly as received
+            /// (an integer as its decimal text).
             Unknown(String),
         }
 
@@ -27,10 +41,26 @@ macro_rules! open_enum {
                     $name::Unknown(other) => other,
                 }
             }
+
+            /// The documented value named `text`, if there is one.
+            fn known(text: &str) -> Option<Self> {
+                match text {
+                    $($wire => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            #[allow(unused_variables)]
+            fn from_integer(n: i128) -> Self {
+                $(if n == 0 {
+                    return $name::$zero;
+                })?
+                $name::Unknown(n.to_string())
+            }
         }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
             }
         }
@@ -38,10 +68,7 @@ macro_rules! open_enum {
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(match s {
-                    $($wire => $name::$variant,)+
-                    other => $name::Unknown(other.to_owned()),
-                })
+                Ok(Self::known(s).unwrap_or_else(|| $name::Unknown(s.to_owned())))
             }
         }
 
@@ -53,30 +80,51 @@ macro_rules! open_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                Ok(text.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " name or integer"))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
+                        Ok($name::known(text).unwrap_or_else(|| $name::Unknown(text.to_owned())))
+                    }
+                    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<$name, E> {
+                        Ok($name::known(&text).unwrap_or($name::Unknown(text)))
+                    }
+                    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<$name, E> {
+                        Ok($name::from_integer(n.into()))
+                    }
+                    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<$name, E> {
+                        Ok($name::from_integer(n.into()))
+                    }
+                }
+                deserializer.deserialize_any(Visitor)
             }
         }
     };
 }
 
 open_enum! {
-    /// The current state of a carrier (MNO) configuration operation.
-    MnoState {
+    /// The state of a provisioning or carrier (MNO) configuration operation
+    /// (the vendor's `State`).
+    State zero = StateUnspecified {
+        /// No state given.
+        StateUnspecified = "STATE_UNSPECIFIED",
+        /// The operation has not started yet.
+        Waiting = "WAITING",
+        /// The operation is running.
+        InProgress = "IN_PROGRESS",
         /// The operation finished.
         Done = "DONE",
         /// The operation failed; see the error code and message.
         Failed = "FAILED",
-        /// The operation is running.
-        InProgress = "IN_PROGRESS",
-        /// The operation has not started yet.
-        Waiting = "WAITING",
     }
 }
 
 open_enum! {
     /// The kind of carrier (MNO) configuration operation.
-    MnoOperation {
+    MnoOperation zero = OperationUnspecified {
         /// Enabling the number on the carrier.
         Provisioning = "PROVISIONING",
         /// Removing the number from the carrier.
@@ -106,34 +154,117 @@ open_enum! {
     }
 }
 
+open_enum! {
+    /// The status of a pending change (`smsConfiguration.scheduledProvisioning.status`).
+    ScheduledProvisioningStatus zero = ProvisioningStatusUnspecified {
+        /// No status given.
+        ProvisioningStatusUnspecified = "PROVISIONING_STATUS_UNSPECIFIED",
+        /// The change is queued.
+        Waiting = "WAITING",
+        /// The change is being applied.
+        InProgress = "IN_PROGRESS",
+        /// The change failed; see the error codes.
+        Failed = "FAILED",
+    }
+}
+
+open_enum! {
+    /// Why a pending change failed (`smsConfiguration.scheduledProvisioning.errorCodes`).
+    SmsErrorCode zero = ErrorCodeUnspecified {
+        /// No error code given.
+        ErrorCodeUnspecified = "ERROR_CODE_UNSPECIFIED",
+        /// An internal error at Sinch.
+        InternalError = "INTERNAL_ERROR",
+        /// The number could not be provisioned to the SMS platform.
+        SmsProvisioningFailed = "SMS_PROVISIONING_FAILED",
+        /// The number could not be linked to the campaign.
+        CampaignProvisioningFailed = "CAMPAIGN_PROVISIONING_FAILED",
+        /// The campaign is not available.
+        CampaignNotAvailable = "CAMPAIGN_NOT_AVAILABLE",
+        /// The 10DLC number limit was exceeded.
+        Exceeded10dlcLimit = "EXCEEDED_10DLC_LIMIT",
+        /// The number could not be provisioned.
+        NumberProvisioningFailed = "NUMBER_PROVISIONING_FAILED",
+        /// A partner service was unavailable.
+        PartnerServiceUnavailable = "PARTNER_SERVICE_UNAVAILABLE",
+        /// The campaign has not been accepted yet.
+        CampaignPendingAcceptance = "CAMPAIGN_PENDING_ACCEPTANCE",
+        /// Sharing with the carriers failed.
+        MnoSharingError = "MNO_SHARING_ERROR",
+        /// The campaign has expired.
+        CampaignExpired = "CAMPAIGN_EXPIRED",
+        /// A carrier rejected the campaign.
+        CampaignMnoRejected = "CAMPAIGN_MNO_REJECTED",
+        /// A carrier suspended the campaign.
+        CampaignMnoSuspended = "CAMPAIGN_MNO_SUSPENDED",
+        /// A carrier is reviewing the campaign.
+        CampaignMnoReview = "CAMPAIGN_MNO_REVIEW",
+        /// The account balance is too low.
+        InsufficientBalance = "INSUFFICIENT_BALANCE",
+        /// Mock campaigns cannot be used.
+        MockCampaignNotAllowed = "MOCK_CAMPAIGN_NOT_ALLOWED",
+        /// Toll-free numbers cannot be used.
+        TfnNotAllowed = "TFN_NOT_ALLOWED",
+        /// The number's NNID is not valid.
+        InvalidNnid = "INVALID_NNID",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn known_values_round_trip() {
-        for state in MnoState::KNOWN {
+        for state in State::KNOWN {
             let json = serde_json::to_string(state).unwrap();
-            assert_eq!(&serde_json::from_str::<MnoState>(&json).unwrap(), state);
+            assert_eq!(&serde_json::from_str::<State>(&json).unwrap(), state);
         }
         assert_eq!(
-            serde_json::to_string(&MnoState::InProgress).unwrap(),
+            serde_json::to_string(&State::InProgress).unwrap(),
             "\"IN_PROGRESS\""
         );
     }
 
     #[test]
     fn unknown_value_is_kept_verbatim() {
-        let state: MnoState = serde_json::from_str("\"PAUSED_BY_CARRIER\"").unwrap();
-        assert_eq!(state, MnoState::Unknown("PAUSED_BY_CARRIER".into()));
+        let state: State = serde_json::from_str("\"PAUSED_BY_CARRIER\"").unwrap();
+        assert_eq!(state, State::Unknown("PAUSED_BY_CARRIER".into()));
         assert_eq!(
             serde_json::to_string(&state).unwrap(),
             "\"PAUSED_BY_CARRIER\""
         );
+        // An escaped string is not borrowed from the input; it decodes the same.
+        let escaped: SmsErrorCode = serde_json::from_str("\"TFN_NOT\\u005fALLOWED\"").unwrap();
+        assert_eq!(escaped, SmsErrorCode::TfnNotAllowed);
     }
 
     #[test]
-    fn non_string_is_a_decode_error() {
-        assert!(serde_json::from_str::<ProvisioningType>("3").is_err());
+    fn legacy_integers_decode() {
+        let status: ScheduledProvisioningStatus = serde_json::from_str("2").unwrap();
+        assert_eq!(status, ScheduledProvisioningStatus::Unknown("2".into()));
+        let status: ScheduledProvisioningStatus = serde_json::from_str("0").unwrap();
+        assert_eq!(
+            status,
+            ScheduledProvisioningStatus::ProvisioningStatusUnspecified
+        );
+        let code: SmsErrorCode = serde_json::from_str("-7").unwrap();
+        assert_eq!(code, SmsErrorCode::Unknown("-7".into()));
+        let kind: ProvisioningType = serde_json::from_str("0").unwrap();
+        assert_eq!(
+            kind,
+            ProvisioningType::Unknown("0".into()),
+            "no unspecified value"
+        );
+    }
+
+    #[test]
+    fn other_json_is_a_decode_error() {
+        for json in ["true", "{}", "[]", "1.5", "null"] {
+            assert!(
+                serde_json::from_str::<ProvisioningType>(json).is_err(),
+                "{json}"
+            );
+        }
     }
 }

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use serde_json::Value;
-use sinch_imported_numbers_api::types::ImportedNumber;
+use sinch_imported_numbers::{FieldMask, UpdatableField};
+use sinch_imported_numbers_api::types::{CreateImportedNumberRequest, ImportedNumber};
 
 use crate::page_token;
 use crate::problem::Problem;
@@ -19,13 +20,6 @@ use crate::store::{ListQuery, Order, Search};
 use crate::AppState;
 
 type Reply = Result<Json<Value>, Problem>;
-
-/// Mask paths the API lets a caller update.
-const UPDATABLE: [&str; 3] = [
-    "displayName",
-    "smsConfiguration.servicePlanId",
-    "smsConfiguration.campaignId",
-];
 
 fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, Problem> {
     serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
@@ -171,21 +165,26 @@ pub(crate) async fn import(
 ) -> Reply {
     SPEC.check_query("ImportNumber", &query_pairs(raw)?)
         .map_err(Problem::invalid)?;
-    let number: ImportedNumber = serde_json::from_value(parse_json(&body, "ImportNumber")?)
-        .map_err(|e| {
-            Problem::invalid(format!("request body does not match ImportedNumber: {e}"))
+    let request: CreateImportedNumberRequest =
+        serde_json::from_value(parse_json(&body, "ImportNumber")?).map_err(|e| {
+            Problem::invalid(format!(
+                "request body does not match CreateImportedNumberRequest: {e}"
+            ))
         })?;
-    let phone = number
-        .phone_number
-        .as_deref()
-        .ok_or_else(|| Problem::invalid("importedNumber.phoneNumber is required"))?;
-    check_phone(phone, "importedNumber.phoneNumber")?;
-    check_region(
-        number
-            .region_code
-            .as_deref()
-            .ok_or_else(|| Problem::invalid("importedNumber.regionCode is required"))?,
-    )?;
+    check_phone(&request.phone_number, "importedNumber.phoneNumber")?;
+    check_region(&request.region_code)?;
+    let number = ImportedNumber {
+        phone_number: Some(request.phone_number),
+        project_id: request.project_id,
+        region_code: Some(request.region_code),
+        display_name: request.display_name,
+        sms_configuration: Some(request.sms_configuration),
+        callback_url: request.callback_url,
+        // Read-only: whatever the caller sent is ignored.
+        mno_configuration: None,
+        sms_provisioning: None,
+        campaign_provisioning: None,
+    };
     if number
         .project_id
         .as_deref()
@@ -256,41 +255,35 @@ pub(crate) async fn update(
     SPEC.check_query("UpdateImportedNumber", &pairs)
         .map_err(Problem::invalid)?;
     check_phone(&phone, "phoneNumber")?;
-    let mask = param(&pairs, "updateMask")
+    let mask: FieldMask = param(&pairs, "updateMask")
         .filter(|m| !m.trim().is_empty())
-        .ok_or_else(|| Problem::invalid("fieldMask is not provided"))?;
-    let paths: Vec<&str> = mask.split(',').map(str::trim).collect();
-    if let Some(bad) = paths.iter().find(|p| !UPDATABLE.contains(p)) {
-        return Err(Problem::invalid(format!(
-            "updateMask path `{bad}` cannot be updated; updatable: {}",
-            UPDATABLE.join(", ")
-        )));
-    }
-    let patch: ImportedNumber = serde_json::from_value(parse_json(&body, "UpdateImportedNumber")?)
-        .map_err(|e| {
-            Problem::invalid(format!("request body does not match ImportedNumber: {e}"))
-        })?;
-    let wanted_sms = patch.sms_configuration.unwrap_or_default();
+        .ok_or_else(|| Problem::invalid("fieldMask is not provided"))?
+        .parse()
+        .map_err(|e| Problem::invalid(format!("updateMask: {e}")))?;
+    let patch = parse_json(&body, "UpdateImportedNumber")?;
     let mut store = app.store.write().unwrap_or_else(|p| p.into_inner());
     let updated = store.update(&project_id, &phone, |number| {
-        let sms = number
-            .sms_configuration
-            .get_or_insert_with(Default::default);
-        for path in &paths {
-            match *path {
-                "displayName" => number.display_name = patch.display_name.clone(),
-                "smsConfiguration.servicePlanId" => relink(
-                    &mut sms.service_plan_id,
-                    wanted_sms.service_plan_id.as_deref(),
-                    "service plan",
-                )?,
-                _ => relink(
-                    &mut sms.campaign_id,
-                    wanted_sms.campaign_id.as_deref(),
-                    "campaign",
-                )?,
-            }
+        let mut current = serde_json::to_value(&*number).expect("numbers serialize");
+        for field in mask.fields() {
+            let wanted = match field.get(&patch) {
+                None | Some(Value::Null) => "",
+                Some(Value::String(text)) => text.as_str(),
+                Some(other) => {
+                    return Err(Problem::invalid(format!(
+                        "{field} must be a string; got {other}"
+                    )))
+                }
+            };
+            let now = field.get(&current).and_then(Value::as_str);
+            let value = if field.is_link() {
+                relink(now, wanted, field)?
+            } else {
+                Some(wanted.to_owned())
+            };
+            field.set(&mut current, value.map_or(Value::Null, Value::String));
         }
+        *number = serde_json::from_value(current)
+            .map_err(|e| Problem::invalid(format!("the update does not fit a number: {e}")))?;
         Ok(())
     })?;
     Ok(Json(
@@ -298,20 +291,21 @@ pub(crate) async fn update(
     ))
 }
 
-/// Links, unlinks (empty value) or refuses: a linked number must be unlinked
-/// before it can be linked to something else.
-fn relink(current: &mut Option<String>, wanted: Option<&str>, what: &str) -> Result<(), Problem> {
-    let wanted = wanted.unwrap_or("");
-    match current.as_deref() {
-        _ if wanted.is_empty() => *current = None,
-        Some(linked) if linked != wanted => {
-            return Err(Problem::failed_precondition(format!(
-                "the number is linked to {what} {linked:?}; unlink it (set it to \"\") before linking it to {wanted:?}"
-            )))
-        }
-        _ => *current = Some(wanted.to_owned()),
+/// The link after setting it to `wanted`: unlinked for an empty value, or
+/// refused when the number is still linked to something else (it must be
+/// unlinked first).
+fn relink(
+    current: Option<&str>,
+    wanted: &str,
+    field: UpdatableField,
+) -> Result<Option<String>, Problem> {
+    match current.filter(|c| !c.is_empty()) {
+        _ if wanted.is_empty() => Ok(None),
+        Some(linked) if linked != wanted => Err(Problem::failed_precondition(format!(
+            "the number is linked to {field} {linked:?}; unlink it (set it to \"\") before linking it to {wanted:?}"
+        ))),
+        _ => Ok(Some(wanted.to_owned())),
     }
-    Ok(())
 }
 
 pub(crate) async fn token(
@@ -352,13 +346,11 @@ mod tests {
 
     #[test]
     fn relink_requires_unlink_first() {
-        let mut current = Some("a".to_owned());
-        assert!(relink(&mut current, Some("b"), "plan").is_err());
-        assert_eq!(current.as_deref(), Some("a"));
-        relink(&mut current, Some("a"), "plan").unwrap();
-        relink(&mut current, Some(""), "plan").unwrap();
-        assert_eq!(current, None);
-        relink(&mut current, Some("b"), "plan").unwrap();
-        assert_eq!(current.as_deref(), Some("b"));
+        let plan = UpdatableField::ServicePlanId;
+        assert!(relink(Some("a"), "b", plan).is_err());
+        assert_eq!(relink(Some("a"), "a", plan).unwrap().as_deref(), Some("a"));
+        assert_eq!(relink(Some("a"), "", plan).unwrap(), None);
+        assert_eq!(relink(None, "b", plan).unwrap().as_deref(), Some("b"));
+        assert_eq!(relink(Some(""), "b", plan).unwrap().as_deref(), Some("b"));
     }
 }

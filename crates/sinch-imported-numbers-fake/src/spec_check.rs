@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
-    SchemaKind, Type,
+    AdditionalProperties, ObjectType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    Schema, SchemaKind, Type,
 };
 use serde_json::Value;
 
@@ -136,6 +136,23 @@ impl SpecIndex {
         }
     }
 
+    /// The object schemas a value must satisfy: one for an object, every
+    /// part for an `allOf` composition (whose properties and required names
+    /// add up), none for anything else.
+    fn object_parts<'a>(&'a self, s: &'a Schema) -> Option<Vec<&'a ObjectType>> {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => Some(vec![object]),
+            SchemaKind::AllOf { all_of } => Some(
+                all_of
+                    .iter()
+                    .filter_map(|part| self.object_parts(self.concrete(part)))
+                    .flatten()
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     fn check_value(
         &self,
         schema: &ReferenceOr<Schema>,
@@ -143,27 +160,38 @@ impl SpecIndex {
         at: &str,
     ) -> Result<(), String> {
         let s = self.concrete(schema);
-        match &s.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => {
-                let Value::Object(map) = value else {
-                    return Err(format!("`{at}` must be a JSON object"));
-                };
-                for (key, child) in map {
-                    let path = format!("{at}.{key}");
-                    match object.properties.get(key) {
-                        Some(prop) => {
-                            let prop = prop.clone().unbox();
-                            self.check_value(&prop, child, &path)?;
-                        }
-                        None if matches!(
-                            object.additional_properties,
-                            Some(AdditionalProperties::Any(true))
-                        ) => {}
-                        None => return Err(format!("unknown field `{path}`")),
-                    }
+        if s.schema_data.nullable && value.is_null() {
+            return Ok(());
+        }
+        if let Some(parts) = self.object_parts(s) {
+            let Value::Object(map) = value else {
+                return Err(format!("`{at}` must be a JSON object"));
+            };
+            for name in parts.iter().flat_map(|o| &o.required) {
+                if !map.contains_key(name) {
+                    return Err(format!("`{at}.{name}` is required"));
                 }
-                Ok(())
             }
+            let open = parts.iter().any(|o| {
+                matches!(
+                    o.additional_properties,
+                    Some(AdditionalProperties::Any(true))
+                )
+            });
+            for (key, child) in map {
+                let path = format!("{at}.{key}");
+                match parts.iter().find_map(|o| o.properties.get(key)) {
+                    Some(prop) => {
+                        let prop = prop.clone().unbox();
+                        self.check_value(&prop, child, &path)?;
+                    }
+                    None if open => {}
+                    None => return Err(format!("unknown field `{path}`")),
+                }
+            }
+            return Ok(());
+        }
+        match &s.schema_kind {
             SchemaKind::Type(Type::Array(array)) => {
                 let Value::Array(items) = value else {
                     return Err(format!("`{at}` must be an array"));
@@ -301,17 +329,29 @@ mod tests {
 
     #[test]
     fn body_rules_come_from_the_spec() {
-        let good = json!({"phoneNumber": "+12065550134", "smsConfiguration": {"servicePlanId": "p", "migrateToSinchTmo": true}});
+        let good = json!({"phoneNumber": "+12065550134", "regionCode": "US",
+                          "smsConfiguration": {"servicePlanId": "p", "migrateToSinchTmo": true}});
         assert_eq!(SPEC.check_body("ImportNumber", &good), Ok(()));
         let err = SPEC
             .check_body(
                 "ImportNumber",
-                &json!({"phoneNumber": "+1", "smsConfiguration": {"plan": "p"}}),
+                &json!({"phoneNumber": "+1", "regionCode": "US", "smsConfiguration": {"plan": "p"}}),
             )
             .unwrap_err();
         assert_eq!(err, "unknown field `body.smsConfiguration.plan`");
+        // The import body is an allOf composition: required names come from its parts.
         let err = SPEC
-            .check_body("ImportNumber", &json!({"displayName": 5}))
+            .check_body(
+                "ImportNumber",
+                &json!({"phoneNumber": "+12065550134", "regionCode": "US"}),
+            )
+            .unwrap_err();
+        assert_eq!(err, "`body.smsConfiguration` is required");
+        let err = SPEC
+            .check_body(
+                "ImportNumber",
+                &json!({"phoneNumber": "+12065550134", "regionCode": "US", "smsConfiguration": {}, "displayName": 5}),
+            )
             .unwrap_err();
         assert_eq!(err, "`body.displayName` must be a string");
         let err = SPEC

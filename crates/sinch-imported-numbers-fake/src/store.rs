@@ -10,8 +10,9 @@ use std::ops::Bound;
 
 use chrono::Utc;
 use sinch_imported_numbers_api::open_enum::{
-    MnoOperation, MnoState, ProvisioningServiceType, ProvisioningType,
+    MnoOperation, ProvisioningServiceType, ProvisioningType, State,
 };
+use sinch_imported_numbers_api::timestamp::Timestamp;
 use sinch_imported_numbers_api::types::{
     CampaignProvisioning, ImportedNumber, MnoConfiguration, MnoOperationStatus, ProvisioningStatus,
     SmsConfiguration, SmsProvisioning,
@@ -285,13 +286,14 @@ impl Store {
 
 /// Rewrites the provisioning status fields after the links changed.
 fn refresh_provisioning(n: &mut ImportedNumber) {
-    let now = Utc::now();
+    let now = Timestamp::from_instant(Utc::now());
     let (plan, campaign) = link_key(n);
     let status = |service_type: ProvisioningServiceType, id: &str| ProvisioningStatus {
         service_type: Some(service_type),
         service_id: Some(id.to_owned()),
         type_: Some(ProvisioningType::Provisioning),
-        update_time: Some(now),
+        state: Some(State::Done),
+        update_time: Some(now.clone()),
         error_code: Some(String::new()),
         error_message: Some(String::new()),
     };
@@ -300,7 +302,7 @@ fn refresh_provisioning(n: &mut ImportedNumber) {
     n.campaign_provisioning = (!campaign.is_empty())
         .then(|| CampaignProvisioning(status(ProvisioningServiceType::Campaign, &campaign)));
     let carrier = MnoOperationStatus {
-        state: Some(MnoState::Done),
+        state: Some(State::Done),
         operation: Some(if campaign.is_empty() {
             MnoOperation::Deprovisioning
         } else {

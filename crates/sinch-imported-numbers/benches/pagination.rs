@@ -104,7 +104,7 @@ async fn flat_memory() {
             .items();
         let mut count = 0usize;
         while let Some(number) = items.try_next().await.unwrap() {
-            count += usize::from(number.phone_number.is_some());
+            count += usize::from(number.phone_number().is_nanp());
         }
         assert_eq!(count, *n);
         let grown = PEAK.load(Ordering::Relaxed) - baseline;

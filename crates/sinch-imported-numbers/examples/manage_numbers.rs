@@ -43,9 +43,9 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
             while let Some(n) = numbers.try_next().await? {
                 println!(
                     "{}\t{}\t{}",
-                    n.phone_number.unwrap_or_default(),
-                    n.region_code.unwrap_or_default(),
-                    n.display_name.unwrap_or_default()
+                    n.phone_number(),
+                    n.region_code().unwrap_or("-"),
+                    n.display_name().unwrap_or("-")
                 );
             }
         }
@@ -57,7 +57,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
                         .campaign_id(*campaign),
                 )
                 .await?;
-            println!("imported {}", imported.phone_number.unwrap_or_default());
+            println!("imported {}", imported.phone_number());
         }
         ["get", text] => println!("{:#?}", client.get(&number(text)?).await?),
         ["rename", text, name] => {
@@ -66,7 +66,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
                 .display_name(*name)
                 .send()
                 .await?;
-            println!("renamed to {}", updated.display_name.unwrap_or_default());
+            println!("renamed to {:?}", updated.display_name());
         }
         ["relink", text, plan] => {
             client.relink_service_plan(&number(text)?, plan).await?;

@@ -77,7 +77,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let listed: Vec<_> = page
             .numbers
             .iter()
-            .filter_map(|n| n.phone_number.as_deref())
+            .map(|n| n.phone_number().as_str())
             .collect();
         println!(
             "  page: {listed:?} (total {:?}, next token {:?})",
@@ -90,16 +90,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n== get {first}");
     let got = client.get(first).await?;
     println!(
-        "  display name {:?}, region {:?}",
-        got.display_name.unwrap_or_default(),
-        got.region_code.unwrap_or_default()
+        "  display name {:?}, region {:?}, provisioning {:?}",
+        got.display_name(),
+        got.region(),
+        got.provisioning().outcome()
     );
 
     println!("\n== update display name");
     let request = client.update(first).display_name("Front desk");
     println!("  updateMask = {}", request.mask());
     let updated = request.send().await?;
-    println!("  now {:?}", updated.display_name.unwrap_or_default());
+    println!("  now {:?}", updated.display_name());
 
     println!("\n== move to another service plan");
     let direct = client
@@ -110,11 +111,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_err();
     println!("  linking directly -> {:?}: {direct}", direct.kind());
     let moved = client.relink_service_plan(first, "plan-b").await?;
-    let plan = moved
-        .sms_configuration
-        .and_then(|s| s.service_plan_id)
-        .unwrap_or_default();
-    println!("  relink (unlink, then link) -> service plan {plan:?}");
+    println!(
+        "  relink (unlink, then link) -> service plan {:?}",
+        moved.service_plan_id()
+    );
 
     println!("\n== delete {first}");
     client.delete(first).await?;
@@ -140,6 +140,7 @@ impl ResultKind for sinch_imported_numbers::ImportOutcome {
             sinch_imported_numbers::ImportResult::Imported(_) => "imported",
             sinch_imported_numbers::ImportResult::AlreadyExisted => "already existed",
             sinch_imported_numbers::ImportResult::Failed(_) => "failed",
+            _ => "other",
         }
     }
 }

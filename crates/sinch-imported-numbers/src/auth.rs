@@ -23,6 +23,7 @@ pub const DEFAULT_TOKEN_URL: &str = "https://auth.sinch.com/oauth2/token";
 
 /// How requests are authenticated.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthMode {
     /// HTTP Basic with key id and secret on every request. Simple; Sinch
     /// recommends it for testing.

@@ -4,10 +4,13 @@
 //! (imported, already existed, or failed with its error); a failure never
 //! stops the others.
 
+use std::sync::Arc;
+
 use futures::stream::{self, BoxStream, StreamExt};
 
 use crate::error::{Error, ErrorKind};
-use crate::{Client, ImportedNumber, NumberImport, PhoneNumber};
+use crate::handle::Handle;
+use crate::{ImportedNumber, NumberImport, PhoneNumber};
 
 /// The default number of imports in flight.
 const DEFAULT_CONCURRENCY: usize = 8;
@@ -16,13 +19,14 @@ const DEFAULT_CONCURRENCY: usize = 8;
 #[derive(Debug)]
 #[must_use = "a bulk import does nothing until `run` or `stream` is awaited"]
 pub struct BulkImport {
-    client: Client,
+    handle: Arc<Handle>,
     imports: Vec<NumberImport>,
     concurrency: usize,
 }
 
 /// What happened to one number.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ImportOutcome {
     /// The position of this number in the input.
     pub index: usize,
@@ -34,6 +38,7 @@ pub struct ImportOutcome {
 
 /// The result of importing one number.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ImportResult {
     /// Imported now; the number as the server returned it.
     Imported(Box<ImportedNumber>),
@@ -45,6 +50,7 @@ pub enum ImportResult {
 
 /// Every outcome of a bulk import, in input order.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct BulkReport {
     /// One outcome per input, in input order.
     pub outcomes: Vec<ImportOutcome>,
@@ -75,9 +81,9 @@ impl BulkReport {
 }
 
 impl BulkImport {
-    pub(crate) fn new(client: Client, imports: Vec<NumberImport>) -> Self {
+    pub(crate) fn new(handle: Arc<Handle>, imports: Vec<NumberImport>) -> Self {
         BulkImport {
-            client,
+            handle,
             imports,
             concurrency: DEFAULT_CONCURRENCY,
         }
@@ -91,13 +97,13 @@ impl BulkImport {
 
     /// Outcomes as they complete (not in input order).
     pub fn stream(self) -> BoxStream<'static, ImportOutcome> {
-        let client = self.client;
+        let handle = self.handle;
         stream::iter(self.imports.into_iter().enumerate())
             .map(move |(index, import)| {
-                let client = client.clone();
+                let handle = handle.clone();
                 async move {
                     let number = import.number().clone();
-                    let result = match client.import(import).await {
+                    let result = match handle.import(import).await {
                         Ok(n) => ImportResult::Imported(Box::new(n)),
                         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                             ImportResult::AlreadyExisted

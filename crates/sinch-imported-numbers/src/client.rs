@@ -7,8 +7,8 @@ use secrecy::SecretString;
 use sinch_imported_numbers_api as api;
 
 use crate::auth::{AccessKey, AuthMode, Authenticator};
-use crate::call::Idempotency;
-use crate::error::{Error, ErrorKind, InputError, Result};
+use crate::error::{Error, ErrorKind, InputError, Result, Setting};
+use crate::handle::Handle;
 use crate::{
     BulkImport, ImportedNumber, ListFilter, ListRequest, NumberImport, PhoneNumber, RetryPolicy,
     UpdateRequest,
@@ -21,15 +21,7 @@ pub const DEFAULT_BASE_URL: &str = "https://imported.numbers.api.sinch.com";
 /// connection pool and the OAuth2 token.
 #[derive(Clone, Debug)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Inner {
-    pub(crate) api: api::Client,
-    pub(crate) project_id: String,
-    pub(crate) auth: Arc<Authenticator>,
-    pub(crate) retry: RetryPolicy,
+    handle: Arc<Handle>,
 }
 
 /// Builds a [`Client`]. Every setting is checked by [`build`](Self::build)
@@ -99,20 +91,24 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
-        let project_id = self.project_id.ok_or(InputError::Missing("project id"))?;
+        let project_id = self
+            .project_id
+            .ok_or(InputError::Missing(Setting::ProjectId))?;
         check_project_id(&project_id)?;
         let key_id = self
             .key_id
             .filter(|k| !k.trim().is_empty())
-            .ok_or(InputError::Missing("key id"))?;
-        let secret = self.key_secret.ok_or(InputError::Missing("key secret"))?;
-        let base_url = normalise_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+            .ok_or(InputError::Missing(Setting::KeyId))?;
+        let secret = self
+            .key_secret
+            .ok_or(InputError::Missing(Setting::KeySecret))?;
+        let base_url = normalise_base_url(
+            Setting::BaseUrl,
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+        )?;
         let auth_mode = self.auth.unwrap_or(AuthMode::Basic);
         if let AuthMode::OAuth2 { token_url, .. } = &auth_mode {
-            normalise_base_url(token_url).map_err(|_| InputError::Invalid {
-                name: "token url",
-                reason: format!("{token_url:?} is not an http(s) URL"),
-            })?;
+            normalise_base_url(Setting::TokenUrl, token_url)?;
         }
         let http = match self.http {
             Some(http) => http,
@@ -135,7 +131,7 @@ impl ClientBuilder {
         let auth = Authenticator::new(&auth_mode, AccessKey { id: key_id, secret }, http.clone());
         let credentials = api::Credentials::from_source(auth.clone());
         Ok(Client {
-            inner: Arc::new(Inner {
+            handle: Arc::new(Handle {
                 api: api::Client::new_with_client(&base_url, http, credentials),
                 project_id,
                 auth,
@@ -145,26 +141,31 @@ impl ClientBuilder {
     }
 }
 
+/// Project ids are path segments: letters, digits, `-` and `_` (Sinch's are
+/// UUIDs). Anything else could leave the project's path (`..`, `/`, `%2F`) or
+/// be rewritten on the way.
 fn check_project_id(id: &str) -> Result<(), InputError> {
+    let invalid =
+        |reason: &str| InputError::invalid(Setting::ProjectId, format!("{id:?} {reason}"));
     if id.trim().is_empty() {
-        return Err(InputError::ProjectId("is empty"));
+        return Err(InputError::Missing(Setting::ProjectId));
     }
-    if id
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+    if id.len() > 128 {
+        return Err(invalid("is longer than 128 characters"));
+    }
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(InputError::ProjectId(
-            "contains whitespace, control characters or '/'",
+        return Err(invalid(
+            "may contain only ASCII letters, digits, '-' and '_'",
         ));
     }
     Ok(())
 }
 
-fn normalise_base_url(url: &str) -> Result<String, InputError> {
-    let invalid = |reason: &str| InputError::Invalid {
-        name: "base url",
-        reason: format!("{url:?} {reason}"),
-    };
+fn normalise_base_url(setting: Setting, url: &str) -> Result<String, InputError> {
+    let invalid = |reason: &str| InputError::invalid(setting, format!("{url:?} {reason}"));
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&format!("is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         return Err(invalid("must be an http or https URL with a host"));
@@ -188,7 +189,9 @@ impl Client {
     }
 
     pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Client> {
-        let required = |name: &'static str| get(name).ok_or(InputError::Missing(name));
+        let required = |name: &'static str| {
+            get(name).ok_or(InputError::Missing(Setting::EnvironmentVariable(name)))
+        };
         let mut builder = Client::builder()
             .project_id(required("SINCH_PROJECT_ID")?)
             .key_id(required("SINCH_KEY_ID")?)
@@ -208,10 +211,10 @@ impl Client {
                 builder = builder.auth(mode);
             }
             Some(other) => {
-                return Err(InputError::Invalid {
-                    name: "SINCH_AUTH",
-                    reason: format!("{other:?} is not basic or oauth2"),
-                }
+                return Err(InputError::invalid(
+                    Setting::EnvironmentVariable("SINCH_AUTH"),
+                    format!("{other:?} is not basic or oauth2"),
+                )
                 .into())
             }
         }
@@ -220,43 +223,24 @@ impl Client {
 
     /// The project this client works on.
     pub fn project_id(&self) -> &str {
-        &self.inner.project_id
-    }
-
-    pub(crate) fn api(&self) -> &api::Client {
-        &self.inner.api
+        &self.handle.project_id
     }
 
     /// Lists the numbers matching `filter`; see [`ListRequest`].
     pub fn list(&self, filter: ListFilter) -> ListRequest {
-        ListRequest::new(self.clone(), filter)
+        ListRequest::new(self.handle.clone(), filter)
     }
 
     /// Fetches one imported number. A number that is not imported gives
     /// [`ErrorKind::NotFound`].
     pub async fn get(&self, number: &PhoneNumber) -> Result<ImportedNumber> {
-        self.call(Idempotency::Idempotent, || {
-            self.api()
-                .get_imported_number()
-                .project_id(self.project_id())
-                .phone_number(number.as_str())
-                .send()
-        })
-        .await
+        self.handle.get(number).await
     }
 
     /// Imports a number you own into the project. An already imported number
     /// gives [`ErrorKind::AlreadyExists`].
     pub async fn import(&self, number: impl Into<NumberImport>) -> Result<ImportedNumber> {
-        let body = number.into().into_body()?;
-        self.call(Idempotency::NotIdempotent, || {
-            self.api()
-                .import_number()
-                .project_id(self.project_id())
-                .body(body.clone())
-                .send()
-        })
-        .await
+        self.handle.import(number.into()).await
     }
 
     /// Imports many numbers concurrently; see [`BulkImport`].
@@ -265,12 +249,15 @@ impl Client {
         I: IntoIterator,
         I::Item: Into<NumberImport>,
     {
-        BulkImport::new(self.clone(), numbers.into_iter().map(Into::into).collect())
+        BulkImport::new(
+            self.handle.clone(),
+            numbers.into_iter().map(Into::into).collect(),
+        )
     }
 
     /// Starts an update of `number`; see [`UpdateRequest`].
     pub fn update(&self, number: &PhoneNumber) -> UpdateRequest {
-        UpdateRequest::new(self.clone(), number.clone())
+        UpdateRequest::new(self.handle.clone(), number.clone())
     }
 
     /// Moves `number` to another SMS service plan. The API refuses to link a
@@ -280,7 +267,7 @@ impl Client {
         number: &PhoneNumber,
         service_plan_id: &str,
     ) -> Result<ImportedNumber> {
-        crate::links::check_link_id("service plan id", service_plan_id)?;
+        crate::links::check_link_id(Setting::ServicePlanId, service_plan_id)?;
         self.update(number).unlink_service_plan().send().await?;
         self.update(number)
             .service_plan_id(service_plan_id)
@@ -294,21 +281,14 @@ impl Client {
         number: &PhoneNumber,
         campaign_id: &str,
     ) -> Result<ImportedNumber> {
-        crate::links::check_link_id("campaign id", campaign_id)?;
+        crate::links::check_link_id(Setting::CampaignId, campaign_id)?;
         self.update(number).unlink_campaign().send().await?;
         self.update(number).campaign_id(campaign_id).send().await
     }
 
     /// Removes an imported number from the project.
     pub async fn delete(&self, number: &PhoneNumber) -> Result<()> {
-        self.call(Idempotency::Idempotent, || {
-            self.api()
-                .delete_imported_number()
-                .project_id(self.project_id())
-                .phone_number(number.as_str())
-                .send()
-        })
-        .await
+        self.handle.delete(number).await
     }
 }
 
@@ -335,45 +315,46 @@ mod tests {
     fn build_checks_every_setting() {
         assert_eq!(
             input_error(Client::builder().key_id("k").key_secret("s").build()),
-            InputError::Missing("project id")
+            InputError::Missing(Setting::ProjectId)
         );
         assert_eq!(
             input_error(valid().project_id("  ").build()),
-            InputError::ProjectId("is empty")
+            InputError::Missing(Setting::ProjectId)
         );
-        assert!(matches!(
-            input_error(valid().project_id("a/b").build()),
-            InputError::ProjectId(_)
-        ));
+        for bad in ["a/b", "..", ".", "a%2Fb", "a b", "ä", "p?x=1", "p#f"] {
+            assert!(
+                matches!(
+                    input_error(valid().project_id(bad).build()),
+                    InputError::Invalid {
+                        setting: Setting::ProjectId,
+                        ..
+                    }
+                ),
+                "{bad:?}"
+            );
+        }
+        assert!(valid()
+            .project_id("d1923022-5199-4bb3-a513-c47b3a656bc5")
+            .build()
+            .is_ok());
         assert_eq!(
             input_error(valid().key_id("").build()),
-            InputError::Missing("key id")
+            InputError::Missing(Setting::KeyId)
         );
-        assert!(matches!(
-            input_error(valid().base_url("ftp://x").build()),
-            InputError::Invalid {
-                name: "base url",
-                ..
-            }
-        ));
-        assert!(matches!(
-            input_error(valid().base_url("not a url").build()),
-            InputError::Invalid {
-                name: "base url",
-                ..
-            }
-        ));
+        for bad in ["ftp://x", "not a url"] {
+            assert_eq!(
+                input_error(valid().base_url(bad).build()).setting(),
+                Some(Setting::BaseUrl)
+            );
+        }
         let bad_token = AuthMode::OAuth2 {
             token_url: "nope".into(),
             refresh_margin: Duration::ZERO,
         };
-        assert!(matches!(
-            input_error(valid().auth(bad_token).build()),
-            InputError::Invalid {
-                name: "token url",
-                ..
-            }
-        ));
+        assert_eq!(
+            input_error(valid().auth(bad_token).build()).setting(),
+            Some(Setting::TokenUrl)
+        );
         assert_eq!(valid().build().unwrap().project_id(), "p");
     }
 
@@ -398,7 +379,9 @@ mod tests {
         let err = Client::from_lookup(env(&[("SINCH_PROJECT_ID", "p")])).unwrap_err();
         assert_eq!(
             err.input_error(),
-            Some(&InputError::Missing("SINCH_KEY_ID"))
+            Some(&InputError::Missing(Setting::EnvironmentVariable(
+                "SINCH_KEY_ID"
+            )))
         );
         let client = Client::from_lookup(env(&[
             ("SINCH_PROJECT_ID", "proj"),

@@ -11,7 +11,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use sinch_imported_numbers_api::types;
 
-use crate::phone_number::PhoneNumberError;
+use crate::phone_number::{PhoneNumberError, RegionError};
+use crate::UpdatableField;
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -44,6 +45,52 @@ pub enum ErrorKind {
     Other,
 }
 
+/// A setting or argument the SDK checks before sending anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Setting {
+    /// The project id.
+    ProjectId,
+    /// The access key id.
+    KeyId,
+    /// The access key secret.
+    KeySecret,
+    /// The API's base URL.
+    BaseUrl,
+    /// The OAuth2 token endpoint.
+    TokenUrl,
+    /// A service plan id.
+    ServicePlanId,
+    /// A campaign id.
+    CampaignId,
+    /// A callback URL.
+    CallbackUrl,
+    /// A listing's number pattern.
+    NumberPattern,
+    /// A listing's page size.
+    PageSize,
+    /// An environment variable read by [`Client::from_env`](crate::Client::from_env).
+    EnvironmentVariable(&'static str),
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Setting::ProjectId => "project id",
+            Setting::KeyId => "key id",
+            Setting::KeySecret => "key secret",
+            Setting::BaseUrl => "base url",
+            Setting::TokenUrl => "token url",
+            Setting::ServicePlanId => "service plan id",
+            Setting::CampaignId => "campaign id",
+            Setting::CallbackUrl => "callback url",
+            Setting::NumberPattern => "number pattern",
+            Setting::PageSize => "page size",
+            Setting::EnvironmentVariable(name) => name,
+        })
+    }
+}
+
 /// Why input was rejected before sending.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -51,28 +98,31 @@ pub enum InputError {
     /// A phone number is not valid.
     #[error("invalid phone number: {0}")]
     PhoneNumber(#[from] PhoneNumberError),
-    /// The project id is missing or malformed.
-    #[error("project id {0}")]
-    ProjectId(&'static str),
-    /// A required setting was not given.
+    /// A region code is not one the API supports.
+    #[error(transparent)]
+    Region(#[from] RegionError),
+    /// A required setting was not given (or was blank).
     #[error("{0} is required")]
-    Missing(&'static str),
+    Missing(Setting),
     /// A setting has a value that cannot be used.
-    #[error("{name} is invalid: {reason}")]
+    #[error("{setting} is invalid: {reason}")]
     Invalid {
         /// The setting.
-        name: &'static str,
+        setting: Setting,
         /// What is wrong with it.
         reason: String,
     },
     /// An update mask names a field that cannot be updated.
-    #[error("{path:?} cannot be updated; updatable fields are displayName, smsConfiguration.servicePlanId, smsConfiguration.campaignId")]
+    #[error(
+        "{path:?} cannot be updated; updatable fields are {}",
+        UpdatableField::list()
+    )]
     UnknownMaskPath {
         /// The path as given.
         path: String,
     },
     /// An update that changes nothing.
-    #[error("update sets no field; set displayName, a service plan or a campaign")]
+    #[error("update sets no field; set one of {}", UpdatableField::list())]
     EmptyUpdate,
     /// The number is in a region the Imported Numbers API does not support.
     #[error("{number} is not a US or CA number; the Imported Numbers API supports US and CA only")]
@@ -82,8 +132,26 @@ pub enum InputError {
     },
 }
 
+impl InputError {
+    /// The setting this error is about, when it is about one.
+    pub fn setting(&self) -> Option<Setting> {
+        match self {
+            InputError::Missing(setting) | InputError::Invalid { setting, .. } => Some(*setting),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(setting: Setting, reason: impl Into<String>) -> Self {
+        InputError::Invalid {
+            setting,
+            reason: reason.into(),
+        }
+    }
+}
+
 /// The error body the server sent, when it sent one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The server's `code` (the HTTP code as a string, e.g. `"404"`).
     pub code: Option<String>,
@@ -97,6 +165,7 @@ pub struct ApiError {
 
 /// One invalid field reported by the server (google.rpc.BadRequest style).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FieldViolation {
     /// The field path, e.g. `phoneNumber`.
     pub field: String,

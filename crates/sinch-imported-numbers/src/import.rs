@@ -2,7 +2,7 @@
 
 use sinch_imported_numbers_api::types;
 
-use crate::error::{InputError, Result};
+use crate::error::{InputError, Result, Setting};
 use crate::links;
 use crate::{PhoneNumber, Region};
 
@@ -10,7 +10,8 @@ use crate::{PhoneNumber, Region};
 ///
 /// The region (`US` or `CA`) is inferred from the area code unless set with
 /// [`region`](Self::region); numbers outside the US and Canada are rejected
-/// before sending, since the API supports only those two.
+/// before sending, since the API supports only those two. The API requires
+/// the region and an `smsConfiguration`; both are always sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NumberImport {
     number: PhoneNumber,
@@ -70,7 +71,7 @@ impl NumberImport {
     }
 
     /// The request body, after checking every field.
-    pub(crate) fn into_body(self) -> Result<types::ImportedNumber> {
+    pub(crate) fn into_body(self) -> Result<types::CreateImportedNumberRequest> {
         let region = self
             .region
             .or_else(|| self.number.region())
@@ -78,28 +79,31 @@ impl NumberImport {
                 number: self.number.to_string(),
             })?;
         if let Some(id) = &self.service_plan_id {
-            links::check_link_id("service plan id", id)?;
+            links::check_link_id(Setting::ServicePlanId, id)?;
         }
         if let Some(id) = &self.campaign_id {
-            links::check_link_id("campaign id", id)?;
+            links::check_link_id(Setting::CampaignId, id)?;
         }
         if let Some(url) = &self.callback_url {
             let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
             if !ok {
-                return Err(InputError::Invalid {
-                    name: "callback url",
-                    reason: format!("{url:?} is not an http(s) URL"),
-                }
+                return Err(InputError::invalid(
+                    Setting::CallbackUrl,
+                    format!("{url:?} is not an http(s) URL"),
+                )
                 .into());
             }
         }
-        Ok(types::ImportedNumber {
-            phone_number: Some(self.number.to_string()),
-            region_code: Some(region.code().to_owned()),
+        Ok(types::CreateImportedNumberRequest {
+            phone_number: self.number.to_string(),
+            region_code: region.code().to_owned(),
             display_name: self.display_name,
             sms_configuration: links::sms_configuration(self.service_plan_id, self.campaign_id),
             callback_url: self.callback_url,
-            ..Default::default()
+            project_id: None,
+            mno_configuration: None,
+            sms_provisioning: None,
+            campaign_provisioning: None,
         })
     }
 }
@@ -145,28 +149,33 @@ mod tests {
             .service_plan_id(" ")
             .into_body()
             .unwrap_err();
-        assert!(matches!(
-            err.input_error(),
-            Some(InputError::Invalid {
-                name: "service plan id",
-                ..
-            })
-        ));
+        assert_eq!(
+            err.input_error().and_then(InputError::setting),
+            Some(Setting::ServicePlanId)
+        );
         let err = NumberImport::new(number("+12065550134"))
             .callback_url("nope")
             .into_body()
             .unwrap_err();
-        assert!(matches!(
-            err.input_error(),
-            Some(InputError::Invalid {
-                name: "callback url",
-                ..
-            })
-        ));
+        assert_eq!(
+            err.input_error().and_then(InputError::setting),
+            Some(Setting::CallbackUrl)
+        );
         let ok = NumberImport::new(number("+12425550134"))
             .region(Region::Us)
             .into_body()
             .unwrap();
-        assert_eq!(ok.region_code.as_deref(), Some("US"));
+        assert_eq!(ok.region_code, "US");
+    }
+
+    #[test]
+    fn sms_configuration_is_always_sent() {
+        let body = NumberImport::new(number("+12065550134"))
+            .into_body()
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            serde_json::json!({"phoneNumber": "+12065550134", "regionCode": "US", "smsConfiguration": {}})
+        );
     }
 }

@@ -20,7 +20,7 @@
 //!
 //! let mut numbers = client.list(ListFilter::new("plan", "campaign")).items();
 //! while let Some(n) = numbers.try_next().await? {
-//!     println!("{:?}", n.phone_number);
+//!     println!("{} {:?}", n.phone_number(), n.display_name());
 //! }
 //!
 //! client.update(&number).display_name("Reception").send().await?;
@@ -34,6 +34,7 @@
 //! * [`ListRequest`]: auto-paginating listing as a `Stream`.
 //! * [`UpdateRequest`] and [`FieldMask`]: partial updates.
 //! * [`BulkImport`]: importing many numbers concurrently.
+//! * [`ImportedNumber`] and [`Provisioning`]: what the API returns, read through accessors.
 //! * [`Error`]: one error type; [`ErrorKind`] says what happened.
 //! * [`RetryPolicy`] and [`AuthMode`]: retries and authentication.
 
@@ -41,12 +42,13 @@
 
 mod auth;
 mod bulk;
-mod call;
 mod client;
 mod error;
+mod handle;
 mod import;
 mod links;
 mod list;
+mod model;
 mod nanp;
 mod phone_number;
 mod retry;
@@ -55,27 +57,32 @@ mod update;
 pub use auth::{AuthMode, DEFAULT_TOKEN_URL};
 pub use bulk::{BulkImport, BulkReport, ImportOutcome, ImportResult};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use error::{ApiError, Error, ErrorKind, FieldViolation, InputError, Result};
+pub use error::{ApiError, Error, ErrorKind, FieldViolation, InputError, Result, Setting};
 pub use import::NumberImport;
-pub use list::{ListFilter, ListRequest, NumberPattern, OrderBy, Page};
-pub use phone_number::{PhoneNumber, PhoneNumberError, Region};
+pub use list::{ListFilter, ListRequest, NumberPattern, OrderBy};
+pub use model::{
+    Carrier, CarrierState, ImportedNumber, Page, PendingChange, Provisioning, ProvisioningOutcome,
+    ServiceState,
+};
+pub use phone_number::{PhoneNumber, PhoneNumberError, Region, RegionError};
 pub use retry::RetryPolicy;
 pub use update::{FieldMask, UpdatableField, UpdateRequest};
 
-/// The API's data types, as generated from the spec.
+/// Value types the model hands out: open enums that keep values this SDK
+/// does not know yet (`Unknown(String)`), and timestamps kept as received.
 pub mod types {
     pub use sinch_imported_numbers_api::open_enum::{
-        MnoOperation, MnoState, ProvisioningServiceType, ProvisioningType,
+        MnoOperation, ProvisioningServiceType, ProvisioningType, ScheduledProvisioningStatus,
+        SmsErrorCode, State,
     };
-    pub use sinch_imported_numbers_api::types::{
-        CampaignProvisioning, ImportedNumber, MnoConfiguration, MnoOperationStatus,
-        ProvisioningStatus, ScheduledProvisioning, SmsConfiguration, SmsProvisioning,
-    };
+    pub use sinch_imported_numbers_api::timestamp::Timestamp;
 }
 
-pub use types::ImportedNumber;
-
-/// The generated low-level client, for anything the facade does not cover.
+/// Escape hatch: the generated low-level client and its wire types, for
+/// anything the facade does not cover (see also [`ImportedNumber::raw`]).
+///
+/// **Not covered by this crate's semver guarantees**: it follows the spec and
+/// the generator, and may change in any release.
 pub use sinch_imported_numbers_api as api;
 
 /// Compiles the README's Rust example, so it cannot rot.

@@ -14,12 +14,13 @@ use std::sync::Arc;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use sinch_imported_numbers_api::types;
 
-use crate::call::Idempotency;
-use crate::error::{Error, ErrorKind, InputError, Result};
-use crate::{Client, ImportedNumber, Region};
+use crate::error::{Error, ErrorKind, InputError, Result, Setting};
+use crate::handle::{Handle, Idempotency};
+use crate::{ImportedNumber, Page, Region};
 
 /// The order of listed numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OrderBy {
     /// By creation time.
     CreatedTime,
@@ -66,13 +67,13 @@ impl NumberPattern {
             _ => &self.pattern,
         };
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 15 {
-            return Err(InputError::Invalid {
-                name: "number pattern",
-                reason: format!(
+            return Err(InputError::invalid(
+                Setting::NumberPattern,
+                format!(
                     "{:?} must be 1 to 15 digits (a leading + is allowed for starts_with)",
                     self.pattern
                 ),
-            });
+            ));
         }
         Ok(())
     }
@@ -120,40 +121,29 @@ impl ListFilter {
 
     fn check(&self) -> Result<(), InputError> {
         if self.service_plan_id.trim().is_empty() {
-            return Err(InputError::Missing("service plan id"));
+            return Err(InputError::Missing(Setting::ServicePlanId));
         }
         if self.campaign_id.trim().is_empty() {
-            return Err(InputError::Missing("campaign id"));
+            return Err(InputError::Missing(Setting::CampaignId));
         }
         self.pattern.as_ref().map_or(Ok(()), NumberPattern::check)
     }
-}
-
-/// One page of results.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Page {
-    /// The numbers on this page.
-    pub numbers: Vec<ImportedNumber>,
-    /// The token of the next page; `None` on the last page.
-    pub next_page_token: Option<String>,
-    /// How many numbers match in total, if the server said.
-    pub total_size: Option<i32>,
 }
 
 /// A listing; consume it with [`items`](Self::items) or [`pages`](Self::pages).
 #[derive(Clone, Debug)]
 #[must_use = "a listing does nothing until its stream is polled"]
 pub struct ListRequest {
-    client: Client,
+    handle: Arc<Handle>,
     filter: ListFilter,
     page_size: Option<u32>,
     prefetch: bool,
 }
 
 impl ListRequest {
-    pub(crate) fn new(client: Client, filter: ListFilter) -> Self {
+    pub(crate) fn new(handle: Arc<Handle>, filter: ListFilter) -> Self {
         ListRequest {
-            client,
+            handle,
             filter,
             page_size: None,
             prefetch: true,
@@ -225,23 +215,21 @@ impl ListRequest {
     fn check(&self) -> Result<()> {
         self.filter.check()?;
         if self.page_size == Some(0) || self.page_size.is_some_and(|s| s > i32::MAX as u32) {
-            return Err(InputError::Invalid {
-                name: "page size",
-                reason: "must be between 1 and 2^31-1".into(),
-            }
-            .into());
+            return Err(
+                InputError::invalid(Setting::PageSize, "must be between 1 and 2^31-1").into(),
+            );
         }
         Ok(())
     }
 
     async fn fetch(self: Arc<Self>, token: Option<String>) -> Result<Page> {
-        let (client, filter) = (&self.client, &self.filter);
-        let response = client
+        let (handle, filter) = (&self.handle, &self.filter);
+        let response = handle
             .call(Idempotency::Idempotent, || {
-                let mut request = client
-                    .api()
+                let mut request = handle
+                    .api
                     .list_imported_numbers()
-                    .project_id(client.project_id())
+                    .project_id(&handle.project_id)
                     .service_plan_id(filter.service_plan_id.as_str())
                     .campaign_id(filter.campaign_id.as_str());
                 if let Some(region) = filter.region {
@@ -275,10 +263,15 @@ impl ListRequest {
                 .is_some_and(|t| !t.is_empty()),
             "fetched a page"
         );
+        let numbers = response
+            .imported_numbers
+            .into_iter()
+            .map(ImportedNumber::from_wire)
+            .collect::<Result<_>>()?;
         Ok(Page {
-            numbers: response.imported_numbers,
+            numbers,
             next_page_token: response.next_page_token.filter(|t| !t.is_empty()),
-            total_size: response.total_size,
+            total_size: response.total_size.and_then(|n| u64::try_from(n).ok()),
         })
     }
 }
@@ -326,6 +319,7 @@ fn fingerprint(token: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Client;
 
     fn client() -> Client {
         Client::builder()
@@ -351,27 +345,24 @@ mod tests {
         let c = client();
         assert_eq!(
             first_error(c.list(ListFilter::new("", "c"))).await,
-            InputError::Missing("service plan id")
+            InputError::Missing(Setting::ServicePlanId)
         );
         assert_eq!(
             first_error(c.list(ListFilter::new("p", " "))).await,
-            InputError::Missing("campaign id")
+            InputError::Missing(Setting::CampaignId)
         );
-        assert!(matches!(
+        assert_eq!(
             first_error(c.list(ListFilter::new("p", "c").pattern(NumberPattern::contains("+1"))))
-                .await,
-            InputError::Invalid {
-                name: "number pattern",
-                ..
-            }
-        ));
-        assert!(matches!(
-            first_error(c.list(ListFilter::new("p", "c")).page_size(0)).await,
-            InputError::Invalid {
-                name: "page size",
-                ..
-            }
-        ));
+                .await
+                .setting(),
+            Some(Setting::NumberPattern)
+        );
+        assert_eq!(
+            first_error(c.list(ListFilter::new("p", "c")).page_size(0))
+                .await
+                .setting(),
+            Some(Setting::PageSize)
+        );
         assert!(NumberPattern::starts_with("+1206").check().is_ok());
         assert!(NumberPattern::ends_with("12a").check().is_err());
     }

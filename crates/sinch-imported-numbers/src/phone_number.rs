@@ -23,6 +23,7 @@ const MIN_DIGITS: usize = 7;
 
 /// Regions the Imported Numbers API supports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Region {
     /// United States.
     Us,
@@ -47,14 +48,27 @@ impl fmt::Display for Region {
 }
 
 impl FromStr for Region {
-    type Err = PhoneNumberError;
+    type Err = RegionError;
 
+    /// `US` or `CA`, in either case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
-            "US" | "us" => Ok(Region::Us),
-            "CA" | "ca" => Ok(Region::Ca),
-            _ => Err(PhoneNumberError::UnsupportedRegion(s.to_owned())),
+            "US" | "us" | "Us" => Ok(Region::Us),
+            "CA" | "ca" | "Ca" => Ok(Region::Ca),
+            _ => Err(RegionError(s.to_owned())),
         }
+    }
+}
+
+/// A region code that is not one the Imported Numbers API supports.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("region {0:?} is not supported; the Imported Numbers API supports US and CA")]
+pub struct RegionError(String);
+
+impl RegionError {
+    /// The text that was given.
+    pub fn input(&self) -> &str {
+        &self.0
     }
 }
 
@@ -127,9 +141,6 @@ pub enum PhoneNumberError {
         /// The three-digit exchange (central office code).
         exchange: String,
     },
-    /// A national number given with a default region the SDK cannot interpret.
-    #[error("region {0:?} is not supported; the Imported Numbers API supports US and CA")]
-    UnsupportedRegion(String),
 }
 
 /// A valid E.164 phone number such as `+12065550134`.
@@ -215,6 +226,32 @@ impl PhoneNumber {
                 check_nanp(national)?;
                 Ok(Self::build(b"1", national))
             }
+        }
+    }
+
+    /// A number the server sent: E.164 shape only (`+`, 7 to 15 digits, no
+    /// leading 0). The NANP checks are left out on purpose: a number the
+    /// server already holds is real even if its area code opened after this
+    /// SDK's table was built, and refusing it would fail a whole listing.
+    pub(crate) fn from_server(text: &str) -> Result<Self, PhoneNumberError> {
+        let Some(rest) = text.strip_prefix('+') else {
+            return Err(if text.is_empty() {
+                PhoneNumberError::Empty
+            } else {
+                PhoneNumberError::MissingPlus
+            });
+        };
+        let digits = collect_digits(rest, 1, false)?;
+        match digits.as_slice().first() {
+            None => Err(PhoneNumberError::Empty),
+            Some(b'0') => Err(PhoneNumberError::CountryCodeStartsWithZero),
+            Some(_) if digits.seen > MAX_DIGITS => Err(PhoneNumberError::TooLong {
+                digits: digits.seen,
+            }),
+            Some(_) if digits.seen < MIN_DIGITS => Err(PhoneNumberError::TooShort {
+                digits: digits.seen,
+            }),
+            Some(_) => Ok(Self::build(b"", digits.as_slice())),
         }
     }
 

@@ -1,22 +1,27 @@
 //! Partial updates: the update builder and field masks.
 //!
-//! The API changes only the fields named in `updateMask`. [`UpdateRequest`]
-//! computes the mask from exactly the fields you set, so the body and the
-//! mask can never disagree, and read-only fields are never sent.
+//! The API changes only the fields named in `updateMask`. [`UpdatableField`]
+//! is the one place that says which fields those are and where each lives in
+//! the body: the mask, the request body, the error messages and the fake
+//! server all derive from it. [`UpdateRequest`] computes the mask from
+//! exactly the fields you set, so the body and the mask can never disagree,
+//! and read-only fields are never sent.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
+use serde_json::{Map, Value};
 use sinch_imported_numbers_api::types;
 
-use crate::call::Idempotency;
-use crate::error::{InputError, Result};
-use crate::links;
-use crate::{Client, ImportedNumber, PhoneNumber};
+use crate::error::{Error, ErrorKind, InputError, Result};
+use crate::handle::{Handle, Idempotency};
+use crate::{ImportedNumber, PhoneNumber};
 
 /// A field the API allows to be updated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdatableField {
     /// `displayName`
     DisplayName,
@@ -30,13 +35,56 @@ impl UpdatableField {
     /// Every updatable field.
     pub const ALL: [UpdatableField; 3] = [Self::DisplayName, Self::ServicePlanId, Self::CampaignId];
 
-    /// The field's path in an update mask.
+    /// The field's path in an update mask, which is also its path in the
+    /// JSON body (`smsConfiguration.campaignId` is `{"smsConfiguration": {"campaignId": ..}}`).
     pub fn path(self) -> &'static str {
         match self {
             Self::DisplayName => "displayName",
             Self::ServicePlanId => "smsConfiguration.servicePlanId",
             Self::CampaignId => "smsConfiguration.campaignId",
         }
+    }
+
+    /// Whether the field links the number to a service plan or campaign. The
+    /// API refuses to change a link to another value directly: the number
+    /// must be unlinked (set to `""`) first.
+    pub fn is_link(self) -> bool {
+        matches!(self, Self::ServicePlanId | Self::CampaignId)
+    }
+
+    /// Every updatable path, comma-separated, for messages.
+    pub fn list() -> String {
+        Self::ALL.map(Self::path).join(", ")
+    }
+
+    /// The field's value in a JSON body, when it is there.
+    pub fn get(self, body: &Value) -> Option<&Value> {
+        self.path().split('.').try_fold(body, |v, key| v.get(key))
+    }
+
+    /// Sets the field in a JSON body (an object), creating the objects on its
+    /// path as needed. A body that is not an object is left as it is.
+    pub fn set(self, body: &mut Value, value: Value) {
+        let mut keys = self.path().split('.').peekable();
+        let mut at = body;
+        while let Some(key) = keys.next() {
+            let Some(object) = at.as_object_mut() else {
+                return;
+            };
+            if keys.peek().is_none() {
+                object.insert(key.to_owned(), value);
+                return;
+            }
+            at = object
+                .entry(key)
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+    }
+}
+
+impl fmt::Display for UpdatableField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.path())
     }
 }
 
@@ -88,6 +136,14 @@ impl FieldMask {
     }
 }
 
+impl FromStr for FieldMask {
+    type Err = InputError;
+
+    fn from_str(text: &str) -> Result<Self, InputError> {
+        Self::parse(text)
+    }
+}
+
 impl fmt::Display for FieldMask {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, field) in self.0.iter().enumerate() {
@@ -112,48 +168,47 @@ impl FromIterator<UpdatableField> for FieldMask {
 /// and the mask never disagree, and read-only fields are never sent.
 ///
 /// To move a number to another service plan or campaign, the API requires
-/// unlinking it first; [`Client::relink_service_plan`] and
-/// [`Client::relink_campaign`] do both steps.
+/// unlinking it first; [`Client::relink_service_plan`](crate::Client::relink_service_plan) and
+/// [`Client::relink_campaign`](crate::Client::relink_campaign) do both steps.
 #[derive(Clone, Debug)]
 #[must_use = "an update does nothing until `send` is awaited"]
 pub struct UpdateRequest {
-    client: Client,
+    handle: Arc<Handle>,
     number: PhoneNumber,
-    display_name: Option<String>,
-    service_plan_id: Option<String>,
-    campaign_id: Option<String>,
+    values: BTreeMap<UpdatableField, String>,
     invalid: Option<InputError>,
 }
 
 impl UpdateRequest {
-    pub(crate) fn new(client: Client, number: PhoneNumber) -> Self {
+    pub(crate) fn new(handle: Arc<Handle>, number: PhoneNumber) -> Self {
         UpdateRequest {
-            client,
+            handle,
             number,
-            display_name: None,
-            service_plan_id: None,
-            campaign_id: None,
+            values: BTreeMap::new(),
             invalid: None,
         }
     }
 
-    /// Sets the display name (an empty string clears it).
-    pub fn display_name(mut self, name: impl Into<String>) -> Self {
-        self.display_name = Some(name.into());
+    /// Sets `field` to `value`.
+    pub fn field(mut self, field: UpdatableField, value: impl Into<String>) -> Self {
+        self.values.insert(field, value.into());
         self
+    }
+
+    /// Sets the display name (an empty string clears it).
+    pub fn display_name(self, name: impl Into<String>) -> Self {
+        self.field(UpdatableField::DisplayName, name)
     }
 
     /// Links the number to an SMS service plan. An empty string unlinks it,
     /// as the API documents; [`unlink_service_plan`](Self::unlink_service_plan) says so more clearly.
-    pub fn service_plan_id(mut self, id: impl Into<String>) -> Self {
-        self.service_plan_id = Some(id.into());
-        self
+    pub fn service_plan_id(self, id: impl Into<String>) -> Self {
+        self.field(UpdatableField::ServicePlanId, id)
     }
 
     /// Links the number to a campaign. An empty string unlinks it.
-    pub fn campaign_id(mut self, id: impl Into<String>) -> Self {
-        self.campaign_id = Some(id.into());
-        self
+    pub fn campaign_id(self, id: impl Into<String>) -> Self {
+        self.field(UpdatableField::CampaignId, id)
     }
 
     /// Unlinks the number from its SMS service plan.
@@ -171,9 +226,7 @@ impl UpdateRequest {
     /// [`InputError::UnknownMaskPath`] before anything is sent.
     pub fn set(self, path: &str, value: impl Into<String>) -> Self {
         match path.parse() {
-            Ok(UpdatableField::DisplayName) => self.display_name(value),
-            Ok(UpdatableField::ServicePlanId) => self.service_plan_id(value),
-            Ok(UpdatableField::CampaignId) => self.campaign_id(value),
+            Ok(field) => self.field(field, value),
             Err(e) => Self {
                 invalid: self.invalid.or(Some(e)),
                 ..self
@@ -183,29 +236,20 @@ impl UpdateRequest {
 
     /// The mask that [`send`](Self::send) will use: exactly the fields set.
     pub fn mask(&self) -> FieldMask {
-        let set = [
-            (UpdatableField::DisplayName, self.display_name.is_some()),
-            (
-                UpdatableField::ServicePlanId,
-                self.service_plan_id.is_some(),
-            ),
-            (UpdatableField::CampaignId, self.campaign_id.is_some()),
-        ];
-        set.into_iter()
-            .filter(|(_, is_set)| *is_set)
-            .map(|(field, _)| field)
-            .collect()
+        self.values.keys().copied().collect()
     }
 
-    fn body(&self) -> types::ImportedNumber {
-        types::ImportedNumber {
-            display_name: self.display_name.clone(),
-            sms_configuration: links::sms_configuration(
-                self.service_plan_id.clone(),
-                self.campaign_id.clone(),
-            ),
-            ..Default::default()
+    fn body(&self) -> Result<types::ImportedNumber> {
+        let mut body = Value::Object(Map::new());
+        for (field, value) in &self.values {
+            field.set(&mut body, Value::String(value.clone()));
         }
+        serde_json::from_value(body).map_err(|e| {
+            Error::new(
+                ErrorKind::Other,
+                format!("internal error: the update body does not fit the API's schema: {e}"),
+            )
+        })
     }
 
     /// Sends the update and returns the number as it is now.
@@ -217,25 +261,27 @@ impl UpdateRequest {
         if mask.is_empty() {
             return Err(InputError::EmptyUpdate.into());
         }
-        let (mask, body, client) = (mask.to_string(), self.body(), &self.client);
-        client
+        let (mask, body, handle) = (mask.to_string(), self.body()?, &self.handle);
+        let raw = handle
             .call(Idempotency::Idempotent, || {
-                client
-                    .api()
+                handle
+                    .api
                     .update_imported_number()
-                    .project_id(client.project_id())
+                    .project_id(&handle.project_id)
                     .phone_number(self.number.as_str())
                     .update_mask(mask.as_str())
                     .body(body.clone())
                     .send()
             })
-            .await
+            .await?;
+        ImportedNumber::from_wire(raw)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Client;
 
     fn request() -> UpdateRequest {
         let client = Client::builder()
@@ -274,12 +320,12 @@ mod tests {
 
     #[test]
     fn body_carries_only_set_fields() {
-        let body = request().unlink_service_plan().body();
+        let body = request().unlink_service_plan().body().unwrap();
         assert_eq!(
             serde_json::to_value(&body).unwrap(),
             serde_json::json!({"smsConfiguration": {"servicePlanId": ""}})
         );
-        let body = request().set("displayName", "Desk").body();
+        let body = request().set("displayName", "Desk").body().unwrap();
         assert_eq!(
             serde_json::to_value(&body).unwrap(),
             serde_json::json!({"displayName": "Desk"})
@@ -287,8 +333,24 @@ mod tests {
     }
 
     #[test]
+    fn every_field_lands_at_its_path_in_the_body() {
+        for field in UpdatableField::ALL {
+            let mut body = serde_json::json!({"displayName": "kept"});
+            field.set(&mut body, "v".into());
+            assert_eq!(field.get(&body), Some(&Value::from("v")), "{field}");
+            let decoded: types::ImportedNumber = serde_json::from_value(body).unwrap();
+            let again = serde_json::to_value(&decoded).unwrap();
+            assert_eq!(
+                field.get(&again),
+                Some(&Value::from("v")),
+                "{field} survives the typed body"
+            );
+        }
+    }
+
+    #[test]
     fn mask_parsing_validates_paths() {
-        let mask = FieldMask::parse("smsConfiguration.campaignId, displayName").unwrap();
+        let mask: FieldMask = "smsConfiguration.campaignId, displayName".parse().unwrap();
         assert_eq!(mask.to_string(), "displayName,smsConfiguration.campaignId");
         for bad in [
             "migrateToSinchTmo",

@@ -148,8 +148,20 @@ impl<'a> Reader<'a> {
     fn field(&self, schema: &'a ReferenceOr<Schema>) -> Option<Field> {
         let (resolved, name) = self.resolve(schema)?;
         Some(describe(resolved, name, |items| {
-            self.resolve_boxed(items).and_then(|(_, n)| n)
+            self.item_schema_name(items)
         }))
+    }
+
+    /// The schema an array's items name, when they are objects: a page shows
+    /// `Array of objects (Name)` but not the name of a string enum.
+    fn item_schema_name(&self, items: &'a ReferenceOr<Box<Schema>>) -> Option<String> {
+        let (schema, name) = self.resolve_boxed(items)?;
+        matches!(
+            schema.schema_kind,
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. }
+        )
+        .then_some(name)
+        .flatten()
     }
 
     /// Every property below `schema`, by dotted path.
@@ -173,12 +185,36 @@ impl<'a> Reader<'a> {
                     } else {
                         format!("{prefix}.{name}")
                     };
-                    let mut field = describe(resolved, schema_name, |items| {
-                        self.resolve_boxed(items).and_then(|(_, n)| n)
-                    });
+                    let mut field =
+                        describe(resolved, schema_name, |items| self.item_schema_name(items));
                     field.required = object.required.contains(name);
                     out.insert(path.clone(), field);
                     self.walk(resolved, &path, out);
+                }
+            }
+            // A composition (the vendor's `CreateImportedNumberRequest` is
+            // ImportedNumber plus `required`): the union of its parts' fields,
+            // required when any part requires them.
+            SchemaKind::AllOf { all_of } => {
+                let mut required = Vec::new();
+                for part in all_of {
+                    let Some((part, _)) = self.resolve(part) else {
+                        continue;
+                    };
+                    if let SchemaKind::Type(Type::Object(object)) = &part.schema_kind {
+                        required.extend(object.required.iter().cloned());
+                    }
+                    self.walk(part, prefix, out);
+                }
+                for name in required {
+                    let path = if prefix.is_empty() {
+                        name
+                    } else {
+                        format!("{prefix}.{name}")
+                    };
+                    if let Some(field) = out.get_mut(&path) {
+                        field.required = true;
+                    }
                 }
             }
             SchemaKind::Type(Type::Array(array)) => {
@@ -214,7 +250,9 @@ fn describe<'a>(
         SchemaKind::Type(Type::Integer(_)) => (Some(Ty::Integer), EnumInfo::None, None),
         SchemaKind::Type(Type::Number(_)) => (Some(Ty::Number), EnumInfo::None, None),
         SchemaKind::Type(Type::Boolean(_)) => (Some(Ty::Boolean), EnumInfo::None, None),
-        SchemaKind::Type(Type::Object(_)) => (Some(Ty::Object), EnumInfo::None, name),
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => {
+            (Some(Ty::Object), EnumInfo::None, name)
+        }
         SchemaKind::Type(Type::Array(array)) => (
             Some(Ty::Array),
             EnumInfo::None,

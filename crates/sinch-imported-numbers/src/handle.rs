@@ -1,16 +1,30 @@
-//! How one API call is made: authentication, retries and error mapping.
+//! The shared handle every request goes through: the generated client, the
+//! project, authentication and the retry policy, and how one call is made.
 //!
-//! Every facade method hands [`Client::call`] a closure that builds and sends
-//! the generated request, so a retry rebuilds the request from scratch.
+//! [`Client`](crate::Client) and every request builder hold an
+//! `Arc<Handle>`, never each other. Each operation hands [`Handle::call`] a
+//! closure that builds and sends the generated request, so a retry rebuilds
+//! the request from scratch.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use sinch_imported_numbers_api as api;
 use sinch_imported_numbers_api::types;
 
+use crate::auth::Authenticator;
 use crate::error::{ApiError, Error, ErrorKind, Result};
 use crate::retry::retry_after;
-use crate::Client;
+use crate::{ImportedNumber, NumberImport, PhoneNumber, RetryPolicy};
+
+/// What every request needs; shared by the client and its builders.
+#[derive(Debug)]
+pub(crate) struct Handle {
+    pub(crate) api: api::Client,
+    pub(crate) project_id: String,
+    pub(crate) auth: Arc<Authenticator>,
+    pub(crate) retry: RetryPolicy,
+}
 
 /// Whether sending the same request twice has the same effect as once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,13 +38,56 @@ pub(crate) enum Idempotency {
 /// How much of an undecodable body is quoted in a decode error.
 const SNIPPET_CHARS: usize = 120;
 
-impl Client {
+impl Handle {
+    /// Fetches one number.
+    pub(crate) async fn get(&self, number: &PhoneNumber) -> Result<ImportedNumber> {
+        let raw = self
+            .call(Idempotency::Idempotent, || {
+                self.api
+                    .get_imported_number()
+                    .project_id(&self.project_id)
+                    .phone_number(number.as_str())
+                    .send()
+            })
+            .await?;
+        ImportedNumber::from_wire(raw)
+    }
+
+    /// Imports one number, after checking it.
+    pub(crate) async fn import(&self, import: NumberImport) -> Result<ImportedNumber> {
+        let body = import.into_body()?;
+        let raw = self
+            .call(Idempotency::NotIdempotent, || {
+                self.api
+                    .import_number()
+                    .project_id(&self.project_id)
+                    .body(body.clone())
+                    .send()
+            })
+            .await?;
+        ImportedNumber::from_wire(raw)
+    }
+
+    /// Deletes one number.
+    pub(crate) async fn delete(&self, number: &PhoneNumber) -> Result<()> {
+        self.call(Idempotency::Idempotent, || {
+            self.api
+                .delete_imported_number()
+                .project_id(&self.project_id)
+                .phone_number(number.as_str())
+                .send()
+        })
+        .await
+    }
+
+    /// Sends a request built by `send`, authenticating it and retrying it as
+    /// the policy allows.
     pub(crate) async fn call<T, F, Fut>(&self, idempotency: Idempotency, send: F) -> Result<T>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
     {
-        let auth = &self.inner.auth;
+        let auth = &self.auth;
         let mut retries = 0;
         let mut reauthenticated = false;
         loop {
@@ -52,7 +109,7 @@ impl Client {
                 continue;
             }
             let idempotent = idempotency == Idempotency::Idempotent;
-            match self.inner.retry.delay(retries, &error, idempotent) {
+            match self.retry.delay(retries, &error, idempotent) {
                 Some(wait) => {
                     retries += 1;
                     tracing::debug!(
