@@ -104,7 +104,7 @@ async fn documented_errors_become_typed_kinds() {
 
     let err = c.import(phone("+12065550134")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AlreadyExists);
-    assert_eq!(err.http_status().unwrap().as_u16(), 409);
+    assert_eq!(err.http_status().unwrap(), 409);
     let api = err.api_error().unwrap();
     assert_eq!(
         (
@@ -201,7 +201,7 @@ async fn surprising_responses_are_clear_errors() {
 
     let err = c.get(&phone("+12065550103")).await.unwrap_err();
     assert_eq!(
-        (err.kind(), err.http_status().unwrap().as_u16()),
+        (err.kind(), err.http_status().unwrap()),
         (ErrorKind::Other, 418)
     );
 

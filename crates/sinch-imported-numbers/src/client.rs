@@ -84,6 +84,9 @@ impl ClientBuilder {
     }
 
     /// Uses your own `reqwest::Client` (proxies, TLS roots, ...).
+    ///
+    /// An escape hatch: it ties your code to the reqwest version this crate
+    /// uses (0.13), which may change in a minor release.
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

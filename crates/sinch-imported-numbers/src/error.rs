@@ -173,8 +173,9 @@ pub struct FieldViolation {
     pub description: String,
 }
 
-impl From<types::Error> for ApiError {
-    fn from(body: types::Error) -> Self {
+impl ApiError {
+    /// Reads the (normalised) error body the generated client decoded.
+    pub(crate) fn from_wire(body: types::Error) -> Self {
         let field_violations = body
             .details
             .iter()
@@ -312,9 +313,9 @@ impl Error {
         self.inner.retryable
     }
 
-    /// The HTTP status, when a response was received.
-    pub fn http_status(&self) -> Option<StatusCode> {
-        self.inner.http_status
+    /// The HTTP status code, when a response was received.
+    pub fn http_status(&self) -> Option<u16> {
+        self.inner.http_status.map(|s| s.as_u16())
     }
 
     /// The server's error body, when it sent one that could be read.
@@ -443,7 +444,7 @@ mod tests {
         for (code, kind, retryable) in cases {
             let e = Error::from_status(StatusCode::from_u16(code).unwrap(), None, None);
             assert_eq!((e.kind(), e.is_retryable()), (kind, retryable), "{code}");
-            assert_eq!(e.http_status().unwrap().as_u16(), code);
+            assert_eq!(e.http_status(), Some(code));
         }
     }
 
@@ -455,7 +456,11 @@ mod tests {
                         {"@type": "other"}]
         }))
         .unwrap();
-        let e = Error::from_status(StatusCode::BAD_REQUEST, Some(body.into()), None);
+        let e = Error::from_status(
+            StatusCode::BAD_REQUEST,
+            Some(ApiError::from_wire(body)),
+            None,
+        );
         assert_eq!(
             e.field_violations(),
             &[FieldViolation {

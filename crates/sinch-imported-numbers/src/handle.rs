@@ -116,7 +116,7 @@ impl Handle {
                         retry = retries,
                         wait_ms = wait.as_millis() as u64,
                         kind = ?error.kind(),
-                        status = error.http_status().map(|s| s.as_u16()),
+                        status = error.http_status(),
                         "Imported Numbers API call failed; retrying"
                     );
                     tokio::time::sleep(wait).await;
@@ -135,7 +135,11 @@ async fn map_error(error: api::Error<types::Error>) -> Error {
         api::Error::ErrorResponse(response) => {
             let status = response.status();
             let wait = retry_after(response.headers());
-            Error::from_status(status, Some(ApiError::from(response.into_inner())), wait)
+            Error::from_status(
+                status,
+                Some(ApiError::from_wire(response.into_inner())),
+                wait,
+            )
         }
         api::Error::InvalidResponsePayload(body, e) => Error::new(
             ErrorKind::Decode,
@@ -161,7 +165,7 @@ async fn map_error(error: api::Error<types::Error>) -> Error {
             }
             let api_error = serde_json::from_slice::<types::Error>(&body)
                 .ok()
-                .map(ApiError::from);
+                .map(ApiError::from_wire);
             Error::from_status(status, api_error, wait)
         }
         other => Error::new(ErrorKind::Other, other.to_string()),
