@@ -8,8 +8,16 @@
 //! * 409 on a duplicate import, 404 on unknown numbers, 400 with a clear
 //!   message on a bad page token, an invalid number, or an update mask naming
 //!   a field that cannot be updated;
-//! * linking a number that is still linked elsewhere is refused (unlink first);
-//! * read-only fields are ignored on write and filled in by the server;
+//! * linking a number that is still linked elsewhere is refused (unlink
+//!   first); which fields an update may change comes from the SDK's
+//!   `UpdatableField`, the one source of that fact;
+//! * read-only fields are ignored on write and filled in by the server, as
+//!   the live service sends them: enum names (not integers), the `state` of
+//!   `smsProvisioning`/`campaignProvisioning`/`mnoConfiguration.*`, RFC 3339
+//!   timestamps; errors in the flat `{code, message, status}` shape the
+//!   vendor documents for these operations;
+//! * the import body must carry `phoneNumber`, `regionCode` and
+//!   `smsConfiguration` (the vendor's `CreateImportedNumberRequest`);
 //! * every query string and body is validated against the embedded OpenAPI
 //!   spec, so unknown parameters and fields get a 400 saying why;
 //! * Basic auth with the configured key, and OAuth2 client credentials at
