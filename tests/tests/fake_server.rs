@@ -201,7 +201,7 @@ async fn paging_caps_page_size_and_reports_totals() {
     let client = client_for(&server);
     let numbers: Vec<_> = (0..35).map(|i| format!("+1206555{i:04}")).collect();
     let report = client
-        .import_many(numbers.iter().map(|n| linked(n)))
+        .import_many(numbers.clone().into_iter().map(|n| linked(&n)))
         .concurrency(4)
         .run()
         .await;

@@ -3,7 +3,7 @@
 
 use httpmock::prelude::*;
 use serde_json::json;
-use sinch_imported_numbers_api::{open_enum, types, Client, Credentials, Error};
+use sinch_imported_numbers_api::{open_enum, types, Client, Context, Error};
 
 const PROJECT: &str = "d1923022-5199-4bb3-a513-c47b3a656bc5";
 const NUMBERS: &str = "/v1/projects/d1923022-5199-4bb3-a513-c47b3a656bc5/importedNumbers";
@@ -11,7 +11,7 @@ const ONE_NUMBER: &str =
     "/v1/projects/d1923022-5199-4bb3-a513-c47b3a656bc5/importedNumbers/+12025550134";
 
 fn client(server: &MockServer) -> Client {
-    Client::new_with_client(&server.base_url(), reqwest_client(), Credentials::none())
+    Client::new_with_client(&server.base_url(), reqwest_client(), Context::default())
 }
 
 fn reqwest_client() -> reqwest::Client {

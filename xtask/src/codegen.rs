@@ -89,7 +89,7 @@ pub fn generate(spec_path: &Path) -> Result<String, SpecError> {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type(quote::quote!(crate::Credentials))
+        .with_inner_type(quote::quote!(crate::Context))
         .with_derive("PartialEq");
     for name in OPEN_ENUMS {
         settings.with_replacement(

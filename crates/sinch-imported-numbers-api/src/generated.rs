@@ -1817,7 +1817,7 @@ Version: 1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::Credentials,
+    pub(crate) inner: crate::Context,
 }
 impl Client {
     /// Create a new client.
@@ -1825,7 +1825,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::Credentials) -> Self {
+    pub fn new(baseurl: &str, inner: crate::Context) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -1844,7 +1844,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::Credentials,
+        inner: crate::Context,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -1853,7 +1853,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::Credentials> for Client {
+impl ClientInfo<crate::Context> for Client {
     fn api_version() -> &'static str {
         "1.0"
     }
@@ -1863,11 +1863,11 @@ impl ClientInfo<crate::Credentials> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::Credentials {
+    fn inner(&self) -> &crate::Context {
         &self.inner
     }
 }
-impl ClientHooks<crate::Credentials> for &Client {}
+impl ClientHooks<crate::Context> for &Client {}
 impl Client {
     /**List imported numbers
 

@@ -1,6 +1,10 @@
 //! The generated client's request hooks: what happens around every request.
 //!
-//! * Before sending, the `Authorization` header comes from [`Credentials`].
+//! * Before sending, the `Authorization` header comes from the
+//!   [`Context`]'s credentials.
+//! * Every response body, success or error, is capped at the context's
+//!   limit while it streams: a larger one fails the call (see
+//!   [`body_too_large`](crate::body_too_large)) instead of being buffered.
 //! * After receiving, every error response body is brought into the
 //!   documented flat shape `{code, message, status, details}`, so the facade
 //!   reads one shape and the HTTP status is never lost. Sinch services send
@@ -13,24 +17,25 @@
 //!
 //!   Anything else (an HTML page from a proxy, an empty body, a JSON object
 //!   with none of those fields) becomes a flat body naming the HTTP status and
-//!   quoting the start of the original text.
+//!   quoting the start of the original text, with credentials redacted.
 
+use http_body_util::{BodyExt, Limited};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use serde_json::{Map, Value};
 
-use crate::Credentials;
+use crate::Context;
 
 /// How much of a non-JSON error body is kept in the synthesised message.
 const SNIPPET_CHARS: usize = 200;
 
-impl ClientHooks<Credentials> for crate::Client {
+impl ClientHooks<Context> for crate::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        if let Some(mut value) = self.inner().authorization() {
+        if let Some(mut value) = self.inner().credentials().authorization() {
             value.set_sensitive(true);
             request.headers_mut().insert(AUTHORIZATION, value);
         }
@@ -42,36 +47,65 @@ impl ClientHooks<Credentials> for crate::Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        let context = self.inner();
+        let limit = context.response_limit();
         let response = self.client().execute(request).await?;
         let status = response.status();
+        // A body announced as too large fails at its first byte.
+        let cap = match response.content_length() {
+            Some(n) if n > limit as u64 => 0,
+            _ => limit,
+        };
+        let response: http::Response<reqwest::Body> = response.into();
+        let (mut parts, body) = response.into_parts();
+        let body = Limited::new(body, cap);
         if !(status.is_client_error() || status.is_server_error()) {
-            return Ok(response);
+            // Streamed on to the generated code; reading past the cap fails.
+            return Ok(reqwest::Response::from(http::Response::from_parts(
+                parts,
+                reqwest::Body::wrap(body),
+            )));
         }
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        let body = normalize_error_body(status, &body);
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.headers_mut() = headers;
-        rebuilt
-            .headers_mut()
+        let text = match body.collect().await {
+            Ok(collected) => normalize_error_body(status, &collected.to_bytes(), context),
+            Err(_) => too_large_error_body(status, limit),
+        };
+        parts
+            .headers
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        rebuilt.headers_mut().remove(CONTENT_LENGTH);
-        Ok(reqwest::Response::from(rebuilt))
+        parts.headers.remove(CONTENT_LENGTH);
+        Ok(reqwest::Response::from(http::Response::from_parts(
+            parts, text,
+        )))
     }
 }
 
-/// The flat documented error body for any error response body.
-pub(crate) fn normalize_error_body(status: reqwest::StatusCode, body: &[u8]) -> Vec<u8> {
+/// A flat error body for an error response whose body exceeded the cap (it
+/// was not read): the HTTP status survives.
+fn too_large_error_body(status: reqwest::StatusCode, limit: usize) -> Vec<u8> {
+    let reason = status.canonical_reason().unwrap_or("error");
+    let message = format!("{reason} (response body larger than {limit} bytes; not read)");
+    flat(status, &Map::new(), Some(message), "status")
+}
+
+/// The flat documented error body for any error response body; quoted text
+/// and messages have credentials removed (see [`crate::redact`]).
+pub(crate) fn normalize_error_body(
+    status: reqwest::StatusCode,
+    body: &[u8],
+    context: &Context,
+) -> Vec<u8> {
     let found = serde_json::from_slice::<Value>(body).ok();
     let object = found.as_ref().and_then(Value::as_object);
     if let Some(object) = object {
         if is_flat_error(object) {
-            return body.to_vec();
+            let message = text(object, "message");
+            return flat(status, object, message.map(|m| context.redact(&m)), "status");
         }
         if let Some(inner) = object.get("error").and_then(Value::as_object) {
             if is_flat_error(inner) || inner.get("code").is_some_and(Value::is_number) {
-                return flat(status, inner, text(inner, "message"), "status");
+                let message = text(inner, "message");
+                return flat(status, inner, message.map(|m| context.redact(&m)), "status");
             }
         }
         if ["title", "detail", "type"]
@@ -85,16 +119,20 @@ pub(crate) fn normalize_error_body(status: reqwest::StatusCode, body: &[u8]) -> 
                 (title, detail) => detail.or(title),
             };
             // problem+json's `status` is the HTTP code, not a status name.
-            return flat(status, object, message, "");
+            return flat(status, object, message.map(|m| context.redact(&m)), "");
         }
     }
-    let snippet: String = String::from_utf8_lossy(body)
+    // Redact the whole text before cutting it, so a cut cannot split a
+    // credential out of the redactor's sight.
+    let snippet: String = context
+        .redact(&String::from_utf8_lossy(body))
         .trim()
         .chars()
         .take(SNIPPET_CHARS)
         .collect();
     let reason = status.canonical_reason().unwrap_or("error");
-    let message = object.and_then(|o| text(o, "message")).unwrap_or_else(|| {
+    let message = object.and_then(|o| text(o, "message")).map(|m| context.redact(&m));
+    let message = message.unwrap_or_else(|| {
         if snippet.is_empty() {
             format!("{reason} (empty response body)")
         } else {
@@ -166,7 +204,12 @@ mod tests {
     use super::*;
 
     fn synthesized(status: reqwest::StatusCode, body: &str) -> serde_json::Value {
-        serde_json::from_slice(&normalize_error_body(status, body.as_bytes())).unwrap()
+        serde_json::from_slice(&normalize_error_body(
+            status,
+            body.as_bytes(),
+            &Context::default(),
+        ))
+        .unwrap()
     }
 
     #[test]
@@ -258,12 +301,35 @@ mod tests {
                 "{v}"
             );
         }
-        let flat = r#"{"code":"404","message":"gone","status":"NOT_FOUND"}"#;
+        let flat = r#"{"code":"404","message":"gone","status":"NOT_FOUND","details":[{"k":1}]}"#;
         assert_eq!(
-            normalize_error_body(reqwest::StatusCode::NOT_FOUND, flat.as_bytes()),
-            flat.as_bytes(),
-            "the documented shape passes through unchanged"
+            synthesized(reqwest::StatusCode::NOT_FOUND, flat),
+            serde_json::from_str::<Value>(flat).unwrap(),
+            "the documented shape keeps every field"
         );
+    }
+
+    #[test]
+    fn quoted_bodies_and_messages_never_carry_credentials() {
+        let context = Context::default().secrets(["key-secret-value".to_owned()]);
+        let normalize = |body: &str| -> Value {
+            serde_json::from_slice(&normalize_error_body(
+                reqwest::StatusCode::BAD_GATEWAY,
+                body.as_bytes(),
+                &context,
+            ))
+            .unwrap()
+        };
+        let echoed = "<pre>GET /v1/projects/p\nAuthorization: Basic a2V5OmtleS1zZWNyZXQtdmFsdWU=\n</pre>";
+        let message = normalize(echoed)["message"].as_str().unwrap().to_owned();
+        assert!(!message.contains("a2V5Om"), "{message}");
+        assert!(message.contains("Authorization: Basic <redacted>"), "{message}");
+        let message = normalize(r#"{"message": "bad key key-secret-value; sent Bearer abc.def"}"#)
+            ["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(message, "bad key <redacted>; sent Bearer <redacted>");
     }
 
     #[test]
@@ -277,8 +343,11 @@ mod tests {
             r#"{"details": null}"#,
             r#"{"message": ["x"]}"#,
         ] {
-            let bytes =
-                normalize_error_body(reqwest::StatusCode::INTERNAL_SERVER_ERROR, body.as_bytes());
+            let bytes = normalize_error_body(
+                reqwest::StatusCode::INTERNAL_SERVER_ERROR,
+                body.as_bytes(),
+                &Context::default(),
+            );
             assert!(
                 serde_json::from_slice::<crate::types::Error>(&bytes).is_ok(),
                 "{body}"

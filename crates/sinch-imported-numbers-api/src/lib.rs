@@ -12,12 +12,15 @@
 //! * [`timestamp`]: timestamps kept as received, read leniently, so an odd
 //!   one never fails a response.
 //! * [`Credentials`]: where every request gets its `Authorization` header.
-//! * `hooks.rs`: the request hooks that attach it, and that turn an error
-//!   response without a JSON body into the documented error shape so its
-//!   HTTP status is never lost.
+//! * [`Context`]: what the client carries to its hooks: credentials, the
+//!   response-size cap, and secrets to keep out of messages ([`redact`]).
+//! * `hooks.rs`: the request hooks that attach the credentials, cap every
+//!   response body while it streams, and bring every error body into the
+//!   documented shape so its HTTP status is never lost.
 
 #![warn(missing_docs)]
 
+mod context;
 mod credentials;
 mod hooks;
 #[allow(
@@ -30,7 +33,22 @@ mod hooks;
 #[rustfmt::skip]
 mod generated;
 pub mod open_enum;
+pub mod redact;
 pub mod timestamp;
 
+pub use context::{Context, DEFAULT_MAX_RESPONSE_BYTES};
 pub use credentials::{CredentialSource, Credentials};
+
+/// Whether `error` (from a call of the generated client) is a response body
+/// that exceeded the [`Context`]'s cap.
+pub fn body_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
 pub use generated::*;

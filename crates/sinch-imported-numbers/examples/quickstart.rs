@@ -48,9 +48,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\n== import (bulk, 4 at a time)");
-    let imports = numbers.iter().map(|n| {
-        NumberImport::new(n.clone())
-            .display_name(format!("line {}", &n.as_str()[8..]))
+    let imports = numbers.clone().into_iter().map(|n| {
+        let name = format!("line {}", &n.as_str()[8..]);
+        NumberImport::new(n)
+            .display_name(name)
             .service_plan_id("plan-a")
             .campaign_id("campaign-1")
     });

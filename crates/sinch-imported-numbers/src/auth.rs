@@ -4,6 +4,12 @@
 //! Both use the access key id and secret from the Sinch dashboard. The secret
 //! is kept in a [`SecretString`] and never appears in `Debug` output, logs or
 //! errors.
+//!
+//! The token cache trusts no number the token endpoint sends: a lifetime is
+//! clamped to between [`MIN_TOKEN_LIFETIME`] and [`MAX_TOKEN_LIFETIME`], and
+//! the refresh margin to half of it, so a huge `expires_in` cannot overflow
+//! and a tiny one cannot make every call fetch a token. One fetch runs at a
+//! time; callers that waited for it share its result, failure included.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,6 +27,15 @@ use crate::error::{Error, ErrorKind, Result};
 /// Sinch's OAuth2 token endpoint.
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.sinch.com/oauth2/token";
 
+/// The shortest lifetime a token is given, whatever `expires_in` says.
+const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(1);
+/// The longest lifetime a token is given (Sinch's live for an hour).
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// The lifetime assumed when the token endpoint does not say.
+const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+/// The largest token response read; a real one is a few hundred bytes.
+const MAX_TOKEN_RESPONSE_BYTES: usize = 64 * 1024;
+
 /// How requests are authenticated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -33,7 +48,8 @@ pub enum AuthMode {
     OAuth2 {
         /// The token endpoint (default [`DEFAULT_TOKEN_URL`]).
         token_url: String,
-        /// Refresh this long before the token expires.
+        /// Refresh this long before the token expires, but never more than
+        /// half the token's lifetime (which is clamped to 1 s ..= 24 h).
         refresh_margin: Duration,
     },
 }
@@ -56,6 +72,15 @@ pub(crate) struct AccessKey {
 }
 
 impl AccessKey {
+    /// What no error message may quote: the secret and the Basic credential.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let raw = format!("{}:{}", self.id, self.secret.expose_secret());
+        vec![
+            self.secret.expose_secret().to_owned(),
+            base64::engine::general_purpose::STANDARD.encode(raw),
+        ]
+    }
+
     fn basic_header(&self) -> HeaderValue {
         let raw = format!("{}:{}", self.id, self.secret.expose_secret());
         let mut value = HeaderValue::from_str(&format!(
@@ -106,7 +131,8 @@ impl Authenticator {
                 http,
                 current: RwLock::new(None),
                 fetched: AtomicU64::new(0),
-                refresh: tokio::sync::Mutex::new(()),
+                attempts: AtomicU64::new(0),
+                refresh: tokio::sync::Mutex::new(None),
             }),
         })
     }
@@ -163,9 +189,12 @@ pub(crate) struct TokenCache {
     http: reqwest::Client,
     current: RwLock<Option<Token>>,
     fetched: AtomicU64,
-    /// Held while fetching, so concurrent callers wait for one refresh
-    /// instead of each asking for a token.
-    refresh: tokio::sync::Mutex<()>,
+    /// Counts finished fetches, successful or not.
+    attempts: AtomicU64,
+    /// Held while fetching, so concurrent callers wait for one fetch instead
+    /// of each asking for a token; holds the last fetch's error, which the
+    /// callers that waited for that fetch share instead of repeating it.
+    refresh: tokio::sync::Mutex<Option<Error>>,
 }
 
 impl fmt::Debug for TokenCache {
@@ -181,8 +210,21 @@ impl fmt::Debug for TokenCache {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
+    /// A number of seconds; any JSON number is accepted and clamped.
     #[serde(default)]
-    expires_in: Option<u64>,
+    expires_in: Option<serde_json::Number>,
+}
+
+/// The lifetime to give a token whose endpoint said `expires_in`.
+fn lifetime(expires_in: Option<&serde_json::Number>) -> Duration {
+    let Some(n) = expires_in else {
+        return DEFAULT_TOKEN_LIFETIME;
+    };
+    let seconds = n.as_f64().filter(|s| s.is_finite()).unwrap_or(0.0);
+    Duration::from_secs_f64(seconds.clamp(
+        MIN_TOKEN_LIFETIME.as_secs_f64(),
+        MAX_TOKEN_LIFETIME.as_secs_f64(),
+    ))
 }
 
 impl TokenCache {
@@ -201,25 +243,47 @@ impl TokenCache {
         if let Some(token) = self.fresh() {
             return Ok(token.generation);
         }
-        let _guard = self.refresh.lock().await;
-        // Another task may have refreshed while this one waited.
+        let attempts_before = self.attempts.load(Ordering::Acquire);
+        let mut last_error = self.refresh.lock().await;
+        // Another task may have refreshed while this one waited...
         if let Some(token) = self.fresh() {
             return Ok(token.generation);
         }
-        let token = self.fetch().await?;
-        let generation = token.generation;
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(token);
-        Ok(generation)
+        // ...or tried and failed: share that failure rather than queue up
+        // one more fetch per waiting caller.
+        if self.attempts.load(Ordering::Acquire) != attempts_before {
+            if let Some(error) = last_error.as_ref() {
+                return Err(error.duplicate());
+            }
+        }
+        let result = self.fetch().await;
+        self.attempts.fetch_add(1, Ordering::Release);
+        match result {
+            Ok(token) => {
+                *last_error = None;
+                let generation = token.generation;
+                *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(token);
+                Ok(generation)
+            }
+            Err(error) => {
+                *last_error = Some(error.duplicate());
+                Err(error)
+            }
+        }
     }
 
+    /// Fetches a token. Every error names the token endpoint and is marked as
+    /// not sent (the API never saw the call), so the retry policy may retry
+    /// it even for an import.
     async fn fetch(&self) -> Result<Token> {
-        let fail = |what: String| {
-            Error::new(
-                ErrorKind::Unauthenticated,
-                format!("OAuth2 token request to {} failed: {what}", self.token_url),
-            )
-        };
-        let response = self
+        self.request_token().await.map_err(|e| {
+            e.not_sent()
+                .prefixed(&format!("OAuth2 token endpoint {}", self.token_url))
+        })
+    }
+
+    async fn request_token(&self) -> Result<Token> {
+        let mut response = self
             .http
             .post(&self.token_url)
             .header(AUTHORIZATION, self.key.basic_header())
@@ -227,40 +291,36 @@ impl TokenCache {
             .body("grant_type=client_credentials")
             .send()
             .await
-            .map_err(|e| {
-                let transport = Error::transport(e);
-                fail(transport.to_string()).with_source(transport)
-            })?;
+            .map_err(Error::transport)?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| fail(Error::transport(e).to_string()))?;
+        let wait = crate::retry::retry_after(response.headers());
+        let body = read_capped(&mut response, MAX_TOKEN_RESPONSE_BYTES).await?;
         if !status.is_success() {
-            let mut e = fail(format!("HTTP {}", status.as_u16()));
-            if status.is_server_error() || status.as_u16() == 429 {
-                e = Error::from_status(status, None, None);
-            }
-            return Err(e);
+            return Err(match status.as_u16() {
+                // The endpoint refused the key: retrying cannot help.
+                400 | 401 | 403 => Error::new(
+                    ErrorKind::Unauthenticated,
+                    format!("HTTP {}: the access key was refused", status.as_u16()),
+                ),
+                _ => Error::from_status(status, None, wait),
+            });
         }
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
-            Error::new(
-                ErrorKind::Decode,
-                format!("OAuth2 token response is not valid: {e}"),
-            )
+            Error::new(ErrorKind::Decode, format!("token response is not valid: {e}"))
         })?;
         let mut header = HeaderValue::from_str(&format!("Bearer {}", parsed.access_token))
             .map_err(|_| {
                 Error::new(
                     ErrorKind::Decode,
-                    "OAuth2 token contains characters not allowed in a header",
+                    "token contains characters not allowed in a header",
                 )
             })?;
         header.set_sensitive(true);
-        // Sinch tokens live for an hour; assume so if the server does not say.
-        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
+        let lifetime = lifetime(parsed.expires_in.as_ref());
+        let margin = self.refresh_margin.min(lifetime / 2);
         tracing::debug!(token_url = %self.token_url, lifetime_s = lifetime.as_secs(), "fetched an OAuth2 access token");
-        let refresh_at = Instant::now() + lifetime.saturating_sub(self.refresh_margin);
+        // Both are at most a day, so this cannot overflow.
+        let refresh_at = Instant::now() + (lifetime - margin);
         let generation = self.fetched.fetch_add(1, Ordering::Relaxed) + 1;
         Ok(Token {
             header,
@@ -268,6 +328,28 @@ impl TokenCache {
             generation,
         })
     }
+}
+
+/// Reads a body of at most `limit` bytes; a larger one is an error, found
+/// while streaming, not after buffering it.
+async fn read_capped(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>> {
+    let too_large = || {
+        Error::new(
+            ErrorKind::Decode,
+            format!("response body is larger than {limit} bytes"),
+        )
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 #[cfg(test)]
@@ -292,6 +374,21 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn lifetimes_are_clamped_whatever_the_server_says() {
+        let n = |v: serde_json::Value| serde_json::from_value::<serde_json::Number>(v).unwrap();
+        assert_eq!(lifetime(None), DEFAULT_TOKEN_LIFETIME);
+        assert_eq!(lifetime(Some(&n(serde_json::json!(3599)))), Duration::from_secs(3599));
+        assert_eq!(lifetime(Some(&n(serde_json::json!(0)))), MIN_TOKEN_LIFETIME);
+        assert_eq!(lifetime(Some(&n(serde_json::json!(-5)))), MIN_TOKEN_LIFETIME);
+        assert_eq!(lifetime(Some(&n(serde_json::json!(0.25)))), MIN_TOKEN_LIFETIME);
+        assert_eq!(
+            lifetime(Some(&n(serde_json::json!(10000000000000000000u64)))),
+            MAX_TOKEN_LIFETIME
+        );
+        assert_eq!(lifetime(Some(&n(serde_json::json!(1e300)))), MAX_TOKEN_LIFETIME);
     }
 
     #[test]

@@ -2,11 +2,14 @@
 //!
 //! Imports run with bounded concurrency. Every input gets exactly one outcome
 //! (imported, already existed, or failed with its error); a failure never
-//! stops the others.
+//! stops the others. Inputs are pulled lazily, as capacity frees up, so an
+//! iterator or stream of any length costs memory for `concurrency` inputs,
+//! not for all of them.
 
-use std::sync::Arc;
+use std::fmt;
+use std::sync::{Arc, Mutex};
 
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::stream::{BoxStream, Stream, StreamExt};
 
 use crate::error::{Error, ErrorKind};
 use crate::handle::Handle;
@@ -15,13 +18,22 @@ use crate::{ImportedNumber, NumberImport, PhoneNumber};
 /// The default number of imports in flight.
 const DEFAULT_CONCURRENCY: usize = 8;
 
-/// A bulk import; run it with [`run`](Self::run) or [`stream`](Self::stream).
-#[derive(Debug)]
-#[must_use = "a bulk import does nothing until `run` or `stream` is awaited"]
+/// A bulk import; run it with [`run`](Self::run), [`stream`](Self::stream)
+/// or [`ordered`](Self::ordered).
+#[must_use = "a bulk import does nothing until `run` or a stream is awaited"]
 pub struct BulkImport {
     handle: Arc<Handle>,
-    imports: Vec<NumberImport>,
+    /// Behind a lock only so the builder is `Sync`; taken once, when it runs.
+    imports: Mutex<BoxStream<'static, NumberImport>>,
     concurrency: usize,
+}
+
+impl fmt::Debug for BulkImport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BulkImport")
+            .field("concurrency", &self.concurrency)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What happened to one number.
@@ -81,10 +93,13 @@ impl BulkReport {
 }
 
 impl BulkImport {
-    pub(crate) fn new(handle: Arc<Handle>, imports: Vec<NumberImport>) -> Self {
+    pub(crate) fn new(
+        handle: Arc<Handle>,
+        imports: impl Stream<Item = NumberImport> + Send + 'static,
+    ) -> Self {
         BulkImport {
             handle,
-            imports,
+            imports: Mutex::new(imports.boxed()),
             concurrency: DEFAULT_CONCURRENCY,
         }
     }
@@ -97,34 +112,44 @@ impl BulkImport {
 
     /// Outcomes as they complete (not in input order).
     pub fn stream(self) -> BoxStream<'static, ImportOutcome> {
-        let handle = self.handle;
-        stream::iter(self.imports.into_iter().enumerate())
-            .map(move |(index, import)| {
-                let handle = handle.clone();
-                async move {
-                    let number = import.number().clone();
-                    let result = match handle.import(import).await {
-                        Ok(n) => ImportResult::Imported(Box::new(n)),
-                        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                            ImportResult::AlreadyExisted
-                        }
-                        Err(e) => ImportResult::Failed(e),
-                    };
-                    ImportOutcome {
-                        index,
-                        number,
-                        result,
-                    }
-                }
-            })
-            .buffer_unordered(self.concurrency)
-            .boxed()
+        let concurrency = self.concurrency;
+        self.outcomes().buffer_unordered(concurrency).boxed()
+    }
+
+    /// Outcomes in input order, as soon as each and those before it are
+    /// done; memory stays bounded by the concurrency however long the input.
+    pub fn ordered(self) -> BoxStream<'static, ImportOutcome> {
+        let concurrency = self.concurrency;
+        self.outcomes().buffered(concurrency).boxed()
     }
 
     /// Runs every import and returns all outcomes in input order.
     pub async fn run(self) -> BulkReport {
-        let mut outcomes: Vec<ImportOutcome> = self.stream().collect().await;
-        outcomes.sort_by_key(|o| o.index);
+        let outcomes = self.ordered().collect().await;
         BulkReport { outcomes }
+    }
+
+    /// One future per input, pulled only when the caller's buffer has room.
+    fn outcomes(
+        self,
+    ) -> impl Stream<Item = impl std::future::Future<Output = ImportOutcome> + Send> + Send {
+        let handle = self.handle;
+        let imports = self.imports.into_inner().unwrap_or_else(|p| p.into_inner());
+        imports.enumerate().map(move |(index, import)| {
+            let handle = handle.clone();
+            async move {
+                let number = import.number().clone();
+                let result = match handle.import(import).await {
+                    Ok(n) => ImportResult::Imported(Box::new(n)),
+                    Err(e) if e.kind() == ErrorKind::AlreadyExists => ImportResult::AlreadyExisted,
+                    Err(e) => ImportResult::Failed(e),
+                };
+                ImportOutcome {
+                    index,
+                    number,
+                    result,
+                }
+            }
+        })
     }
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::StreamExt;
 use secrecy::SecretString;
 use sinch_imported_numbers_api as api;
 
@@ -35,6 +36,7 @@ pub struct ClientBuilder {
     auth: Option<AuthMode>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
     http: Option<reqwest::Client>,
 }
 
@@ -83,7 +85,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own `reqwest::Client` (proxies, TLS roots, ...).
+    /// The largest response body the client reads, success or error
+    /// (default 16 MiB, far above any real page). A larger body fails the
+    /// call with [`ErrorKind::Decode`] while it streams, without being
+    /// buffered; an error response keeps its status. Must be at least 1 KiB.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (proxies, TLS roots, ...). Configure
+    /// it with `redirect(reqwest::redirect::Policy::none())`, as the client's
+    /// own is: API calls must not follow redirects.
     ///
     /// An escape hatch: it ties your code to the reqwest version this crate
     /// uses (0.13), which may change in a minor release.
@@ -113,11 +126,25 @@ impl ClientBuilder {
         if let AuthMode::OAuth2 { token_url, .. } = &auth_mode {
             normalise_base_url(Setting::TokenUrl, token_url)?;
         }
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(api::DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes < 1024 {
+            return Err(InputError::invalid(
+                Setting::MaxResponseBytes,
+                format!("{max_response_bytes} is below 1 KiB; no real response would fit"),
+            )
+            .into());
+        }
         let http = match self.http {
             Some(http) => http,
             None => {
                 let timeout = self.timeout.unwrap_or(Duration::from_secs(30));
                 reqwest::Client::builder()
+                    // A redirected call is an error, never followed: a POST
+                    // turned into a GET would read as success, and
+                    // credentials must not go to another origin.
+                    .redirect(reqwest::redirect::Policy::none())
                     .timeout(timeout)
                     .connect_timeout(timeout.min(Duration::from_secs(10)))
                     .user_agent(concat!(
@@ -131,11 +158,15 @@ impl ClientBuilder {
                     })?
             }
         };
-        let auth = Authenticator::new(&auth_mode, AccessKey { id: key_id, secret }, http.clone());
-        let credentials = api::Credentials::from_source(auth.clone());
+        let key = AccessKey { id: key_id, secret };
+        let secrets = key.secrets();
+        let auth = Authenticator::new(&auth_mode, key, http.clone());
+        let context = api::Context::new(api::Credentials::from_source(auth.clone()))
+            .max_response_bytes(max_response_bytes)
+            .secrets(secrets);
         Ok(Client {
             handle: Arc::new(Handle {
-                api: api::Client::new_with_client(&base_url, http, credentials),
+                api: api::Client::new_with_client(&base_url, http, context),
                 project_id,
                 auth,
                 retry: self.retry.unwrap_or_default(),
@@ -246,16 +277,28 @@ impl Client {
         self.handle.import(number.into()).await
     }
 
-    /// Imports many numbers concurrently; see [`BulkImport`].
+    /// Imports many numbers concurrently; see [`BulkImport`]. The numbers
+    /// are pulled lazily, as imports finish, so the iterator must own what
+    /// it yields (e.g. `vec.into_iter()`, not `vec.iter()`).
     pub fn import_many<I>(&self, numbers: I) -> BulkImport
     where
         I: IntoIterator,
-        I::Item: Into<NumberImport>,
+        I::IntoIter: Send + 'static,
+        I::Item: Into<NumberImport> + 'static,
     {
-        BulkImport::new(
-            self.handle.clone(),
-            numbers.into_iter().map(Into::into).collect(),
-        )
+        let numbers = numbers.into_iter().map(Into::into);
+        BulkImport::new(self.handle.clone(), futures::stream::iter(numbers))
+    }
+
+    /// Imports the numbers a stream yields (say, rows of a file being read),
+    /// concurrently; see [`BulkImport`]. The stream is polled only when an
+    /// import slot is free.
+    pub fn import_stream<S>(&self, numbers: S) -> BulkImport
+    where
+        S: futures::Stream + Send + 'static,
+        S::Item: Into<NumberImport> + 'static,
+    {
+        BulkImport::new(self.handle.clone(), numbers.map(Into::into))
     }
 
     /// Starts an update of `number`; see [`UpdateRequest`].

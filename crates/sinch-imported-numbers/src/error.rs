@@ -69,6 +69,10 @@ pub enum Setting {
     NumberPattern,
     /// A listing's page size.
     PageSize,
+    /// A listing's limit of consecutive empty pages.
+    MaxEmptyPages,
+    /// The response-size cap.
+    MaxResponseBytes,
     /// An environment variable read by [`Client::from_env`](crate::Client::from_env).
     EnvironmentVariable(&'static str),
 }
@@ -86,6 +90,8 @@ impl fmt::Display for Setting {
             Setting::CallbackUrl => "callback url",
             Setting::NumberPattern => "number pattern",
             Setting::PageSize => "page size",
+            Setting::MaxEmptyPages => "max empty pages",
+            Setting::MaxResponseBytes => "max response bytes",
             Setting::EnvironmentVariable(name) => name,
         })
     }
@@ -220,7 +226,9 @@ struct ErrorInner {
     api: Option<ApiError>,
     retry_after: Option<Duration>,
     retryable: bool,
-    connect_failure: bool,
+    /// The API request was never sent (no connection, or no token), so the
+    /// server cannot have acted on it.
+    not_sent: bool,
     input: Option<InputError>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -234,7 +242,7 @@ impl Error {
             api: None,
             retry_after: None,
             retryable: false,
-            connect_failure: false,
+            not_sent: false,
             input: None,
             source: None,
         };
@@ -288,7 +296,7 @@ impl Error {
         let mut e = Error::new(ErrorKind::Transport, describe_reqwest(&err));
         // A request that never connected, or timed out, is worth another try.
         e.inner.retryable = err.is_connect() || err.is_timeout();
-        e.inner.connect_failure = err.is_connect();
+        e.inner.not_sent = err.is_connect();
         e.inner.source = Some(Box::new(err.without_url()));
         e
     }
@@ -338,9 +346,46 @@ impl Error {
         self.inner.input.as_ref()
     }
 
-    /// Whether the connection could not be made, so the server never saw the request.
-    pub(crate) fn is_connect_failure(&self) -> bool {
-        self.inner.connect_failure
+    /// Whether the API request was never sent, so the server cannot have acted.
+    pub(crate) fn was_not_sent(&self) -> bool {
+        self.inner.not_sent
+    }
+
+    /// Marks the API request as never sent (e.g. no token could be had).
+    pub(crate) fn not_sent(mut self) -> Self {
+        self.inner.not_sent = true;
+        self
+    }
+
+    /// Puts `what` in front of the message: `"{what}: {message}"`.
+    pub(crate) fn prefixed(mut self, what: &str) -> Self {
+        self.inner.message = format!("{what}: {}", self.inner.message);
+        self
+    }
+
+    /// Marks whether the same request may succeed later.
+    pub(crate) fn retryable(mut self, retryable: bool) -> Self {
+        self.inner.retryable = retryable;
+        self
+    }
+
+    /// A copy for another caller that shares this outcome (the source error
+    /// is not cloneable; its text is already in the message).
+    pub(crate) fn duplicate(&self) -> Self {
+        let inner = &self.inner;
+        Error {
+            inner: Box::new(ErrorInner {
+                kind: inner.kind,
+                message: inner.message.clone(),
+                http_status: inner.http_status,
+                api: inner.api.clone(),
+                retry_after: inner.retry_after,
+                retryable: inner.retryable,
+                not_sent: inner.not_sent,
+                input: inner.input.clone(),
+                source: None,
+            }),
+        }
     }
 
     /// Shorthand for `kind() == ErrorKind::NotFound`.

@@ -4,10 +4,14 @@
 //! `nextPageToken` until the server returns an empty one. While the caller
 //! works through one page, the next is already being fetched (turn this off
 //! with [`ListRequest::prefetch`]). Only one page is held at a time, so memory
-//! stays flat however many numbers there are. A server that hands out a token
-//! it already gave is reported as an error instead of looping forever.
+//! stays flat however many numbers there are.
+//!
+//! Every listing ends. A server that hands out a token it already gave (among
+//! the last [`TOKEN_WINDOW`] tokens) is reported as an error instead of
+//! looping, and so is one that keeps sending empty pages with fresh tokens
+//! ([`ListRequest::max_empty_pages`] in a row).
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
@@ -17,6 +21,13 @@ use sinch_imported_numbers_api::types;
 use crate::error::{Error, ErrorKind, InputError, Result, Setting};
 use crate::handle::{Handle, Idempotency};
 use crate::{ImportedNumber, Page, Region};
+
+/// How many recent page tokens are remembered to notice a server that sends
+/// the listing round in a circle: 8 bytes each, so memory stays bounded.
+pub const TOKEN_WINDOW: usize = 4096;
+
+/// The default limit of consecutive empty pages that still promise more.
+const DEFAULT_MAX_EMPTY_PAGES: u32 = 10;
 
 /// The order of listed numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,6 +149,7 @@ pub struct ListRequest {
     filter: ListFilter,
     page_size: Option<u32>,
     prefetch: bool,
+    max_empty_pages: u32,
 }
 
 impl ListRequest {
@@ -147,7 +159,16 @@ impl ListRequest {
             filter,
             page_size: None,
             prefetch: true,
+            max_empty_pages: DEFAULT_MAX_EMPTY_PAGES,
         }
+    }
+
+    /// How many empty pages in a row, each with a next page token, the
+    /// listing accepts before it fails with [`ErrorKind::Other`] (default 10,
+    /// at least 1). A real server sends an empty page only at the end.
+    pub fn max_empty_pages(mut self, pages: u32) -> Self {
+        self.max_empty_pages = pages;
+        self
     }
 
     /// How many numbers to ask for per page (the server may cap it). Must be at least 1.
@@ -175,11 +196,12 @@ impl ListRequest {
         if let Err(e) = self.check() {
             return stream::once(async move { Err(e) }).boxed();
         }
-        let prefetch = self.prefetch;
+        let (prefetch, max_empty_pages) = (self.prefetch, self.max_empty_pages);
         let pager = Pager {
             fetcher: Arc::new(self),
             next: Some(Next::Fetch(None)),
-            seen: HashSet::new(),
+            seen: TokenWindow::default(),
+            empty_run: 0,
         };
         stream::unfold(pager, move |mut pager| async move {
             let page = match pager.next.take()? {
@@ -191,12 +213,25 @@ impl ListRequest {
                 Ok(page) => page,
                 Err(e) => return Some((Err(e), pager)),
             };
+            pager.empty_run = if page.numbers.is_empty() {
+                pager.empty_run.saturating_add(1)
+            } else {
+                0
+            };
             if let Some(token) = page.next_page_token.clone() {
                 pager.next = Some(if !pager.seen.insert(fingerprint(&token)) {
                     Next::Fail(Error::new(
                         ErrorKind::Other,
                         format!(
                             "server repeated page token {token:?}; stopping instead of looping"
+                        ),
+                    ))
+                } else if pager.empty_run >= max_empty_pages {
+                    Next::Fail(Error::new(
+                        ErrorKind::Other,
+                        format!(
+                            "server sent {} empty pages in a row, each promising more; stopping instead of paging forever (see ListRequest::max_empty_pages)",
+                            pager.empty_run
                         ),
                     ))
                 } else if prefetch {
@@ -214,6 +249,9 @@ impl ListRequest {
 
     fn check(&self) -> Result<()> {
         self.filter.check()?;
+        if self.max_empty_pages == 0 {
+            return Err(InputError::invalid(Setting::MaxEmptyPages, "must be at least 1").into());
+        }
         if self.page_size == Some(0) || self.page_size.is_some_and(|s| s > i32::MAX as u32) {
             return Err(
                 InputError::invalid(Setting::PageSize, "must be between 1 and 2^31-1").into(),
@@ -279,9 +317,32 @@ impl ListRequest {
 struct Pager {
     fetcher: Arc<ListRequest>,
     next: Option<Next>,
-    /// Hashes of the tokens handed out so far: 8 bytes a page, enough to
-    /// notice a server that sends the listing round in a circle.
-    seen: HashSet<u64>,
+    seen: TokenWindow,
+    /// Empty pages in a row so far.
+    empty_run: u32,
+}
+
+/// Hashes of the last [`TOKEN_WINDOW`] page tokens.
+#[derive(Default)]
+struct TokenWindow {
+    set: HashSet<u64>,
+    order: VecDeque<u64>,
+}
+
+impl TokenWindow {
+    /// Remembers `fingerprint`; false if it is already among the remembered.
+    fn insert(&mut self, fingerprint: u64) -> bool {
+        if !self.set.insert(fingerprint) {
+            return false;
+        }
+        self.order.push_back(fingerprint);
+        if self.order.len() > TOKEN_WINDOW {
+            if let Some(oldest) = self.order.pop_front() {
+                self.set.remove(&oldest);
+            }
+        }
+        true
+    }
 }
 
 enum Next {
@@ -318,6 +379,20 @@ fn fingerprint(token: &str) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_token_window_forgets_the_oldest() {
+        let mut window = super::TokenWindow::default();
+        for n in 0..(super::TOKEN_WINDOW as u64 + 10) {
+            assert!(window.insert(n));
+        }
+        assert_eq!(window.set.len(), super::TOKEN_WINDOW);
+        assert!(!window.insert(super::TOKEN_WINDOW as u64), "recent: a repeat");
+        assert!(window.insert(0), "forgotten");
+    }
+}
+
+#[cfg(test)]
+mod input_tests {
     use super::*;
     use crate::Client;
 
@@ -362,6 +437,12 @@ mod tests {
                 .await
                 .setting(),
             Some(Setting::PageSize)
+        );
+        assert_eq!(
+            first_error(c.list(ListFilter::new("p", "c")).max_empty_pages(0))
+                .await
+                .setting(),
+            Some(Setting::MaxEmptyPages)
         );
         assert!(NumberPattern::starts_with("+1206").check().is_ok());
         assert!(NumberPattern::ends_with("12a").check().is_err());

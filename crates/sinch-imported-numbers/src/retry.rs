@@ -4,7 +4,8 @@
 //! Only idempotent calls (list, get, update, delete) are retried on a 5xx or a
 //! timeout; an import is retried only when the server cannot have acted on it
 //! (429, or the connection was never made), since a repeated import may be
-//! answered with 409.
+//! answered with 409. An optional [`RetryPolicy::deadline`] bounds one call
+//! as a whole: attempts, backoff and `Retry-After` waits included.
 
 use std::time::{Duration, SystemTime};
 
@@ -24,11 +25,13 @@ pub struct RetryPolicy {
     max_backoff: Duration,
     max_retry_after: Duration,
     jitter: bool,
+    deadline: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
-    /// Three retries, backoff 200 ms doubling up to 10 s, with jitter, and
-    /// `Retry-After` honoured up to 60 s.
+    /// Three retries, backoff 200 ms doubling up to 10 s, with jitter,
+    /// `Retry-After` honoured up to 60 s, and no overall deadline (each
+    /// request still has the client's timeout).
     fn default() -> Self {
         RetryPolicy {
             max_retries: 3,
@@ -36,6 +39,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(10),
             max_retry_after: Duration::from_secs(60),
             jitter: true,
+            deadline: None,
         }
     }
 }
@@ -76,6 +80,21 @@ impl RetryPolicy {
         self
     }
 
+    /// The most time one call may take: every attempt (token fetches
+    /// included), backoff and `Retry-After` wait. When it runs out the call
+    /// ends with an error; a `Retry-After` that would end past it is not
+    /// waited for: the error is returned at once, with
+    /// [`Error::retry_after`] set. Off by default.
+    pub fn deadline(mut self, budget: Duration) -> Self {
+        self.deadline = Some(budget);
+        self
+    }
+
+    /// The overall budget of one call, if any.
+    pub(crate) fn call_budget(&self) -> Option<Duration> {
+        self.deadline
+    }
+
     /// How long to wait before retry number `retry` (0-based) after `error`,
     /// or `None` to give up.
     pub(crate) fn delay(&self, retry: u32, error: &Error, idempotent: bool) -> Option<Duration> {
@@ -83,7 +102,7 @@ impl RetryPolicy {
             return None;
         }
         let server_cannot_have_acted =
-            error.kind() == ErrorKind::RateLimited || error.is_connect_failure();
+            error.kind() == ErrorKind::RateLimited || error.was_not_sent();
         if !idempotent && !server_cannot_have_acted {
             return None;
         }
