@@ -1,5 +1,7 @@
 //! Shared fixtures for the workspace-level tests in `tests/tests/`.
 
+pub mod misbehaving;
+
 use serde_json::{json, Value};
 use sinch_imported_numbers::{Client, PhoneNumber, RetryPolicy};
 

@@ -71,7 +71,10 @@ impl fmt::Debug for Context {
         f.debug_struct("Context")
             .field("credentials", &self.credentials)
             .field("max_response_bytes", &self.max_response_bytes)
-            .field("secrets", &format_args!("<{} redacted>", self.secrets.len()))
+            .field(
+                "secrets",
+                &format_args!("<{} redacted>", self.secrets.len()),
+            )
             .finish()
     }
 }

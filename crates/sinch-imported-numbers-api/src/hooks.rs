@@ -100,7 +100,12 @@ pub(crate) fn normalize_error_body(
     if let Some(object) = object {
         if is_flat_error(object) {
             let message = text(object, "message");
-            return flat(status, object, message.map(|m| context.redact(&m)), "status");
+            return flat(
+                status,
+                object,
+                message.map(|m| context.redact(&m)),
+                "status",
+            );
         }
         if let Some(inner) = object.get("error").and_then(Value::as_object) {
             if is_flat_error(inner) || inner.get("code").is_some_and(Value::is_number) {
@@ -131,7 +136,9 @@ pub(crate) fn normalize_error_body(
         .take(SNIPPET_CHARS)
         .collect();
     let reason = status.canonical_reason().unwrap_or("error");
-    let message = object.and_then(|o| text(o, "message")).map(|m| context.redact(&m));
+    let message = object
+        .and_then(|o| text(o, "message"))
+        .map(|m| context.redact(&m));
     let message = message.unwrap_or_else(|| {
         if snippet.is_empty() {
             format!("{reason} (empty response body)")
@@ -320,10 +327,14 @@ mod tests {
             ))
             .unwrap()
         };
-        let echoed = "<pre>GET /v1/projects/p\nAuthorization: Basic a2V5OmtleS1zZWNyZXQtdmFsdWU=\n</pre>";
+        let echoed =
+            "<pre>GET /v1/projects/p\nAuthorization: Basic a2V5OmtleS1zZWNyZXQtdmFsdWU=\n</pre>";
         let message = normalize(echoed)["message"].as_str().unwrap().to_owned();
         assert!(!message.contains("a2V5Om"), "{message}");
-        assert!(message.contains("Authorization: Basic <redacted>"), "{message}");
+        assert!(
+            message.contains("Authorization: Basic <redacted>"),
+            "{message}"
+        );
         let message = normalize(r#"{"message": "bad key key-secret-value; sent Bearer abc.def"}"#)
             ["message"]
             .as_str()

@@ -85,7 +85,10 @@ fn redact_after(
 
 /// Where a header or token value ends in quoted text.
 fn is_delimiter(b: u8) -> bool {
-    matches!(b, b'"' | b'\'' | b'<' | b'>' | b'&' | b',' | b';' | b'\r' | b'\n')
+    matches!(
+        b,
+        b'"' | b'\'' | b'<' | b'>' | b'&' | b',' | b';' | b'\r' | b'\n'
+    )
 }
 
 #[cfg(test)]
@@ -106,9 +109,15 @@ mod tests {
             r(r#"{"headers": {"authorization": "Bearer eyJhbGciOi.abc.def"}}"#),
             r#"{"headers": {"authorization": "Bearer <redacted>"}}"#
         );
-        assert_eq!(r("AUTHORIZATION=tok123&x=1"), "AUTHORIZATION=<redacted>&x=1");
+        assert_eq!(
+            r("AUTHORIZATION=tok123&x=1"),
+            "AUTHORIZATION=<redacted>&x=1"
+        );
         assert_eq!(r("bearer   abc"), "bearer   <redacted>");
-        assert_eq!(r("the key is s3cr3t, really"), "the key is <redacted>, really");
+        assert_eq!(
+            r("the key is s3cr3t, really"),
+            "the key is <redacted>, really"
+        );
     }
 
     #[test]

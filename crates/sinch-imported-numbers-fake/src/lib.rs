@@ -20,7 +20,10 @@
 //!   `smsConfiguration` (the vendor's `CreateImportedNumberRequest`);
 //! * every query string and body is validated against the embedded OpenAPI
 //!   spec, so unknown parameters and fields get a 400 saying why;
-//! * Basic auth with the configured key, and OAuth2 client credentials at
+//! * every error, the framework's own included (405, 413, a path that is not
+//!   UTF-8), in the documented JSON shape;
+//! * Basic auth with the configured key (or per-project keys, whose bearer
+//!   tokens are scoped like the key), and OAuth2 client credentials at
 //!   `POST /oauth2/token`.
 //!
 //! The listing of "hosting order" numbers (`servicePlanId` and `campaignId`,
@@ -84,6 +87,7 @@ pub(crate) struct AppState {
 pub struct FakeServerBuilder {
     key_id: String,
     key_secret: String,
+    project_keys: Vec<auth::Key>,
     max_page_size: usize,
     default_page_size: usize,
     latency: Duration,
@@ -96,6 +100,7 @@ impl Default for FakeServerBuilder {
         FakeServerBuilder {
             key_id: DEFAULT_KEY_ID.to_owned(),
             key_secret: DEFAULT_KEY_SECRET.to_owned(),
+            project_keys: Vec::new(),
             max_page_size: 100,
             default_page_size: 20,
             latency: Duration::ZERO,
@@ -110,6 +115,24 @@ impl FakeServerBuilder {
     pub fn credentials(mut self, key_id: impl Into<String>, key_secret: impl Into<String>) -> Self {
         self.key_id = key_id.into();
         self.key_secret = key_secret.into();
+        self
+    }
+
+    /// Also accepts this key, on `project_id` only: any other project
+    /// answers 403 `PERMISSION_DENIED`, and so do the bearer tokens the key
+    /// obtains. (The main key of [`credentials`](Self::credentials) may use
+    /// every project.)
+    pub fn project_key(
+        mut self,
+        project_id: impl Into<String>,
+        key_id: impl Into<String>,
+        key_secret: impl Into<String>,
+    ) -> Self {
+        self.project_keys.push(auth::Key {
+            id: key_id.into(),
+            secret: key_secret.into(),
+            project: Some(project_id.into()),
+        });
         self
     }
 
@@ -147,7 +170,16 @@ impl FakeServerBuilder {
     pub async fn start(self) -> std::io::Result<FakeServer> {
         let state = Arc::new(AppState {
             store: RwLock::new(Store::default()),
-            auth: Auth::new(self.key_id.clone(), self.key_secret.clone(), self.token_ttl),
+            auth: Auth::new(
+                std::iter::once(auth::Key {
+                    id: self.key_id.clone(),
+                    secret: self.key_secret.clone(),
+                    project: None,
+                })
+                .chain(self.project_keys)
+                .collect(),
+                self.token_ttl,
+            ),
             max_page_size: self.max_page_size,
             default_page_size: self.default_page_size.min(self.max_page_size),
             latency: self.latency,
@@ -171,6 +203,7 @@ impl FakeServerBuilder {
             .merge(api)
             .route("/oauth2/token", post(handlers::token))
             .fallback(handlers::no_route)
+            .layer(middleware::map_response(problem::json_errors))
             .with_state(state.clone());
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
@@ -216,7 +249,13 @@ async fn handle(app: &AppState, request: Request, next: Next) -> Response {
     if let Some(fault) = fault {
         return fault.into_response();
     }
-    if let Err(problem) = app.auth.check(request.headers()) {
+    let project = request
+        .uri()
+        .path()
+        .strip_prefix("/v1/projects/")
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_owned);
+    if let Err(problem) = app.auth.check(request.headers(), project.as_deref()) {
         return problem.into_response();
     }
     next.run(request).await
@@ -318,6 +357,11 @@ impl FakeServer {
     /// bottleneck.
     pub fn busy_time(&self) -> Duration {
         Duration::from_nanos(self.state.busy_nanos.load(Ordering::Relaxed))
+    }
+
+    /// How many issued OAuth2 tokens are live.
+    pub fn token_count(&self) -> usize {
+        self.state.auth.token_count()
     }
 
     /// Revokes every issued OAuth2 token, as if they had expired server-side.

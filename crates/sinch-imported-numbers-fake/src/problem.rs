@@ -1,4 +1,6 @@
-//! Error responses in the API's documented shape: `{code, message, status}`.
+//! Error responses in the API's documented shape: `{code, message, status}`,
+//! for the fake's own errors and, through [`json_errors`], for the ones the
+//! framework produces itself (405, 413, undecodable paths).
 
 use std::borrow::Cow;
 
@@ -73,4 +75,38 @@ impl IntoResponse for Problem {
         }
         response
     }
+}
+
+/// Rewrites an error response that is not JSON (axum's plain-text
+/// rejections) into the documented shape, keeping its status and text.
+pub(crate) async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_owned();
+    let name = status
+        .canonical_reason()
+        .unwrap_or("ERROR")
+        .to_uppercase()
+        .replace(' ', "_");
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        text
+    };
+    let mut problem = Problem::new(status, name, message).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    problem
 }

@@ -306,7 +306,10 @@ impl TokenCache {
             });
         }
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
-            Error::new(ErrorKind::Decode, format!("token response is not valid: {e}"))
+            Error::new(
+                ErrorKind::Decode,
+                format!("token response is not valid: {e}"),
+            )
         })?;
         let mut header = HeaderValue::from_str(&format!("Bearer {}", parsed.access_token))
             .map_err(|_| {
@@ -380,15 +383,27 @@ mod tests {
     fn lifetimes_are_clamped_whatever_the_server_says() {
         let n = |v: serde_json::Value| serde_json::from_value::<serde_json::Number>(v).unwrap();
         assert_eq!(lifetime(None), DEFAULT_TOKEN_LIFETIME);
-        assert_eq!(lifetime(Some(&n(serde_json::json!(3599)))), Duration::from_secs(3599));
+        assert_eq!(
+            lifetime(Some(&n(serde_json::json!(3599)))),
+            Duration::from_secs(3599)
+        );
         assert_eq!(lifetime(Some(&n(serde_json::json!(0)))), MIN_TOKEN_LIFETIME);
-        assert_eq!(lifetime(Some(&n(serde_json::json!(-5)))), MIN_TOKEN_LIFETIME);
-        assert_eq!(lifetime(Some(&n(serde_json::json!(0.25)))), MIN_TOKEN_LIFETIME);
+        assert_eq!(
+            lifetime(Some(&n(serde_json::json!(-5)))),
+            MIN_TOKEN_LIFETIME
+        );
+        assert_eq!(
+            lifetime(Some(&n(serde_json::json!(0.25)))),
+            MIN_TOKEN_LIFETIME
+        );
         assert_eq!(
             lifetime(Some(&n(serde_json::json!(10000000000000000000u64)))),
             MAX_TOKEN_LIFETIME
         );
-        assert_eq!(lifetime(Some(&n(serde_json::json!(1e300)))), MAX_TOKEN_LIFETIME);
+        assert_eq!(
+            lifetime(Some(&n(serde_json::json!(1e300)))),
+            MAX_TOKEN_LIFETIME
+        );
     }
 
     #[test]

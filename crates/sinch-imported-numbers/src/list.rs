@@ -386,7 +386,10 @@ mod tests {
             assert!(window.insert(n));
         }
         assert_eq!(window.set.len(), super::TOKEN_WINDOW);
-        assert!(!window.insert(super::TOKEN_WINDOW as u64), "recent: a repeat");
+        assert!(
+            !window.insert(super::TOKEN_WINDOW as u64),
+            "recent: a repeat"
+        );
         assert!(window.insert(0), "forgotten");
     }
 }
