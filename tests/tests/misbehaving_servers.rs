@@ -253,15 +253,20 @@ async fn a_redirected_call_is_an_error_and_is_not_followed() {
     assert_eq!(elsewhere.requests().len(), 0);
 }
 
-#[tokio::test]
-async fn endless_empty_pages_end_the_listing_with_an_error() {
-    let server = Misbehaving::start(|_, n| {
+/// Answers every listing with an empty page and a token never sent before.
+async fn endless_empty_pages() -> Misbehaving {
+    Misbehaving::start(|_, n| {
         Reply::json(
             200,
             json!({"importedNumbers": [], "nextPageToken": format!("tok-{n}")}),
         )
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn endless_empty_pages_end_the_listing_with_an_error() {
+    let server = endless_empty_pages().await;
     let client = builder(&server).build().unwrap();
     let mut items = client.list(ListFilter::new("plan", "campaign")).items();
     let err = guarded("items", items.try_next()).await.unwrap_err();
@@ -273,13 +278,7 @@ async fn endless_empty_pages_end_the_listing_with_an_error() {
     );
     assert!(server.requests().len() <= 11, "{}", server.requests().len());
 
-    let fewer = Misbehaving::start(|_, n| {
-        Reply::json(
-            200,
-            json!({"importedNumbers": [], "nextPageToken": format!("tok-{n}")}),
-        )
-    })
-    .await;
+    let fewer = endless_empty_pages().await;
     let client = builder(&fewer).build().unwrap();
     let pages: Vec<_> = guarded(
         "pages",
