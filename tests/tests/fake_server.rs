@@ -306,10 +306,11 @@ async fn the_server_validates_requests_against_the_spec() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["smsConfiguration"]["migrateToSinchTmo"], false);
-    assert!(body["smsConfiguration"]
-        .get("scheduledProvisioning")
-        .is_none());
-    assert_eq!(body["mnoConfiguration"]["smsAtt"]["state"], "DONE");
+    assert_eq!(
+        body["smsConfiguration"]["scheduledProvisioning"]["status"], "WAITING",
+        "the server's own pending change, not the caller's"
+    );
+    assert_eq!(body["mnoConfiguration"]["smsAtt"]["state"], "WAITING");
 
     let one = format!("{numbers}/+12065550134");
     let message = rejected(

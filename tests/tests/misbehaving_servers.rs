@@ -421,7 +421,7 @@ async fn a_deadline_bounds_the_whole_call() {
     let err = guarded("get", client.get(&phone("+12065550134")))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert_eq!(err.kind(), ErrorKind::DeadlineExceeded);
     assert!(err.to_string().contains("deadline"), "{err}");
 
     // Endless 503s with many retries allowed: the deadline stops them.

@@ -235,7 +235,22 @@ async fn the_fake_sends_state_fields_and_names_that_the_facade_reads() {
         )
         .await
         .unwrap();
+    // Just imported: the change is pending, as the live service shows it.
     let provisioning = imported.provisioning();
+    assert_eq!(
+        provisioning.pending().unwrap().status(),
+        Some(&ScheduledProvisioningStatus::Waiting)
+    );
+    assert_eq!(provisioning.sms().unwrap().state(), Some(&State::Waiting));
+    assert_eq!(provisioning.outcome(), ProvisioningOutcome::Pending);
+    assert_eq!(imported.project_id(), Some(PROJECT));
+    let settled = c
+        .wait_for_provisioning(imported.phone_number())
+        .poll_interval(std::time::Duration::from_millis(10))
+        .await
+        .unwrap();
+    let number = settled.number();
+    let provisioning = number.provisioning();
     let sms = provisioning.sms().unwrap();
     assert_eq!(sms.state(), Some(&State::Done));
     assert_eq!(sms.service_id(), Some("plan"));
@@ -244,8 +259,8 @@ async fn the_fake_sends_state_fields_and_names_that_the_facade_reads() {
         provisioning.campaign().unwrap().service_id(),
         Some("campaign")
     );
+    assert!(provisioning.pending().is_none());
     assert_eq!(provisioning.outcome(), ProvisioningOutcome::Settled);
-    assert_eq!(imported.project_id(), Some(PROJECT));
 
     // An import without links still carries the smsConfiguration the API requires.
     let bare = c.import(phone("+12065550135")).await.unwrap();

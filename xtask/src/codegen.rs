@@ -29,6 +29,10 @@ const OPEN_ENUMS: &[&str] = &[
     "ProvisioningType",
     "ScheduledProvisioningStatus",
     "SmsErrorCode",
+    "CallbackResourceType",
+    "CallbackEventType",
+    "CallbackStatus",
+    "CallbackFailureCode",
 ];
 
 pub fn run(args: &[String]) -> ExitCode {

@@ -8,6 +8,90 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///A project's callback configuration.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CallbackConfiguration {
+        ///The secret that signs callbacks (HMAC-SHA1 of the raw body).
+        #[serde(
+            rename = "hmacSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hmac_secret: ::std::option::Option<::std::string::String>,
+        ///The project.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CallbackConfiguration {
+        pub fn builder() -> builder::CallbackConfiguration {
+            Default::default()
+        }
+    }
+    ///The body of an update of the callback configuration.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CallbackConfigurationUpdate {
+        ///The new secret.
+        #[serde(rename = "hmacSecret")]
+        pub hmac_secret: ::std::string::String,
+    }
+    impl CallbackConfigurationUpdate {
+        pub fn builder() -> builder::CallbackConfigurationUpdate {
+            Default::default()
+        }
+    }
+    ///The body of the POST sent to a number's callbackUrl for each provisioning event (the vendor's x-webhooks EventsCallback). Signed: X-Sinch-Signature is the lowercase hex HMAC-SHA1 of the raw body, keyed with the project's hmacSecret. Delivered at least once, retried, in no guaranteed order.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CallbackPayload {
+        ///Unique per event; a redelivery repeats it.
+        #[serde(
+            rename = "eventId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub event_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "eventType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub event_type: ::std::option::Option<crate::open_enum::CallbackEventType>,
+        #[serde(
+            rename = "failureCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub failure_code: ::std::option::Option<crate::open_enum::CallbackFailureCode>,
+        ///Sent by the live service on some failures; not in the vendor's schema.
+        #[serde(
+            rename = "internalFailureCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub internal_failure_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///The phone number (E.164) or other resource the event is about.
+        #[serde(
+            rename = "resourceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "resourceType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_type: ::std::option::Option<crate::open_enum::CallbackResourceType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::open_enum::CallbackStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timestamp: ::std::option::Option<crate::timestamp::Timestamp>,
+    }
+    impl CallbackPayload {
+        pub fn builder() -> builder::CallbackPayload {
+            Default::default()
+        }
+    }
     ///An object giving details about the campaign provisioning of the number.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -498,6 +582,328 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CallbackConfiguration {
+            hmac_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CallbackConfiguration {
+            fn default() -> Self {
+                Self {
+                    hmac_secret: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CallbackConfiguration {
+            pub fn hmac_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hmac_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hmac_secret: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CallbackConfiguration>
+        for super::CallbackConfiguration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CallbackConfiguration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    hmac_secret: value.hmac_secret?,
+                    project_id: value.project_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CallbackConfiguration>
+        for CallbackConfiguration {
+            fn from(value: super::CallbackConfiguration) -> Self {
+                Self {
+                    hmac_secret: Ok(value.hmac_secret),
+                    project_id: Ok(value.project_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CallbackConfigurationUpdate {
+            hmac_secret: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CallbackConfigurationUpdate {
+            fn default() -> Self {
+                Self {
+                    hmac_secret: Err("no value supplied for hmac_secret".to_string()),
+                }
+            }
+        }
+        impl CallbackConfigurationUpdate {
+            pub fn hmac_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hmac_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hmac_secret: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CallbackConfigurationUpdate>
+        for super::CallbackConfigurationUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CallbackConfigurationUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    hmac_secret: value.hmac_secret?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CallbackConfigurationUpdate>
+        for CallbackConfigurationUpdate {
+            fn from(value: super::CallbackConfigurationUpdate) -> Self {
+                Self {
+                    hmac_secret: Ok(value.hmac_secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CallbackPayload {
+            event_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            event_type: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::CallbackEventType>,
+                ::std::string::String,
+            >,
+            failure_code: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::CallbackFailureCode>,
+                ::std::string::String,
+            >,
+            internal_failure_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_type: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::CallbackResourceType>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::CallbackStatus>,
+                ::std::string::String,
+            >,
+            timestamp: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CallbackPayload {
+            fn default() -> Self {
+                Self {
+                    event_id: Ok(Default::default()),
+                    event_type: Ok(Default::default()),
+                    failure_code: Ok(Default::default()),
+                    internal_failure_code: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    resource_id: Ok(Default::default()),
+                    resource_type: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    timestamp: Ok(Default::default()),
+                }
+            }
+        }
+        impl CallbackPayload {
+            pub fn event_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_id: {e}")
+                    });
+                self
+            }
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::CallbackEventType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_type: {e}")
+                    });
+                self
+            }
+            pub fn failure_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::CallbackFailureCode>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failure_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for failure_code: {e}")
+                    });
+                self
+            }
+            pub fn internal_failure_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.internal_failure_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for internal_failure_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn resource_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_id: {e}")
+                    });
+                self
+            }
+            pub fn resource_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::CallbackResourceType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_type: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::CallbackStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CallbackPayload> for super::CallbackPayload {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CallbackPayload,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_id: value.event_id?,
+                    event_type: value.event_type?,
+                    failure_code: value.failure_code?,
+                    internal_failure_code: value.internal_failure_code?,
+                    project_id: value.project_id?,
+                    resource_id: value.resource_id?,
+                    resource_type: value.resource_type?,
+                    status: value.status?,
+                    timestamp: value.timestamp?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CallbackPayload> for CallbackPayload {
+            fn from(value: super::CallbackPayload) -> Self {
+                Self {
+                    event_id: Ok(value.event_id),
+                    event_type: Ok(value.event_type),
+                    failure_code: Ok(value.failure_code),
+                    internal_failure_code: Ok(value.internal_failure_code),
+                    project_id: Ok(value.project_id),
+                    resource_id: Ok(value.resource_id),
+                    resource_type: Ok(value.resource_type),
+                    status: Ok(value.status),
+                    timestamp: Ok(value.timestamp),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CreateImportedNumberRequest {
             callback_url: ::std::result::Result<
@@ -1869,6 +2275,44 @@ impl ClientInfo<crate::Context> for Client {
 }
 impl ClientHooks<crate::Context> for &Client {}
 impl Client {
+    /**Get callback configuration
+
+Returns the project's callback configuration: the HMAC secret that signs the callbacks sent to the numbers' callbackUrl (header X-Sinch-Signature, HMAC-SHA1 of the raw body, lowercase hex).
+
+Sends a `GET` request to `/v1/projects/{projectId}/callbackConfiguration`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+```ignore
+let response = client.get_callback_configuration()
+    .project_id(project_id)
+    .send()
+    .await;
+```*/
+    pub fn get_callback_configuration(&self) -> builder::GetCallbackConfiguration<'_> {
+        builder::GetCallbackConfiguration::new(self)
+    }
+    /**Update callback configuration
+
+Sets the HMAC secret that signs the project's callbacks.
+
+Sends a `PATCH` request to `/v1/projects/{projectId}/callbackConfiguration`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `body`
+```ignore
+let response = client.update_callback_configuration()
+    .project_id(project_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_callback_configuration(
+        &self,
+    ) -> builder::UpdateCallbackConfiguration<'_> {
+        builder::UpdateCallbackConfiguration::new(self)
+    }
     /**List imported numbers
 
 Lists all imported numbers for the project.
@@ -2007,6 +2451,220 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::get_callback_configuration`]
+
+[`Client::get_callback_configuration`]: super::Client::get_callback_configuration*/
+    #[derive(Debug, Clone)]
+    pub struct GetCallbackConfiguration<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetCallbackConfiguration<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/projects/{projectId}/callbackConfiguration`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CallbackConfiguration>, Error<types::Error>> {
+            let Self { client, project_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/callbackConfiguration", client.baseurl, encode_path(&
+                project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_callback_configuration",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_callback_configuration`]
+
+[`Client::update_callback_configuration`]: super::Client::update_callback_configuration*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateCallbackConfiguration<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CallbackConfigurationUpdate, String>,
+    }
+    impl<'a> UpdateCallbackConfiguration<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CallbackConfigurationUpdate>,
+            <V as std::convert::TryInto<
+                types::CallbackConfigurationUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CallbackConfigurationUpdate` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CallbackConfigurationUpdate,
+            ) -> types::builder::CallbackConfigurationUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/v1/projects/{projectId}/callbackConfiguration`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CallbackConfiguration>, Error<types::Error>> {
+            let Self { client, project_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CallbackConfigurationUpdate::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/callbackConfiguration", client.baseurl, encode_path(&
+                project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_callback_configuration",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_imported_numbers`]
 
 [`Client::list_imported_numbers`]: super::Client::list_imported_numbers*/

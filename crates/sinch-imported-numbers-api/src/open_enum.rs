@@ -210,6 +210,82 @@ open_enum! {
     }
 }
 
+open_enum! {
+    /// What a callback is about.
+    CallbackResourceType {
+        /// An imported number.
+        ImportedNumber = "IMPORTED_NUMBER",
+        /// A number of a hosting order.
+        HostingOrderNumber = "HOSTING_ORDER_NUMBER",
+    }
+}
+
+open_enum! {
+    /// What happened, in a callback.
+    CallbackEventType {
+        /// The number was provisioned to the SMS platform.
+        ProvisioningToSmsPlatform = "PROVISIONING_TO_SMS_PLATFORM",
+        /// The number was removed from the SMS platform.
+        DeprovisioningToSmsPlatform = "DEPROVISIONING_TO_SMS_PLATFORM",
+        /// The number was linked to a 10DLC campaign.
+        LinkTo10dlcCampaign = "LINK_TO_10DLC_CAMPAIGN",
+        /// The number was unlinked from a 10DLC campaign.
+        UnlinkTo10dlcCampaign = "UNLINK_TO_10DLC_CAMPAIGN",
+        /// A hosting-order step.
+        HostingProcess = "HOSTING_PROCESS",
+        /// An OSR update.
+        OsrUpdate = "OSR_UPDATE",
+        /// The number was deleted.
+        Delete = "DELETE",
+    }
+}
+
+open_enum! {
+    /// Whether a callback's event succeeded.
+    CallbackStatus {
+        /// It succeeded.
+        Succeeded = "SUCCEEDED",
+        /// It failed; see the failure code.
+        Failed = "FAILED",
+    }
+}
+
+open_enum! {
+    /// Why a callback's event failed.
+    CallbackFailureCode {
+        /// The campaign is not available.
+        CampaignNotAvailable = "CAMPAIGN_NOT_AVAILABLE",
+        /// The 10DLC number limit was exceeded.
+        Exceeded10dlcLimit = "EXCEEDED_10DLC_LIMIT",
+        /// The number could not be provisioned.
+        NumberProvisioningFailed = "NUMBER_PROVISIONING_FAILED",
+        /// A partner service was unavailable.
+        PartnerServiceUnavailable = "PARTNER_SERVICE_UNAVAILABLE",
+        /// The campaign has not been accepted yet.
+        CampaignPendingAcceptance = "CAMPAIGN_PENDING_ACCEPTANCE",
+        /// Sharing with the carriers failed.
+        MnoSharingError = "MNO_SHARING_ERROR",
+        /// The number could not be linked to the campaign.
+        CampaignProvisioningFailed = "CAMPAIGN_PROVISIONING_FAILED",
+        /// The campaign has expired.
+        CampaignExpired = "CAMPAIGN_EXPIRED",
+        /// A carrier rejected the campaign.
+        CampaignMnoRejected = "CAMPAIGN_MNO_REJECTED",
+        /// A carrier suspended the campaign.
+        CampaignMnoSuspended = "CAMPAIGN_MNO_SUSPENDED",
+        /// A carrier is reviewing the campaign.
+        CampaignMnoReview = "CAMPAIGN_MNO_REVIEW",
+        /// The account balance is too low.
+        InsufficientBalance = "INSUFFICIENT_BALANCE",
+        /// Mock campaigns cannot be used.
+        MockCampaignNotAllowed = "MOCK_CAMPAIGN_NOT_ALLOWED",
+        /// Toll-free numbers cannot be used.
+        TfnNotAllowed = "TFN_NOT_ALLOWED",
+        /// The number's NNID is not valid.
+        InvalidNnid = "INVALID_NNID",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,11 +10,14 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use serde_json::Value;
+use sinch_imported_numbers::callbacks::CallbackSecret;
 use sinch_imported_numbers::{FieldMask, UpdatableField};
 use sinch_imported_numbers_api::types::{CreateImportedNumberRequest, ImportedNumber};
 
+use crate::callbacks;
 use crate::page_token;
 use crate::problem::Problem;
+use crate::provisioning::Pending;
 use crate::spec_check::SPEC;
 use crate::store::{ListQuery, Order, Search};
 use crate::AppState;
@@ -133,6 +136,10 @@ pub(crate) async fn list(
         Some(token) => Some(page_token::decode(&project_id, &query, token)?),
         None => None,
     };
+    app.store
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .settle(&project_id);
     let store = app.store.read().unwrap_or_else(|p| p.into_inner());
     let page = store.list(&project_id, &query, after, page_size);
     let next = page
@@ -203,11 +210,12 @@ pub(crate) async fn import(
             "importedNumber.smsConfiguration.servicePlanId is not valid",
         ));
     }
-    let stored = app
+    let (stored, change) = app
         .store
         .write()
         .unwrap_or_else(|p| p.into_inner())
-        .import(&project_id, number)?;
+        .import(&project_id, number, false)?;
+    notify(&app, &project_id, &stored, change);
     Ok(Json(
         serde_json::to_value(stored).expect("numbers serialize"),
     ))
@@ -221,11 +229,9 @@ pub(crate) async fn get(
     SPEC.check_query("GetImportedNumber", &query_pairs(raw)?)
         .map_err(Problem::invalid)?;
     check_phone(&phone, "phoneNumber")?;
-    let number = app
-        .store
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&project_id, &phone)?;
+    let mut store = app.store.write().unwrap_or_else(|p| p.into_inner());
+    store.settle(&project_id);
+    let number = store.get(&project_id, &phone)?;
     Ok(Json(
         serde_json::to_value(number).expect("numbers serialize"),
     ))
@@ -262,7 +268,7 @@ pub(crate) async fn update(
         .map_err(|e| Problem::invalid(format!("updateMask: {e}")))?;
     let patch = parse_json(&body, "UpdateImportedNumber")?;
     let mut store = app.store.write().unwrap_or_else(|p| p.into_inner());
-    let updated = store.update(&project_id, &phone, |number| {
+    let (updated, change) = store.update(&project_id, &phone, |number| {
         let mut current = serde_json::to_value(&*number).expect("numbers serialize");
         for field in mask.fields() {
             let wanted = match field.get(&patch) {
@@ -286,6 +292,8 @@ pub(crate) async fn update(
             .map_err(|e| Problem::invalid(format!("the update does not fit a number: {e}")))?;
         Ok(())
     })?;
+    drop(store);
+    notify(&app, &project_id, &updated, change);
     Ok(Json(
         serde_json::to_value(updated).expect("numbers serialize"),
     ))
@@ -306,6 +314,62 @@ fn relink(
         ))),
         _ => Ok(Some(wanted.to_owned())),
     }
+}
+
+/// Reports a change that just started to the number's callback URL, once
+/// it finishes.
+fn notify(app: &Arc<AppState>, project_id: &str, number: &ImportedNumber, change: Option<Pending>) {
+    if let (Some(change), Some(url), Some(phone)) = (
+        change,
+        number.callback_url.as_ref().filter(|u| !u.is_empty()),
+        number.phone_number.as_ref(),
+    ) {
+        callbacks::schedule(
+            app.clone(),
+            project_id.to_owned(),
+            phone.clone(),
+            url.clone(),
+            change,
+        );
+    }
+}
+
+/// `GET .../callbackConfiguration`: the project's secret.
+pub(crate) async fn get_callback_configuration(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    SPEC.check_query("GetCallbackConfiguration", &query_pairs(raw)?)
+        .map_err(|e| Problem::invalid(e).wrapped())?;
+    Ok(Json(serde_json::json!({
+        "projectId": project_id,
+        "hmacSecret": app.callback_secret(&project_id),
+    })))
+}
+
+/// `PATCH .../callbackConfiguration`: sets the project's secret. Errors
+/// come in the google.rpc wrapper, as the vendor documents for this path.
+pub(crate) async fn update_callback_configuration(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    SPEC.check_query("UpdateCallbackConfiguration", &query_pairs(raw)?)
+        .map_err(|e| Problem::invalid(e).wrapped())?;
+    let body = parse_json(&body, "UpdateCallbackConfiguration").map_err(Problem::wrapped)?;
+    let secret = body["hmacSecret"].as_str().unwrap_or_default();
+    CallbackSecret::new(secret)
+        .map_err(|e| Problem::invalid(format!("hmacSecret: {e}")).wrapped())?;
+    app.callback_secrets
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(project_id.clone(), secret.to_owned());
+    Ok(Json(serde_json::json!({
+        "projectId": project_id,
+        "hmacSecret": secret,
+    })))
 }
 
 pub(crate) async fn token(

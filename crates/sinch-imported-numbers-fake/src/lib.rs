@@ -22,6 +22,19 @@
 //!   spec, so unknown parameters and fields get a 400 saying why;
 //! * every error, the framework's own included (405, 413, a path that is not
 //!   UTF-8), in the documented JSON shape;
+//! * provisioning is asynchronous and observable: after an import or a
+//!   (re)link the number shows `scheduledProvisioning` `WAITING`, then
+//!   `IN_PROGRESS`, then done ([`FakeServerBuilder::provisioning_delays`],
+//!   fast by default), or `FAILED` with chosen error codes
+//!   ([`FakeServer::fail_campaign`], [`FakeServer::fail_provisioning_of_number`]);
+//! * each finished change is reported to the number's `callbackUrl`
+//!   (loopback only) as signed callbacks, retried with backoff on a non-2xx
+//!   answer ([`FakeServerBuilder::callback_retries`]), optionally duplicated or
+//!   reversed ([`FakeServerBuilder::duplicate_callbacks`],
+//!   [`FakeServerBuilder::reverse_callbacks`]); the secret is managed with
+//!   `GET`/`PATCH .../callbackConfiguration` (errors there in the google.rpc
+//!   wrapper shape the vendor documents for them), and starts as
+//!   [`DEFAULT_CALLBACK_SECRET`];
 //! * Basic auth with the configured key (or per-project keys, whose bearer
 //!   tokens are scoped like the key), and OAuth2 client credentials at
 //!   `POST /oauth2/token`.
@@ -40,9 +53,11 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod callbacks;
 mod handlers;
 mod page_token;
 mod problem;
+mod provisioning;
 mod spec_check;
 mod store;
 
@@ -62,16 +77,26 @@ use sinch_imported_numbers_api::types::ImportedNumber;
 use tokio::sync::oneshot;
 
 use crate::auth::Auth;
+use crate::callbacks::{Delivery, Sent};
 use crate::problem::Problem;
+use crate::provisioning::{FailRule, FailWhen, Timing};
 use crate::store::Store;
 
 /// The key id the fake accepts unless configured otherwise.
 pub const DEFAULT_KEY_ID: &str = "fake-key-id";
 /// The key secret the fake accepts unless configured otherwise.
 pub const DEFAULT_KEY_SECRET: &str = "fake-key-secret";
+/// Every project's callback secret until it is changed with
+/// `PATCH .../callbackConfiguration`.
+pub const DEFAULT_CALLBACK_SECRET: &str = "fake-callback-secret";
 
 pub(crate) struct AppState {
     store: RwLock<Store>,
+    timing: Timing,
+    delivery: Delivery,
+    sent: Sent,
+    http: reqwest::Client,
+    callback_secrets: Mutex<std::collections::HashMap<String, String>>,
     auth: Auth,
     max_page_size: usize,
     default_page_size: usize,
@@ -93,6 +118,8 @@ pub struct FakeServerBuilder {
     latency: Duration,
     token_ttl: Duration,
     port: u16,
+    timing: Timing,
+    delivery: Delivery,
 }
 
 impl Default for FakeServerBuilder {
@@ -106,6 +133,16 @@ impl Default for FakeServerBuilder {
             latency: Duration::ZERO,
             token_ttl: Duration::from_secs(3600),
             port: 0,
+            timing: Timing {
+                waiting: Duration::from_millis(20),
+                in_progress: Duration::from_millis(30),
+            },
+            delivery: Delivery {
+                max_attempts: 5,
+                first_backoff: Duration::from_millis(20),
+                duplicate: false,
+                reverse: false,
+            },
         }
     }
 }
@@ -160,6 +197,38 @@ impl FakeServerBuilder {
         self
     }
 
+    /// How long a provisioning change stays `WAITING`, then `IN_PROGRESS`,
+    /// before it is done or failed (default 20 ms and 30 ms).
+    pub fn provisioning_delays(mut self, waiting: Duration, in_progress: Duration) -> Self {
+        self.timing = Timing {
+            waiting,
+            in_progress,
+        };
+        self
+    }
+
+    /// How a callback that is not answered 2xx is retried: up to
+    /// `max_attempts` tries in all, pausing `first_backoff`, doubling
+    /// (default 5 tries from 20 ms).
+    pub fn callback_retries(mut self, max_attempts: u32, first_backoff: Duration) -> Self {
+        self.delivery.max_attempts = max_attempts.max(1);
+        self.delivery.first_backoff = first_backoff;
+        self
+    }
+
+    /// Sends every callback twice, as an at-least-once sender may.
+    pub fn duplicate_callbacks(mut self, on: bool) -> Self {
+        self.delivery.duplicate = on;
+        self
+    }
+
+    /// Sends a change's callbacks in reverse order (campaign before SMS),
+    /// as nothing guarantees their order.
+    pub fn reverse_callbacks(mut self, on: bool) -> Self {
+        self.delivery.reverse = on;
+        self
+    }
+
     /// The loopback port to listen on (default: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -169,7 +238,16 @@ impl FakeServerBuilder {
     /// Starts serving on `127.0.0.1`.
     pub async fn start(self) -> std::io::Result<FakeServer> {
         let state = Arc::new(AppState {
-            store: RwLock::new(Store::default()),
+            store: RwLock::new(Store::new(self.timing)),
+            timing: self.timing,
+            delivery: self.delivery,
+            sent: Sent::default(),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(std::io::Error::other)?,
+            callback_secrets: Mutex::default(),
             auth: Auth::new(
                 std::iter::once(auth::Key {
                     id: self.key_id.clone(),
@@ -198,6 +276,11 @@ impl FakeServerBuilder {
                     .patch(handlers::update)
                     .delete(handlers::delete),
             )
+            .route(
+                "/v1/projects/{project_id}/callbackConfiguration",
+                get(handlers::get_callback_configuration)
+                    .patch(handlers::update_callback_configuration),
+            )
             .route_layer(middleware::from_fn_with_state(state.clone(), guard));
         let app = Router::new()
             .merge(api)
@@ -223,6 +306,18 @@ impl FakeServerBuilder {
             key_secret: self.key_secret,
             _stop: stop,
         })
+    }
+}
+
+impl AppState {
+    /// The secret `project_id`'s callbacks are signed with.
+    pub(crate) fn callback_secret(&self, project_id: &str) -> String {
+        self.callback_secrets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(project_id)
+            .cloned()
+            .unwrap_or_else(|| DEFAULT_CALLBACK_SECRET.to_owned())
     }
 }
 
@@ -310,8 +405,9 @@ impl FakeServer {
         &self.key_secret
     }
 
-    /// Stores numbers directly, as if imported, without HTTP. Numbers already
-    /// present are skipped. Returns how many were added.
+    /// Stores numbers directly, as if imported long ago (provisioning done),
+    /// without HTTP. Numbers already present are skipped. Returns how many
+    /// were added.
     pub fn seed(
         &self,
         project_id: &str,
@@ -320,7 +416,7 @@ impl FakeServer {
         let mut store = self.state.store.write().unwrap_or_else(|p| p.into_inner());
         numbers
             .into_iter()
-            .filter(|n| store.import(project_id, n.clone()).is_ok())
+            .filter(|n| store.import(project_id, n.clone(), true).is_ok())
             .count()
     }
 
@@ -357,6 +453,45 @@ impl FakeServer {
     /// bottleneck.
     pub fn busy_time(&self) -> Duration {
         Duration::from_nanos(self.state.busy_nanos.load(Ordering::Relaxed))
+    }
+
+    /// Makes provisioning of `phone_number` fail with `error_codes` (names
+    /// such as `"NUMBER_PROVISIONING_FAILED"`) from its next change on.
+    pub fn fail_provisioning_of_number(&self, phone_number: &str, error_codes: &[&str]) {
+        self.add_rule(FailWhen::Number(phone_number.to_owned()), error_codes);
+    }
+
+    /// Makes linking any number to `campaign_id` fail with `error_codes`
+    /// from the next change on.
+    pub fn fail_campaign(&self, campaign_id: &str, error_codes: &[&str]) {
+        self.add_rule(FailWhen::Campaign(campaign_id.to_owned()), error_codes);
+    }
+
+    fn add_rule(&self, when: FailWhen, error_codes: &[&str]) {
+        let codes = error_codes
+            .iter()
+            .map(|c| c.parse().unwrap_or_else(|e| match e {}))
+            .collect();
+        self.state
+            .store
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .add_rule(FailRule { when, codes });
+    }
+
+    /// The secret `project_id`'s callbacks are signed with.
+    pub fn callback_secret(&self, project_id: &str) -> String {
+        self.state.callback_secret(project_id)
+    }
+
+    /// How many callback POSTs were tried, retries and duplicates included.
+    pub fn callback_attempts(&self) -> u64 {
+        self.state.sent.attempts.load(Ordering::Relaxed)
+    }
+
+    /// How many callback POSTs were answered 2xx.
+    pub fn callbacks_delivered(&self) -> u64 {
+        self.state.sent.delivered.load(Ordering::Relaxed)
     }
 
     /// How many issued OAuth2 tokens are live.

@@ -15,6 +15,8 @@ pub(crate) struct Problem {
     pub status: Cow<'static, str>,
     pub message: String,
     pub retry_after: Option<u64>,
+    /// Sent in the google.rpc wrapper `{"error": {...}}` with an integer code.
+    pub wrapped: bool,
 }
 
 impl Problem {
@@ -28,7 +30,14 @@ impl Problem {
             status: status.into(),
             message: message.into(),
             retry_after: None,
+            wrapped: false,
         }
+    }
+
+    /// The same error in the google.rpc wrapper shape.
+    pub(crate) fn wrapped(mut self) -> Self {
+        self.wrapped = true;
+        self
     }
 
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
@@ -62,11 +71,19 @@ impl Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({
-            "code": self.http.as_u16().to_string(),
-            "message": self.message,
-            "status": self.status,
-        });
+        let body = if self.wrapped {
+            serde_json::json!({"error": {
+                "code": self.http.as_u16(),
+                "message": self.message,
+                "status": self.status,
+            }})
+        } else {
+            serde_json::json!({
+                "code": self.http.as_u16().to_string(),
+                "message": self.message,
+                "status": self.status,
+            })
+        };
         let mut response = (self.http, Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response

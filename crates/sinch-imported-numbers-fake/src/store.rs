@@ -5,20 +5,14 @@
 //! over every number, and with a count per (service plan, campaign) so
 //! `totalSize` of an unfiltered listing costs nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
+use std::time::Instant;
 
-use chrono::Utc;
-use sinch_imported_numbers_api::open_enum::{
-    MnoOperation, ProvisioningServiceType, ProvisioningType, State,
-};
-use sinch_imported_numbers_api::timestamp::Timestamp;
-use sinch_imported_numbers_api::types::{
-    CampaignProvisioning, ImportedNumber, MnoConfiguration, MnoOperationStatus, ProvisioningStatus,
-    SmsConfiguration, SmsProvisioning,
-};
+use sinch_imported_numbers_api::types::{ImportedNumber, SmsConfiguration};
 
 use crate::problem::Problem;
+use crate::provisioning::{self, FailRule, Pending, Timing};
 
 /// How listed numbers are ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,11 +51,15 @@ struct Record {
     number: ImportedNumber,
     created: u64,
     updated: u64,
+    /// The last change of its links, finished or not.
+    change: Option<Pending>,
 }
 
 #[derive(Default)]
 struct Project {
     numbers: HashMap<String, Record>,
+    /// Numbers whose change has not reached a final phase yet.
+    unsettled: HashSet<String>,
     by_created: BTreeMap<u64, String>,
     by_updated: BTreeMap<u64, String>,
     /// How many numbers are linked to each (service plan, campaign) pair.
@@ -69,10 +67,11 @@ struct Project {
 }
 
 /// Every project's numbers.
-#[derive(Default)]
 pub(crate) struct Store {
     projects: HashMap<String, Project>,
     seq: u64,
+    timing: Timing,
+    rules: Vec<FailRule>,
 }
 
 fn link_key(n: &ImportedNumber) -> (String, String) {
@@ -130,17 +129,56 @@ impl ListQuery {
 }
 
 impl Store {
+    pub(crate) fn new(timing: Timing) -> Self {
+        Store {
+            projects: HashMap::new(),
+            seq: 0,
+            timing,
+            rules: Vec::new(),
+        }
+    }
+
+    /// From now on, changes matching `rule` fail.
+    pub(crate) fn add_rule(&mut self, rule: FailRule) {
+        self.rules.push(rule);
+    }
+
+    /// Brings every unfinished change of `project_id` to its current phase.
+    /// Call before reading: phases move with the clock, not with requests.
+    pub(crate) fn settle(&mut self, project_id: &str) {
+        let timing = self.timing;
+        let Some(project) = self.projects.get_mut(project_id) else {
+            return;
+        };
+        let now = Instant::now();
+        let numbers = &mut project.numbers;
+        project.unsettled.retain(|phone| {
+            let Some(record) = numbers.get_mut(phone) else {
+                return false;
+            };
+            let Some(change) = &record.change else {
+                return false;
+            };
+            let phase = change.phase(now, timing);
+            provisioning::render(&mut record.number, Some((change, phase)));
+            !phase.is_final()
+        });
+    }
+
     fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
     }
 
-    /// Adds a number, filling the read-only fields the way Sinch does.
+    /// Adds a number, filling the read-only fields the way Sinch does. When
+    /// it links anything, its provisioning starts: the change is returned.
+    /// `settled`: as if imported long ago, provisioning done (for seeding).
     pub(crate) fn import(
         &mut self,
         project_id: &str,
         mut number: ImportedNumber,
-    ) -> Result<ImportedNumber, Problem> {
+        settled: bool,
+    ) -> Result<(ImportedNumber, Option<Pending>), Problem> {
         let phone = number.phone_number.clone().unwrap_or_default();
         if self
             .projects
@@ -157,10 +195,22 @@ impl Store {
             migrate_to_sinch_tmo: Some(false),
             scheduled_provisioning: None,
         });
-        refresh_provisioning(&mut number);
+        let change = if settled {
+            None
+        } else {
+            provisioning_change(&self.rules, &phone, &link_key(&number))
+        };
+        let now = Instant::now();
+        provisioning::render(
+            &mut number,
+            change.as_ref().map(|c| (c, c.phase(now, self.timing))),
+        );
         let seq = self.next_seq();
         let project = self.projects.entry(project_id.to_owned()).or_default();
         project.adjust_link(link_key(&number), 1);
+        if change.is_some() {
+            project.unsettled.insert(phone.clone());
+        }
         project.by_created.insert(seq, phone.clone());
         project.by_updated.insert(seq, phone.clone());
         project.numbers.insert(
@@ -169,9 +219,10 @@ impl Store {
                 number: number.clone(),
                 created: seq,
                 updated: seq,
+                change: change.clone(),
             },
         );
-        Ok(number)
+        Ok((number, change))
     }
 
     pub(crate) fn get(&self, project_id: &str, phone: &str) -> Result<ImportedNumber, Problem> {
@@ -193,18 +244,22 @@ impl Store {
             .ok_or_else(Problem::not_found)?;
         project.by_created.remove(&record.created);
         project.by_updated.remove(&record.updated);
+        project.unsettled.remove(phone);
         project.adjust_link(link_key(&record.number), -1);
         Ok(())
     }
 
-    /// Applies an update: `change` edits the number, or refuses.
+    /// Applies an update: `edit` changes the number, or refuses. When its
+    /// links change to something, a new provisioning starts: it is returned.
     pub(crate) fn update(
         &mut self,
         project_id: &str,
         phone: &str,
-        change: impl FnOnce(&mut ImportedNumber) -> Result<(), Problem>,
-    ) -> Result<ImportedNumber, Problem> {
+        edit: impl FnOnce(&mut ImportedNumber) -> Result<(), Problem>,
+    ) -> Result<(ImportedNumber, Option<Pending>), Problem> {
+        self.settle(project_id);
         let seq = self.seq + 1;
+        let timing = self.timing;
         let project = self
             .projects
             .get_mut(project_id)
@@ -214,9 +269,23 @@ impl Store {
             .get_mut(phone)
             .ok_or_else(Problem::not_found)?;
         let mut number = record.number.clone();
-        change(&mut number)?;
-        refresh_provisioning(&mut number);
+        edit(&mut number)?;
         let (old_key, new_key) = (link_key(&record.number), link_key(&number));
+        let started = if old_key == new_key {
+            None
+        } else {
+            let started = provisioning_change(&self.rules, phone, &new_key);
+            record.change = started.clone();
+            if started.is_some() {
+                project.unsettled.insert(phone.to_owned());
+            }
+            started
+        };
+        let now = Instant::now();
+        provisioning::render(
+            &mut number,
+            record.change.as_ref().map(|c| (c, c.phase(now, timing))),
+        );
         project.by_updated.remove(&record.updated);
         project.by_updated.insert(seq, phone.to_owned());
         record.updated = seq;
@@ -224,7 +293,7 @@ impl Store {
         project.adjust_link(old_key, -1);
         project.adjust_link(new_key, 1);
         self.seq = seq;
-        Ok(number)
+        Ok((number, started))
     }
 
     /// The page after sequence number `after`, in `query`'s order.
@@ -284,38 +353,17 @@ impl Store {
     }
 }
 
-/// Rewrites the provisioning status fields after the links changed.
-fn refresh_provisioning(n: &mut ImportedNumber) {
-    let now = Timestamp::from_instant(Utc::now());
-    let (plan, campaign) = link_key(n);
-    let status = |service_type: ProvisioningServiceType, id: &str| ProvisioningStatus {
-        service_type: Some(service_type),
-        service_id: Some(id.to_owned()),
-        type_: Some(ProvisioningType::Provisioning),
-        state: Some(State::Done),
-        update_time: Some(now.clone()),
-        error_code: Some(String::new()),
-        error_message: Some(String::new()),
-    };
-    n.sms_provisioning =
-        (!plan.is_empty()).then(|| SmsProvisioning(status(ProvisioningServiceType::Sms, &plan)));
-    n.campaign_provisioning = (!campaign.is_empty())
-        .then(|| CampaignProvisioning(status(ProvisioningServiceType::Campaign, &campaign)));
-    let carrier = MnoOperationStatus {
-        state: Some(State::Done),
-        operation: Some(if campaign.is_empty() {
-            MnoOperation::Deprovisioning
-        } else {
-            MnoOperation::Provisioning
-        }),
-        update_time: Some(now),
-        error_code: Some(String::new()),
-        error_message: Some(String::new()),
-    };
-    n.mno_configuration = Some(MnoConfiguration {
-        sms_att: Some(carrier.clone()),
-        sms_tmo: Some(carrier),
-        mms_att: None,
-        mms_tmo: None,
-    });
+/// A change to `phone`'s links `(plan, campaign)`, starting now; `None` when
+/// it links nothing.
+fn provisioning_change(
+    rules: &[FailRule],
+    phone: &str,
+    (plan, campaign): &(String, String),
+) -> Option<Pending> {
+    (!plan.is_empty() || !campaign.is_empty()).then(|| Pending {
+        started: Instant::now(),
+        service_plan_id: plan.clone(),
+        campaign_id: campaign.clone(),
+        failure: provisioning::failure_for(rules, phone, campaign),
+    })
 }

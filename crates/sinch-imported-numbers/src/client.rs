@@ -8,11 +8,12 @@ use secrecy::SecretString;
 use sinch_imported_numbers_api as api;
 
 use crate::auth::{AccessKey, AuthMode, Authenticator};
+use crate::callbacks::CallbackSecret;
 use crate::error::{Error, ErrorKind, InputError, Result, Setting};
 use crate::handle::Handle;
 use crate::{
-    BulkImport, ImportedNumber, ListFilter, ListRequest, NumberImport, PhoneNumber, RetryPolicy,
-    UpdateRequest,
+    BulkImport, ImportedNumber, ListFilter, ListRequest, NumberImport, PhoneNumber,
+    ProvisioningWait, RetryPolicy, UpdateRequest,
 };
 
 /// Where the Imported Numbers API is served.
@@ -330,6 +331,23 @@ impl Client {
         crate::links::check_link_id(Setting::CampaignId, campaign_id)?;
         self.update(number).unlink_campaign().send().await?;
         self.update(number).campaign_id(campaign_id).send().await
+    }
+
+    /// Waits until `number`'s provisioning finishes (ready or failed),
+    /// polling with backoff; see [`ProvisioningWait`] for its settings.
+    pub fn wait_for_provisioning(&self, number: &PhoneNumber) -> ProvisioningWait {
+        ProvisioningWait::new(self.handle.clone(), number.clone())
+    }
+
+    /// The secret that signs this project's callbacks; give it to
+    /// [`callbacks::verify`](crate::callbacks::verify).
+    pub async fn callback_secret(&self) -> Result<CallbackSecret> {
+        self.handle.callback_secret().await
+    }
+
+    /// Replaces the secret that signs this project's callbacks.
+    pub async fn set_callback_secret(&self, secret: &CallbackSecret) -> Result<()> {
+        self.handle.set_callback_secret(secret).await
     }
 
     /// Removes an imported number from the project.

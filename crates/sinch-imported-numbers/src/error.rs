@@ -41,6 +41,9 @@ pub enum ErrorKind {
     Transport,
     /// The response could not be understood.
     Decode,
+    /// A deadline ran out: a call's [`RetryPolicy::deadline`](crate::RetryPolicy::deadline),
+    /// or a [`ProvisioningWait`](crate::ProvisioningWait)'s.
+    DeadlineExceeded,
     /// Anything else: an unexpected status, a pagination loop, an internal error.
     Other,
 }
@@ -73,6 +76,10 @@ pub enum Setting {
     MaxEmptyPages,
     /// The response-size cap.
     MaxResponseBytes,
+    /// The project's callback secret.
+    CallbackSecret,
+    /// A provisioning wait's poll interval or deadline.
+    PollInterval,
     /// An environment variable read by [`Client::from_env`](crate::Client::from_env).
     EnvironmentVariable(&'static str),
 }
@@ -92,6 +99,8 @@ impl fmt::Display for Setting {
             Setting::PageSize => "page size",
             Setting::MaxEmptyPages => "max empty pages",
             Setting::MaxResponseBytes => "max response bytes",
+            Setting::CallbackSecret => "callback secret",
+            Setting::PollInterval => "poll interval",
             Setting::EnvironmentVariable(name) => name,
         })
     }

@@ -18,6 +18,7 @@ use sinch_imported_numbers_api as api;
 use sinch_imported_numbers_api::types;
 
 use crate::auth::Authenticator;
+use crate::callbacks::CallbackSecret;
 use crate::error::{ApiError, Error, ErrorKind, Result};
 use crate::retry::retry_after;
 use crate::{ImportedNumber, NumberImport, PhoneNumber, RetryPolicy};
@@ -85,6 +86,44 @@ impl Handle {
         .await
     }
 
+    /// The project's callback secret.
+    pub(crate) async fn callback_secret(&self) -> Result<CallbackSecret> {
+        let config = self
+            .call(Idempotency::Idempotent, || {
+                self.api
+                    .get_callback_configuration()
+                    .project_id(&self.project_id)
+                    .send()
+            })
+            .await?;
+        config
+            .hmac_secret
+            .filter(|s| !s.is_empty())
+            .map(CallbackSecret::from_server)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Decode,
+                    "the callback configuration has no hmacSecret",
+                )
+            })
+    }
+
+    /// Sets the project's callback secret.
+    pub(crate) async fn set_callback_secret(&self, secret: &CallbackSecret) -> Result<()> {
+        let body = types::CallbackConfigurationUpdate {
+            hmac_secret: secret.expose().to_owned(),
+        };
+        self.call(Idempotency::Idempotent, || {
+            self.api
+                .update_callback_configuration()
+                .project_id(&self.project_id)
+                .body(body.clone())
+                .send()
+        })
+        .await?;
+        Ok(())
+    }
+
     /// Sends a request built by `send`, authenticating it and retrying it as
     /// the policy allows, within the policy's overall deadline if it has one.
     pub(crate) async fn call<T, F, Fut>(&self, idempotency: Idempotency, send: F) -> Result<T>
@@ -101,7 +140,7 @@ impl Handle {
             .await
             .unwrap_or_else(|_| {
                 Err(Error::new(
-                    ErrorKind::Transport,
+                    ErrorKind::DeadlineExceeded,
                     format!(
                         "the call did not finish within its {budget:?} deadline (retries and waits included)"
                     ),

@@ -35,6 +35,8 @@
 //! * [`UpdateRequest`] and [`FieldMask`]: partial updates.
 //! * [`BulkImport`]: importing many numbers concurrently.
 //! * [`ImportedNumber`] and [`Provisioning`]: what the API returns, read through accessors.
+//! * [`ProvisioningWait`]: waiting until provisioning is ready or failed.
+//! * [`callbacks`]: verifying and reading the callbacks Sinch sends.
 //! * [`Error`]: one error type; [`ErrorKind`] says what happened.
 //! * [`RetryPolicy`] and [`AuthMode`]: retries and authentication.
 
@@ -42,6 +44,7 @@
 
 mod auth;
 mod bulk;
+pub mod callbacks;
 mod client;
 mod error;
 mod handle;
@@ -53,6 +56,7 @@ mod nanp;
 mod phone_number;
 mod retry;
 mod update;
+mod wait;
 
 pub use auth::{AuthMode, DEFAULT_TOKEN_URL};
 pub use bulk::{BulkImport, BulkReport, ImportOutcome, ImportResult};
@@ -67,13 +71,15 @@ pub use model::{
 pub use phone_number::{PhoneNumber, PhoneNumberError, Region, RegionError};
 pub use retry::RetryPolicy;
 pub use update::{FieldMask, UpdatableField, UpdateRequest};
+pub use wait::{Provisioned, ProvisioningWait};
 
 /// Value types the model hands out: open enums that keep values this SDK
 /// does not know yet (`Unknown(String)`), and timestamps kept as received.
 pub mod types {
     pub use sinch_imported_numbers_api::open_enum::{
-        MnoOperation, ProvisioningServiceType, ProvisioningType, ScheduledProvisioningStatus,
-        SmsErrorCode, State,
+        CallbackEventType, CallbackFailureCode, CallbackResourceType, CallbackStatus, MnoOperation,
+        ProvisioningServiceType, ProvisioningType, ScheduledProvisioningStatus, SmsErrorCode,
+        State,
     };
     pub use sinch_imported_numbers_api::timestamp::Timestamp;
 }

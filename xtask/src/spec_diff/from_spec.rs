@@ -277,7 +277,7 @@ mod tests {
         let spec =
             crate::spec::load(&crate::workspace_root().join(crate::spec::SPEC_PATH)).unwrap();
         let api = read(&spec);
-        assert_eq!(api.operations.len(), 5);
+        assert_eq!(api.operations.len(), 7);
         let list = &api.operations[&OpKey::new("get", "/v1/projects/{projectId}/importedNumbers")];
         assert!(list.params["path.projectId"].required);
         assert!(list.params["query.servicePlanId"].required);
