@@ -8,12 +8,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use sinch_imported_numbers::callbacks::{self, CallbackSecret};
 use sinch_imported_numbers::{AuthMode, Client, NumberImport, RetryPolicy};
 use sinch_imported_numbers_fake::FakeServer;
 use workspace_tests::{phone, PROJECT};
 
 const KEY_ID: &str = "log-test-key";
 const SECRET: &str = "log-test-secret-value";
+const CALLBACK_SECRET: &str = "log-test-callback-secret";
 
 /// Collects formatted log lines.
 #[derive(Clone, Default)]
@@ -71,6 +73,14 @@ async fn no_secret_or_token_in_trace_logs() {
     server.revoke_tokens();
     client.get(&phone("+12065550134")).await.unwrap();
     let _ = client.get(&phone("+12065550199")).await.unwrap_err();
+    // The callback secret: set, read back, used, and shown in Debug.
+    let callback_secret = CallbackSecret::new(CALLBACK_SECRET).unwrap();
+    client.set_callback_secret(&callback_secret).await.unwrap();
+    let read = client.callback_secret().await.unwrap();
+    assert_eq!(read.expose(), CALLBACK_SECRET);
+    tracing::info!(secret = ?read, "read the callback secret");
+    let err = callbacks::verify(&read, b"{}", Some(&"0".repeat(40))).unwrap_err();
+    tracing::info!(%err, ?err, "a rejected callback");
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
@@ -84,7 +94,8 @@ async fn no_secret_or_token_in_trace_logs() {
     );
     assert!(logs.contains("fetched an OAuth2 access token"));
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{KEY_ID}:{SECRET}"));
-    for secret in [SECRET, basic.as_str(), "Bearer "] {
+    assert!(logs.contains("CallbackSecret(<redacted>)"), "{logs}");
+    for secret in [SECRET, basic.as_str(), "Bearer ", CALLBACK_SECRET] {
         assert!(
             !logs.contains(secret),
             "{secret:?} appears in the logs:\n{logs}"

@@ -53,44 +53,49 @@ fn is_loopback(url: &reqwest::Url) -> bool {
         }
 }
 
-/// The events a finished change produces.
+/// The events a finished change produces: one per linked service, failed
+/// where the failure reaches that service.
 fn events(project_id: &str, phone: &str, change: &Pending) -> Vec<CallbackPayload> {
-    let failure = change.failure.as_ref().and_then(|codes| codes.first());
-    let (status, failure_code, internal) = match failure {
-        None => (CallbackStatus::Succeeded, None, None),
-        Some(code) => {
-            let known: CallbackFailureCode = code.as_str().parse().unwrap_or_else(|e| match e {});
-            match known {
-                // Codes with no callback equivalent travel as the internal code.
-                CallbackFailureCode::Unknown(_) => {
-                    (CallbackStatus::Failed, None, Some(code.to_string()))
-                }
-                known => (CallbackStatus::Failed, Some(known), None),
-            }
-        }
-    };
+    let sms_fails = change.failure.as_ref().is_some_and(|f| f.sms);
     let kinds = [
         (!change.service_plan_id.is_empty())
-            .then_some(CallbackEventType::ProvisioningToSmsPlatform),
-        (!change.campaign_id.is_empty()).then_some(CallbackEventType::LinkTo10dlcCampaign),
+            .then_some((CallbackEventType::ProvisioningToSmsPlatform, sms_fails)),
+        (!change.campaign_id.is_empty()).then_some((CallbackEventType::LinkTo10dlcCampaign, true)),
     ];
     kinds
         .into_iter()
         .flatten()
-        .map(|kind| CallbackPayload {
-            event_id: Some(
-                std::iter::repeat_with(fastrand::alphanumeric)
-                    .take(24)
-                    .collect(),
-            ),
-            timestamp: Some(Timestamp::from_instant(Utc::now())),
-            project_id: Some(project_id.to_owned()),
-            resource_id: Some(phone.to_owned()),
-            resource_type: Some(CallbackResourceType::ImportedNumber),
-            event_type: Some(kind),
-            status: Some(status.clone()),
-            failure_code: failure_code.clone(),
-            internal_failure_code: internal.clone(),
+        .map(|(kind, reached)| {
+            let code = change
+                .failure
+                .as_ref()
+                .filter(|_| reached)
+                .and_then(|f| f.codes.first());
+            let (status, failure_code, internal_failure_code) = match code {
+                None => (CallbackStatus::Succeeded, None, None),
+                Some(code) => match code.as_str().parse().unwrap_or_else(|e| match e {}) {
+                    // Codes with no callback equivalent travel as the internal code.
+                    CallbackFailureCode::Unknown(_) => {
+                        (CallbackStatus::Failed, None, Some(code.to_string()))
+                    }
+                    known => (CallbackStatus::Failed, Some(known), None),
+                },
+            };
+            CallbackPayload {
+                event_id: Some(
+                    std::iter::repeat_with(fastrand::alphanumeric)
+                        .take(24)
+                        .collect(),
+                ),
+                timestamp: Some(Timestamp::from_instant(Utc::now())),
+                project_id: Some(project_id.to_owned()),
+                resource_id: Some(phone.to_owned()),
+                resource_type: Some(CallbackResourceType::ImportedNumber),
+                event_type: Some(kind),
+                status: Some(status),
+                failure_code,
+                internal_failure_code,
+            }
         })
         .collect()
 }

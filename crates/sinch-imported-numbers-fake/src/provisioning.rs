@@ -65,8 +65,16 @@ pub(crate) struct Pending {
     pub started: Instant,
     pub service_plan_id: String,
     pub campaign_id: String,
-    /// `Some` when the change is set up to fail, with its error codes.
-    pub failure: Option<Vec<SmsErrorCode>>,
+    /// `Some` when the change is set up to fail.
+    pub failure: Option<Failure>,
+}
+
+/// How a change fails: its error codes, and which services fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Failure {
+    pub codes: Vec<SmsErrorCode>,
+    /// The SMS service plan's provisioning fails too (not only the campaign's).
+    pub sms: bool,
 }
 
 impl Pending {
@@ -98,19 +106,20 @@ pub(crate) struct FailRule {
     pub codes: Vec<SmsErrorCode>,
 }
 
-/// The codes a change to `phone` linking `campaign` fails with, if any rule matches.
-pub(crate) fn failure_for(
-    rules: &[FailRule],
-    phone: &str,
-    campaign: &str,
-) -> Option<Vec<SmsErrorCode>> {
-    rules
-        .iter()
-        .find(|rule| match &rule.when {
-            FailWhen::Number(n) => n == phone,
-            FailWhen::Campaign(c) => !campaign.is_empty() && c == campaign,
-        })
-        .map(|rule| rule.codes.clone())
+/// How a change to `phone` linking `campaign` fails, if any rule matches: a
+/// number rule fails every service, a campaign rule the campaign only.
+pub(crate) fn failure_for(rules: &[FailRule], phone: &str, campaign: &str) -> Option<Failure> {
+    rules.iter().find_map(|rule| match &rule.when {
+        FailWhen::Number(n) if n == phone => Some(Failure {
+            codes: rule.codes.clone(),
+            sms: true,
+        }),
+        FailWhen::Campaign(c) if !campaign.is_empty() && c == campaign => Some(Failure {
+            codes: rule.codes.clone(),
+            sms: false,
+        }),
+        _ => None,
+    })
 }
 
 /// Rewrites the read-only provisioning fields of `n` for its links and its
@@ -132,16 +141,22 @@ pub(crate) fn render(n: &mut ImportedNumber, change: Option<(&Pending, Phase)>) 
             service_plan_id: Some(pending.service_plan_id.clone()).filter(|p| !p.is_empty()),
             campaign_id: Some(pending.campaign_id.clone()).filter(|c| !c.is_empty()),
             last_updated_time: Some(now.clone()),
-            error_codes: (phase == Phase::Failed).then(|| failure.cloned().unwrap_or_default()),
+            error_codes: (phase == Phase::Failed)
+                .then(|| failure.map(|f| f.codes.clone()).unwrap_or_default()),
         }),
         _ => None,
     };
     let (error_code, error_message) = match (phase, failure) {
-        (Phase::Failed, Some(codes)) => (
-            codes.first().map(|c| c.to_string()).unwrap_or_default(),
+        (Phase::Failed, Some(failure)) => (
+            failure
+                .codes
+                .first()
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
             format!(
                 "provisioning failed: {}",
-                codes
+                failure
+                    .codes
                     .iter()
                     .map(|c| c.as_str())
                     .collect::<Vec<_>>()
@@ -150,19 +165,27 @@ pub(crate) fn render(n: &mut ImportedNumber, change: Option<(&Pending, Phase)>) 
         ),
         _ => (String::new(), String::new()),
     };
-    let status = |service_type: ProvisioningServiceType, id: &str| ProvisioningStatus {
-        service_type: Some(service_type),
-        service_id: Some(id.to_owned()),
-        type_: Some(ProvisioningType::Provisioning),
-        state: Some(phase.state()),
-        update_time: Some(now.clone()),
-        error_code: Some(error_code.clone()),
-        error_message: Some(error_message.clone()),
+    // A service the failure does not reach finishes normally.
+    let sms_fails = failure.is_some_and(|f| f.sms);
+    let status = |service_type: ProvisioningServiceType, id: &str, reached: bool| {
+        let (phase, code, message) = match (phase, reached) {
+            (Phase::Failed, false) => (Phase::Done, String::new(), String::new()),
+            _ => (phase, error_code.clone(), error_message.clone()),
+        };
+        ProvisioningStatus {
+            service_type: Some(service_type),
+            service_id: Some(id.to_owned()),
+            type_: Some(ProvisioningType::Provisioning),
+            state: Some(phase.state()),
+            update_time: Some(now.clone()),
+            error_code: Some(code),
+            error_message: Some(message),
+        }
     };
-    n.sms_provisioning =
-        (!plan.is_empty()).then(|| SmsProvisioning(status(ProvisioningServiceType::Sms, &plan)));
+    n.sms_provisioning = (!plan.is_empty())
+        .then(|| SmsProvisioning(status(ProvisioningServiceType::Sms, &plan, sms_fails)));
     n.campaign_provisioning = (!campaign.is_empty())
-        .then(|| CampaignProvisioning(status(ProvisioningServiceType::Campaign, &campaign)));
+        .then(|| CampaignProvisioning(status(ProvisioningServiceType::Campaign, &campaign, true)));
     let carrier = MnoOperationStatus {
         state: Some(phase.state()),
         operation: Some(if campaign.is_empty() {
@@ -203,7 +226,10 @@ mod tests {
         assert_eq!(pending.phase(at(0), timing), Phase::Waiting);
         assert_eq!(pending.phase(at(15), timing), Phase::InProgress);
         assert_eq!(pending.phase(at(30), timing), Phase::Done);
-        pending.failure = Some(vec![SmsErrorCode::CampaignNotAvailable]);
+        pending.failure = Some(Failure {
+            codes: vec![SmsErrorCode::CampaignNotAvailable],
+            sms: false,
+        });
         assert_eq!(pending.phase(at(31), timing), Phase::Failed);
     }
 
@@ -213,7 +239,7 @@ mod tests {
             when: FailWhen::Campaign("bad".into()),
             codes: vec![SmsErrorCode::CampaignExpired],
         }];
-        assert!(failure_for(&rules, "+1", "bad").is_some());
+        assert_eq!(failure_for(&rules, "+1", "bad").map(|f| f.sms), Some(false));
         assert!(failure_for(&rules, "+1", "good").is_none());
         assert!(failure_for(&rules, "+1", "").is_none());
     }
