@@ -298,6 +298,39 @@ async fn relink_unlinks_then_links() {
 }
 
 #[tokio::test]
+async fn the_callback_url_is_updatable_and_checked_first() {
+    let server = sinch_imported_numbers_fake::FakeServer::builder()
+        .credentials("key-id", "key-secret")
+        .start()
+        .await
+        .unwrap();
+    let c = client(&server.base_url());
+    c.import(phone("+12065550134")).await.unwrap();
+    let updated = c
+        .update(&phone("+12065550134"))
+        .callback_url("https://example.com/hooks/sinch")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.callback_url(),
+        Some("https://example.com/hooks/sinch")
+    );
+    let before = server.request_count();
+    let err = c
+        .update(&phone("+12065550134"))
+        .callback_url("ftp://example.com")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.input_error().and_then(InputError::setting),
+        Some(Setting::CallbackUrl)
+    );
+    assert_eq!(server.request_count(), before, "nothing sent");
+}
+
+#[tokio::test]
 async fn delete_and_bad_input_never_reach_the_server_when_invalid() {
     let server = MockServer::start_async().await;
     let deleted = server

@@ -324,7 +324,7 @@ async fn the_server_validates_requests_against_the_spec() {
     let read_only_mask = format!("{one}?updateMask=smsConfiguration.migrateToSinchTmo");
     let message = rejected(&server, Method::PATCH, &read_only_mask, Some(json!({}))).await;
     assert!(
-        message.contains("\"smsConfiguration.migrateToSinchTmo\" cannot be updated; updatable fields are displayName, smsConfiguration.servicePlanId, smsConfiguration.campaignId"),
+        message.contains("\"smsConfiguration.migrateToSinchTmo\" cannot be updated; updatable fields are displayName, smsConfiguration.servicePlanId, smsConfiguration.campaignId, callbackUrl"),
         "{message}"
     );
 

@@ -2428,6 +2428,7 @@ fields can be updated:
 * displayName
 * smsConfiguration.servicePlanId
 * smsConfiguration.campaignId
+* callbackUrl (not in the pages' list; the vendor's own PATCH examples send it)
 - `body`
 ```ignore
 let response = client.update_imported_number()

@@ -70,6 +70,12 @@ impl NumberImport {
         self
     }
 
+    /// Checks every field as [`Client::import`](crate::Client::import) would,
+    /// without sending anything (for a dry run over a file of numbers).
+    pub fn check(&self) -> Result<()> {
+        self.clone().into_body().map(|_| ())
+    }
+
     /// The request body, after checking every field.
     pub(crate) fn into_body(self) -> Result<types::CreateImportedNumberRequest> {
         let region = self
@@ -85,14 +91,7 @@ impl NumberImport {
             links::check_link_id(Setting::CampaignId, id)?;
         }
         if let Some(url) = &self.callback_url {
-            let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-            if !ok {
-                return Err(InputError::invalid(
-                    Setting::CallbackUrl,
-                    format!("{url:?} is not an http(s) URL"),
-                )
-                .into());
-            }
+            check_callback_url(url)?;
         }
         Ok(types::CreateImportedNumberRequest {
             phone_number: self.number.to_string(),
@@ -105,6 +104,19 @@ impl NumberImport {
             sms_provisioning: None,
             campaign_provisioning: None,
         })
+    }
+}
+
+/// A callback URL must be an absolute http(s) URL.
+pub(crate) fn check_callback_url(url: &str) -> Result<(), InputError> {
+    let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    if ok {
+        Ok(())
+    } else {
+        Err(InputError::invalid(
+            Setting::CallbackUrl,
+            format!("{url:?} is not an http(s) URL"),
+        ))
     }
 }
 
