@@ -1,0 +1,94 @@
+//! Errors for people: what went wrong, about what, and what to do; and the
+//! exit status each kind of failure gives.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use sinch_imported_numbers::{Error, ErrorKind};
+
+/// Exit status when everything worked.
+pub const OK: u8 = 0;
+/// Exit status when some numbers failed or were invalid (the rest were done).
+pub const SOME_FAILED: u8 = 1;
+/// Exit status for a usage or configuration error: nothing was done.
+pub const USAGE: u8 = 2;
+
+/// A failure that ends the command.
+#[derive(Debug)]
+pub struct Failure {
+    message: String,
+    hint: Option<String>,
+    status: u8,
+}
+
+impl Failure {
+    /// A configuration or usage problem (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            hint: None,
+            status: USAGE,
+        }
+    }
+
+    /// An operation that failed (exit 1).
+    pub fn failed(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            hint: None,
+            status: SOME_FAILED,
+        }
+    }
+
+    /// An SDK error about `subject` (a number, a row), with advice.
+    pub fn from_sdk(subject: &str, error: &Error) -> Self {
+        let status = if error.kind() == ErrorKind::InvalidInput {
+            USAGE
+        } else {
+            SOME_FAILED
+        };
+        Failure {
+            message: format!("{subject}: {error}"),
+            hint: advice(error).map(str::to_owned),
+            status,
+        }
+    }
+
+    /// Adds what to do about it.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The exit status.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.status)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a person can do about an SDK error, when there is something.
+pub fn advice(error: &Error) -> Option<&'static str> {
+    Some(match error.kind() {
+        ErrorKind::Unauthenticated => {
+            "check SINCH_KEY_ID and SINCH_KEY_SECRET (or --key-secret-file) for this project"
+        }
+        ErrorKind::PermissionDenied => "this key may not use this project; check --project-id",
+        ErrorKind::NotFound => "the number is not imported in this project",
+        ErrorKind::AlreadyExists => "the number is already imported; nothing to do",
+        ErrorKind::RateLimited => "the API is rate limiting; retry later or lower --concurrency",
+        ErrorKind::Transport => "check the network and --base-url",
+        ErrorKind::Server => "Sinch had a problem; retrying later may work",
+        ErrorKind::DeadlineExceeded => "it may still finish; try again with a longer deadline",
+        _ => return None,
+    })
+}

@@ -1,0 +1,107 @@
+//! `sinch-numbers`: the command line for people who manage imported numbers
+//! in bulk — a spreadsheet of numbers in, a report out — built on the
+//! `sinch-imported-numbers` SDK, which does the validation, retries, paging
+//! and bulk work.
+//!
+//! Where things live: [`args`] (the command line), `config` (the client from
+//! flags and environment), `rows` (reading CSV files), `import` (the bulk
+//! import), `commands` (every other command), `output` (the formats),
+//! `progress` (the bar), `failure` (messages and exit statuses).
+
+pub mod args;
+mod commands;
+mod config;
+mod failure;
+mod import;
+mod output;
+mod progress;
+mod rows;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::args::{Cli, Command};
+use crate::failure::Failure;
+
+/// Runs the command line `args` (the program name first), writing results
+/// to `out`; returns the exit status: 0 all done, 1 something failed, 2 a
+/// usage or configuration error.
+pub fn run<I, T>(args: I, out: &mut dyn Write) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                failure::USAGE
+            } else {
+                failure::OK
+            });
+        }
+    };
+    if cli.verbose {
+        let filter = tracing_subscriber::filter::Targets::new()
+            .with_target("sinch_imported_numbers", tracing::Level::DEBUG);
+        use tracing_subscriber::layer::SubscriberExt as _;
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .with(filter);
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(failure::SOME_FAILED);
+        }
+    };
+    match runtime.block_on(dispatch(cli, out)) {
+        Ok(status) => ExitCode::from(status),
+        Err(failure) => {
+            eprintln!("{failure}");
+            failure.exit_code()
+        }
+    }
+}
+
+async fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
+    let show_progress = std::io::stderr().is_terminal();
+    match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "sinch-numbers", out);
+            Ok(failure::OK)
+        }
+        Command::Import(args) if args.dry_run => {
+            // A dry run sends nothing and needs no credentials.
+            import::run(None, args, out, show_progress).await
+        }
+        Command::VerifyCallback(args) if args.secret_file.is_some() => {
+            commands::verify_callback(None, args, out).await
+        }
+        command => {
+            let client = config::client(&cli.connection)?;
+            match command {
+                Command::Import(args) => import::run(Some(client), args, out, show_progress).await,
+                Command::List(args) => commands::list(&client, args, out).await,
+                Command::Get(args) => commands::get(&client, args, out).await,
+                Command::Update(args) => commands::update(&client, args, out).await,
+                Command::Relink(args) => commands::relink(&client, args, out).await,
+                Command::Delete(args) => commands::delete(&client, args, out).await,
+                Command::Wait(args) => commands::wait(&client, args, out).await,
+                Command::CallbackSecret(c) => commands::callback_secret(&client, c, out).await,
+                Command::VerifyCallback(args) => {
+                    commands::verify_callback(Some(&client), args, out).await
+                }
+                Command::Completions { .. } => unreachable!("handled above"),
+            }
+        }
+    }
+}

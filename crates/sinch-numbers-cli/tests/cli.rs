@@ -1,0 +1,627 @@
+//! `sinch-numbers` as people run it: the binary against the fake server, for
+//! every subcommand and output format, CSV files with bad rows (dry run and
+//! real), re-runs, reports, exit statuses, and the progress bar on a
+//! terminal (under `script`, which gives the program a pseudo-terminal).
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use sinch_imported_numbers::callbacks::{self, CallbackSecret};
+use sinch_imported_numbers_fake::{FakeServer, FakeServerBuilder};
+
+const PROJECT: &str = "cli-project";
+
+/// The fake server, on a runtime of its own that outlives each command.
+struct Fake {
+    server: FakeServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Fake {
+    fn start() -> Fake {
+        Self::with(FakeServer::builder())
+    }
+
+    fn with(builder: FakeServerBuilder) -> Fake {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime.block_on(builder.start()).unwrap();
+        Fake {
+            server,
+            _runtime: runtime,
+        }
+    }
+
+    /// The CLI, configured from the environment as a user would.
+    fn cli(&self) -> Command {
+        let mut cmd = Command::cargo_bin("sinch-numbers").unwrap();
+        cmd.env_clear()
+            .env("SINCH_PROJECT_ID", PROJECT)
+            .env("SINCH_KEY_ID", self.server.key_id())
+            .env("SINCH_KEY_SECRET", self.server.key_secret())
+            .env("SINCH_IMPORTED_NUMBERS_URL", self.server.base_url())
+            .timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    fn count(&self) -> usize {
+        self.server.number_count(PROJECT)
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn csv_file(dir: &Path, text: &str) -> std::path::PathBuf {
+    let path = dir.join("numbers.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const SHEET: &str = "number,display name,campaign\n(206) 555-0101,Front desk,c1\n206.555.0102,Back office,\n12345,Bad,c1\n+44 20 7183 8750,UK,c1\n";
+
+#[test]
+fn import_one_number_then_again() {
+    let fake = Fake::start();
+    fake.cli()
+        .args([
+            "import",
+            "(206) 555-0134",
+            "--service-plan-id",
+            "plan",
+            "--campaign-id",
+            "c1",
+        ])
+        .assert()
+        .success()
+        .stdout("imported 1, already existed 0, failed 0, invalid 0\n");
+    fake.cli()
+        .args(["import", "+12065550134", "--service-plan-id", "plan"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("already existed 1"));
+    fake.cli()
+        .args(["import", "206555"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("206555: invalid phone number"));
+    assert_eq!(fake.count(), 1);
+}
+
+#[test]
+fn a_csv_with_bad_rows_dry_run_real_run_report_and_rerun() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = csv_file(dir.path(), SHEET);
+    let sheet = sheet.to_str().unwrap();
+
+    let dry = fake
+        .cli()
+        .args([
+            "import",
+            "--csv",
+            sheet,
+            "--dry-run",
+            "--service-plan-id",
+            "plan-a",
+            "--campaign-id",
+            "c9",
+        ])
+        .env_remove("SINCH_KEY_SECRET")
+        .assert()
+        .code(1)
+        .stdout("2 valid, 2 invalid (dry run: nothing sent)\n")
+        .stderr(predicate::str::contains(
+            "row 4 (12345): invalid phone number",
+        ))
+        .stderr(predicate::str::contains("row 5 (+44 20 7183 8750)"))
+        .stderr(predicate::str::contains("US or CA"));
+    drop(dry);
+    assert_eq!(fake.count(), 0, "a dry run sends nothing");
+
+    let report = dir.path().join("report.csv");
+    fake.cli()
+        .args([
+            "import",
+            "--csv",
+            sheet,
+            "--service-plan-id",
+            "plan-a",
+            "--campaign-id",
+            "c9",
+        ])
+        .args(["--report", report.to_str().unwrap(), "--concurrency", "2"])
+        .assert()
+        .code(1)
+        .stdout("imported 2, already existed 0, failed 0, invalid 2\n");
+    let mut rows = csv::Reader::from_path(&report).unwrap();
+    let rows: Vec<Vec<String>> = rows
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "one row per input");
+    assert_eq!(rows[0][..3], ["2", "(206) 555-0101", "imported"]);
+    assert_eq!(rows[1][..3], ["3", "206.555.0102", "imported"]);
+    assert_eq!(rows[2][2], "invalid");
+    assert!(rows[2][3].contains("10 digits"), "{:?}", rows[2]);
+
+    // Re-running the same file is safe: the imported ones exist now.
+    fake.cli()
+        .args(["import", "--csv", sheet, "--service-plan-id", "plan-a"])
+        .assert()
+        .code(1)
+        .stdout("imported 0, already existed 2, failed 0, invalid 2\n");
+    assert_eq!(fake.count(), 2);
+
+    // Column defaults: the row's own campaign wins, the flag fills the blank.
+    fake.cli()
+        .args(["get", "+12065550102", "-o", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "+12065550102,US,Back office,plan-a,c9,",
+        ));
+    fake.cli()
+        .args(["get", "+12065550101", "-o", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(",plan-a,c1,"));
+
+    // A file without a number column is refused before anything is read.
+    let odd = dir.path().join("odd.csv");
+    std::fs::write(&odd, "name\nx\n").unwrap();
+    fake.cli()
+        .args(["import", "--csv", odd.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no number column"));
+}
+
+#[test]
+fn list_in_every_format_with_filters() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = csv_file(
+        dir.path(),
+        "number,name\n+12065550101,a\n+12065550102,b\n+14165550103,\"c, with comma\"\n",
+    );
+    fake.cli()
+        .args([
+            "import",
+            "--csv",
+            sheet.to_str().unwrap(),
+            "--service-plan-id",
+            "p",
+            "--campaign-id",
+            "c",
+        ])
+        .assert()
+        .success();
+    let list = |format: &str, extra: &[&str]| -> String {
+        let output = fake
+            .cli()
+            .args([
+                "list",
+                "--service-plan-id",
+                "p",
+                "--campaign-id",
+                "c",
+                "--page-size",
+                "2",
+                "-o",
+                format,
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        stdout(&output)
+    };
+    let table = list("table", &[]);
+    assert!(table.starts_with("NUMBER "), "{table}");
+    assert_eq!(table.lines().count(), 4);
+    let csv_text = list("csv", &[]);
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let names: Vec<String> = reader.records().map(|r| r.unwrap()[2].to_owned()).collect();
+    assert_eq!(names, ["a", "b", "c, with comma"]);
+    let json: serde_json::Value = serde_json::from_str(&list("json", &[])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    assert_eq!(json[0]["phoneNumber"], "+12065550101");
+    let jsonl = list("jsonl", &[]);
+    assert_eq!(jsonl.lines().count(), 3);
+    for line in jsonl.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    assert_eq!(list("jsonl", &["--region", "CA"]).lines().count(), 1);
+    assert_eq!(
+        list("jsonl", &["--starts-with", "+1206"]).lines().count(),
+        2
+    );
+    assert_eq!(list("jsonl", &["--ends-with", "0103"]).lines().count(), 1);
+    let empty = list("json", &["--contains", "999999"]);
+    assert_eq!(empty.trim(), "[]");
+    fake.cli()
+        .args([
+            "list",
+            "--service-plan-id",
+            "p",
+            "--campaign-id",
+            "c",
+            "--starts-with",
+            "+1",
+            "--contains",
+            "2",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn get_update_relink_and_their_errors() {
+    let fake = Fake::start();
+    fake.cli()
+        .args([
+            "import",
+            "+12065550134",
+            "--service-plan-id",
+            "p1",
+            "--campaign-id",
+            "c1",
+        ])
+        .assert()
+        .success();
+    let json = fake
+        .cli()
+        .args(["get", "206-555-0134", "-o", "json"])
+        .output()
+        .unwrap();
+    let got: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(got["smsConfiguration"]["servicePlanId"], "p1");
+    fake.cli()
+        .args(["get", "+12065550199"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("HTTP 404"))
+        .stderr(predicate::str::contains(
+            "hint: the number is not imported in this project",
+        ));
+
+    fake.cli()
+        .args([
+            "update",
+            "+12065550134",
+            "--display-name",
+            "Reception",
+            "--callback-url",
+            "https://example.com/cb",
+            "-o",
+            "jsonl",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(r#""displayName":"Reception""#))
+        .stdout(predicate::str::contains(
+            r#""callbackUrl":"https://example.com/cb""#,
+        ));
+    fake.cli()
+        .args(["update", "+12065550134"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to update"));
+    fake.cli()
+        .args(["update", "+12065550134", "--callback-url", "not a url"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("callback url is invalid"));
+    fake.cli()
+        .args(["update", "+12065550134", "--service-plan-id", "p2"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("FAILED_PRECONDITION"))
+        .stderr(predicate::str::contains("use `sinch-numbers relink`"));
+    fake.cli()
+        .args([
+            "relink",
+            "+12065550134",
+            "--service-plan-id",
+            "p2",
+            "--campaign-id",
+            "c2",
+            "-o",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(",p2,c2,"));
+    fake.cli()
+        .args(["update", "+12065550134", "--unlink-campaign", "-o", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(",p2,,"));
+}
+
+#[test]
+fn delete_asks_unless_told_and_is_safe_to_repeat() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = csv_file(dir.path(), "number\n+12065550101\n+12065550102\nnonsense\n");
+    fake.cli()
+        .args(["import", "--csv", sheet.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert_eq!(fake.count(), 2);
+    fake.cli()
+        .args(["delete", "+12065550101"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass --yes"));
+    assert_eq!(fake.count(), 2, "nothing deleted without confirmation");
+    fake.cli()
+        .args(["delete", "--csv", sheet.to_str().unwrap(), "--yes"])
+        .assert()
+        .code(1)
+        .stdout("+12065550101\tdeleted\n+12065550102\tdeleted\n")
+        .stderr(predicate::str::contains("row 4 (nonsense)"));
+    assert_eq!(fake.count(), 0);
+    fake.cli()
+        .args(["delete", "+12065550101", "--yes", "-o", "jsonl"])
+        .assert()
+        .success()
+        .stdout(r#"{"number":"+12065550101","outcome":"not found"}"#.to_owned() + "\n");
+}
+
+#[test]
+fn wait_and_import_wait_report_ready_and_failed() {
+    let fake = Fake::start();
+    fake.server
+        .fail_campaign("bad-campaign", &["CAMPAIGN_EXPIRED"]);
+    fake.cli()
+        .args([
+            "import",
+            "+12065550101",
+            "--service-plan-id",
+            "p",
+            "--campaign-id",
+            "good",
+        ])
+        .assert()
+        .success();
+    fake.cli()
+        .args([
+            "import",
+            "+12065550102",
+            "--service-plan-id",
+            "p",
+            "--campaign-id",
+            "bad-campaign",
+        ])
+        .assert()
+        .success();
+    fake.cli()
+        .args([
+            "wait",
+            "+12065550101",
+            "+12065550102",
+            "--poll-interval",
+            "20ms",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("+12065550101\tready"))
+        .stdout(predicate::str::contains(
+            "+12065550102\tfailed\tfailed (CAMPAIGN_EXPIRED)",
+        ));
+    fake.cli()
+        .args(["import", "+12065550103", "--service-plan-id", "p", "--wait"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("+12065550103\tready"));
+    fake.cli()
+        .args(["wait", "+12065550199", "-o", "jsonl"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(r#""outcome":"error""#));
+}
+
+#[test]
+fn callback_secret_and_verify_callback() {
+    let fake = Fake::start();
+    fake.cli()
+        .args(["callback-secret", "get"])
+        .assert()
+        .success()
+        .stdout("fake-callback-secret\n");
+    fake.cli()
+        .args(["callback-secret", "set"])
+        .write_stdin("rotated-secret-1\n")
+        .assert()
+        .success();
+    assert_eq!(fake.server.callback_secret(PROJECT), "rotated-secret-1");
+
+    let dir = tempfile::tempdir().unwrap();
+    let body = br#"{"eventId":"e1","resourceId":"+12065550134","eventType":"LINK_TO_10DLC_CAMPAIGN","status":"FAILED","failureCode":"CAMPAIGN_EXPIRED"}"#;
+    let body_path = dir.path().join("body.json");
+    std::fs::write(&body_path, body).unwrap();
+    let signature = callbacks::sign(&CallbackSecret::new("rotated-secret-1").unwrap(), body);
+    // The project's secret is fetched with the configured key.
+    fake.cli()
+        .args([
+            "verify-callback",
+            "--body",
+            body_path.to_str().unwrap(),
+            "--signature",
+            &signature,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("signature ok"))
+        .stdout(predicate::str::contains("failure CAMPAIGN_EXPIRED"));
+    // Or given in a file, with no configuration at all.
+    let secret_path = dir.path().join("secret");
+    std::fs::write(&secret_path, "rotated-secret-1\n").unwrap();
+    Command::cargo_bin("sinch-numbers")
+        .unwrap()
+        .env_clear()
+        .args([
+            "verify-callback",
+            "--body",
+            "-",
+            "--signature",
+            &signature,
+            "-o",
+            "json",
+        ])
+        .args(["--secret-file", secret_path.to_str().unwrap()])
+        .write_stdin(body.to_vec())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(r#""eventId":"e1""#));
+    let mut tampered = body.to_vec();
+    tampered[10] = b'X';
+    std::fs::write(&body_path, tampered).unwrap();
+    fake.cli()
+        .args([
+            "verify-callback",
+            "--body",
+            body_path.to_str().unwrap(),
+            "--signature",
+            &signature,
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does not match the body"));
+}
+
+#[test]
+fn configuration_comes_from_the_environment_or_flags_and_never_the_secret_flag() {
+    let fake = Fake::start();
+    fake.cli()
+        .env_remove("SINCH_PROJECT_ID")
+        .args(["get", "+12065550134"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the project id is not set"))
+        .stderr(predicate::str::contains(
+            "pass --project-id or set SINCH_PROJECT_ID",
+        ));
+    fake.cli()
+        .env_remove("SINCH_KEY_SECRET")
+        .args(["get", "+12065550134"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SINCH_KEY_SECRET"));
+    fake.cli()
+        .args(["--key-secret", "x", "get", "+12065550134"])
+        .assert()
+        .code(2);
+    // Flags override the environment; the secret comes from a file or stdin.
+    fake.cli()
+        .env_remove("SINCH_KEY_SECRET")
+        .env("SINCH_PROJECT_ID", "other")
+        .args([
+            "--project-id",
+            PROJECT,
+            "--key-secret-file",
+            "-",
+            "get",
+            "+12065550134",
+        ])
+        .write_stdin(format!("{}\n", fake.server.key_secret()))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("HTTP 404"));
+    fake.cli()
+        .env("SINCH_KEY_SECRET", "wrong")
+        .args(["get", "+12065550134"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "check SINCH_KEY_ID and SINCH_KEY_SECRET",
+        ))
+        .stderr(predicate::str::contains("wrong").not());
+    // OAuth2 with --verbose: the SDK's events, and no secret, on stderr.
+    fake.cli()
+        .args([
+            "--verbose",
+            "--auth",
+            "oauth2",
+            "--token-url",
+            &fake.server.token_url(),
+        ])
+        .args(["get", "+12065550134"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("fetched an OAuth2 access token"))
+        .stderr(predicate::str::contains(fake.server.key_secret()).not());
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        Command::cargo_bin("sinch-numbers")
+            .unwrap()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::contains("sinch-numbers").and(predicate::str::contains("import")),
+            );
+    }
+}
+
+/// A CSV of `rows` numbers.
+fn many_numbers(dir: &Path, rows: u32) -> std::path::PathBuf {
+    let mut text = String::from("number\n");
+    for i in 0..rows {
+        text.push_str(&format!("+1206555{i:04}\n"));
+    }
+    csv_file(dir, &text)
+}
+
+#[test]
+fn the_progress_bar_is_drawn_on_a_terminal_only() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = many_numbers(dir.path(), 300);
+    let command = format!(
+        "{} import --csv {}",
+        assert_cmd::cargo::cargo_bin("sinch-numbers").display(),
+        sheet.display()
+    );
+    // `script` runs the command with a pseudo-terminal as stdout and stderr.
+    let on_terminal = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("SINCH_PROJECT_ID", PROJECT)
+        .env("SINCH_KEY_ID", fake.server.key_id())
+        .env("SINCH_KEY_SECRET", fake.server.key_secret())
+        .env("SINCH_IMPORTED_NUMBERS_URL", fake.server.base_url())
+        .output()
+        .expect("script (util-linux) runs");
+    let seen = stdout(&on_terminal);
+    assert!(on_terminal.status.success(), "{seen}");
+    assert!(seen.contains("rows ·"), "a bar on the terminal: {seen:?}");
+    assert!(seen.contains("imported 300"), "{seen:?}");
+
+    // Piped: no bar, only the summary.
+    let piped = fake
+        .cli()
+        .args(["import", "--csv", sheet.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&piped),
+        "imported 0, already existed 300, failed 0, invalid 0\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&piped.stderr),
+        "",
+        "no bar off a terminal"
+    );
+}
