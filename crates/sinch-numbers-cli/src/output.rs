@@ -52,7 +52,8 @@ fn fields(n: &ImportedNumber) -> [String; 7] {
 
 /// Where the records go: CSV has its own (buffered) writer.
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    // Boxed: the CSV writer is large, and a NumberWriter lives across awaits.
+    Csv(Box<csv::Writer<W>>),
     Plain(io::BufWriter<W>),
 }
 
@@ -78,7 +79,7 @@ impl<W: Write> NumberWriter<W> {
 
     fn new(format: Format, out: W, many: bool) -> Self {
         let sink = match format {
-            Format::Csv => Sink::Csv(csv::Writer::from_writer(out)),
+            Format::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
             _ => Sink::Plain(io::BufWriter::new(out)),
         };
         NumberWriter {
@@ -116,13 +117,8 @@ impl<W: Write> NumberWriter<W> {
                     if first {
                         writeln!(
                             out,
-                            "{:<16} {:<6} {:<24} {:<20} {:<20} {}",
-                            "NUMBER",
-                            "REGION",
-                            "DISPLAY NAME",
-                            "SERVICE PLAN",
-                            "CAMPAIGN",
-                            "PROVISIONING"
+                            "{:<16} {:<6} {:<24} {:<20} {:<20} PROVISIONING",
+                            "NUMBER", "REGION", "DISPLAY NAME", "SERVICE PLAN", "CAMPAIGN"
                         )?;
                     }
                     let [number, region, name, plan, campaign, _, provisioning] = fields(n);
