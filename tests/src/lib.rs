@@ -23,6 +23,14 @@ pub fn phone(text: &str) -> PhoneNumber {
     PhoneNumber::parse(text).unwrap_or_else(|e| panic!("test number {text}: {e}"))
 }
 
+/// A plain HTTP client for poking servers directly, with the SDK's TLS setup.
+pub fn http() -> reqwest::Client {
+    sinch_imported_numbers::tls::http_client_builder()
+        .expect("TLS configures")
+        .build()
+        .expect("the HTTP client builds")
+}
+
 /// A facade client for a local server, with fast retries so tests stay quick.
 pub fn client(base_url: &str) -> Client {
     Client::builder()

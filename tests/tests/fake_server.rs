@@ -50,7 +50,7 @@ async fn raw(
     path_and_query: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut request = reqwest::Client::new()
+    let mut request = workspace_tests::http()
         .request(method, format!("{}{path_and_query}", server.base_url()))
         .basic_auth(server.key_id(), Some(server.key_secret()));
     if let Some(body) = body {
@@ -328,7 +328,9 @@ async fn the_server_validates_requests_against_the_spec() {
         "{message}"
     );
 
-    let unauthenticated = reqwest::get(format!("{}{one}", server.base_url()))
+    let unauthenticated = workspace_tests::http()
+        .get(format!("{}{one}", server.base_url()))
+        .send()
         .await
         .unwrap();
     assert_eq!(unauthenticated.status(), 401);

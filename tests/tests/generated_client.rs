@@ -15,7 +15,8 @@ fn client(server: &MockServer) -> Client {
 }
 
 fn reqwest_client() -> reqwest::Client {
-    reqwest::Client::builder()
+    sinch_imported_numbers::tls::http_client_builder()
+        .unwrap()
         .build()
         .expect("a plain reqwest client builds")
 }

@@ -546,7 +546,7 @@ async fn the_fake_answers_every_error_in_the_documented_shape() {
         .start()
         .await
         .unwrap();
-    let http = reqwest::Client::new();
+    let http = workspace_tests::http();
     let basic = |id: &str, secret: &str| {
         format!(
             "basic {}",

@@ -319,7 +319,7 @@ async fn the_callback_secret_can_be_replaced_and_signs_what_follows() {
     assert_eq!(verify(&old, request), Err(CallbackError::BadSignature));
 
     // The endpoint's own errors come in the google.rpc wrapper; the facade reads them.
-    let raw = reqwest::Client::new()
+    let raw = workspace_tests::http()
         .patch(format!(
             "{}/v1/projects/{PROJECT}/callbackConfiguration",
             server.base_url()

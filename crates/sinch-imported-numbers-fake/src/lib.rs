@@ -242,7 +242,8 @@ impl FakeServerBuilder {
             timing: self.timing,
             delivery: self.delivery,
             sent: Sent::default(),
-            http: reqwest::Client::builder()
+            http: sinch_imported_numbers::tls::http_client_builder()
+                .map_err(std::io::Error::other)?
                 .timeout(Duration::from_secs(5))
                 .redirect(reqwest::redirect::Policy::none())
                 .build()

@@ -365,7 +365,7 @@ mod tests {
             id: "key-id".into(),
             secret: SecretString::from("s3cr3t-value"),
         };
-        let http = reqwest::Client::new();
+        let http = crate::tls::http_client_builder().unwrap().build().unwrap();
         for mode in [AuthMode::Basic, AuthMode::oauth2()] {
             let auth = Authenticator::new(&mode, key.clone(), http.clone());
             let text = format!("{auth:?}");

@@ -141,7 +141,7 @@ impl ClientBuilder {
             Some(http) => http,
             None => {
                 let timeout = self.timeout.unwrap_or(Duration::from_secs(30));
-                reqwest::Client::builder()
+                crate::tls::http_client_builder()?
                     // A redirected call is an error, never followed: a POST
                     // turned into a GET would read as success, and
                     // credentials must not go to another origin.

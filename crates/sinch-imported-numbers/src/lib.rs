@@ -55,6 +55,7 @@ mod model;
 mod nanp;
 mod phone_number;
 mod retry;
+pub mod tls;
 mod update;
 mod wait;
 
