@@ -10,7 +10,8 @@
 //!   (`CryptoProvider::install_default`) before building a client.
 //!
 //! The client's TLS configuration is built here and handed to reqwest, so
-//! nothing process-wide is changed.
+//! nothing process-wide is changed. With the `http2` feature, ALPN offers
+//! HTTP/2 first; without it, HTTP/1.1 only.
 
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder> {
 }
 
 /// The rustls client configuration: the chosen provider, safe protocol
-/// versions, the platform verifier, and ALPN for HTTP/2 and HTTP/1.1.
+/// versions, the platform verifier, and ALPN for the HTTP versions built in.
 fn client_config() -> Result<rustls::ClientConfig> {
     let fail = |what: String| Error::new(ErrorKind::Other, format!("TLS setup failed: {what}"));
     let provider = provider().ok_or_else(|| {
@@ -41,7 +42,11 @@ fn client_config() -> Result<rustls::ClientConfig> {
         .with_platform_verifier()
         .map_err(|e| fail(e.to_string()))?
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = if cfg!(feature = "http2") {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
     Ok(config)
 }
 
@@ -59,7 +64,7 @@ mod tests {
     #[test]
     fn the_default_features_configure_tls_without_global_state() {
         let config = super::client_config().expect("a provider is compiled in");
-        assert_eq!(config.alpn_protocols[0], b"h2");
+        assert_eq!(config.alpn_protocols.last().unwrap(), b"http/1.1");
         assert!(rustls::crypto::CryptoProvider::get_default().is_none());
         super::http_client_builder().unwrap().build().unwrap();
     }
