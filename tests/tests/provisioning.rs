@@ -246,7 +246,14 @@ async fn callbacks_are_retried_until_the_receiver_accepts_them() {
     let seen = received(&hook, 3).await;
     let bodies: HashSet<_> = seen.iter().map(|r| r.body.clone()).collect();
     assert_eq!(bodies.len(), 1, "the same event, retried");
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The fake counts a delivery once the receiver's answer is back: wait for it (bounded).
+    tokio::time::timeout(HANG_GUARD, async {
+        while server.callbacks_delivered() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the third attempt is delivered");
     assert_eq!(server.callback_attempts(), 3);
     assert_eq!(server.callbacks_delivered(), 1);
 }

@@ -192,6 +192,7 @@ fn list_in_every_format_with_filters() {
         dir.path(),
         "number,name\n+12065550101,a\n+12065550102,b\n+14165550103,\"c, with comma\"\n",
     );
+    // One at a time, so the listing (in creation order) is in file order.
     fake.cli()
         .args([
             "import",
@@ -201,6 +202,8 @@ fn list_in_every_format_with_filters() {
             "p",
             "--campaign-id",
             "c",
+            "--concurrency",
+            "1",
         ])
         .assert()
         .success();
