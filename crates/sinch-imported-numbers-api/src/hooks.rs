@@ -51,16 +51,20 @@ impl ClientHooks<Context> for crate::Client {
         let limit = context.response_limit();
         let response = self.client().execute(request).await?;
         let status = response.status();
-        // A body announced as too large fails at its first byte.
+        let success = !(status.is_client_error() || status.is_server_error());
         let cap = match response.content_length() {
+            // Within the cap and announced: hyper delivers exactly that many
+            // bytes, so the body goes on as it is, at no cost.
+            Some(n) if n <= limit as u64 && success => return Ok(response),
+            // Announced as too large: fails at its first byte.
             Some(n) if n > limit as u64 => 0,
             _ => limit,
         };
         let response: http::Response<reqwest::Body> = response.into();
         let (mut parts, body) = response.into_parts();
         let body = Limited::new(body, cap);
-        if !(status.is_client_error() || status.is_server_error()) {
-            // Streamed on to the generated code; reading past the cap fails.
+        if success {
+            // No length announced: streamed on, and reading past the cap fails.
             return Ok(reqwest::Response::from(http::Response::from_parts(
                 parts,
                 reqwest::Body::wrap(body),

@@ -5,43 +5,81 @@
 //! (`2024-07-23T14:02:14.415637289`) or empty. [`Timestamp`] keeps the text
 //! exactly as received and offers the instant when it can be read: RFC 3339
 //! first (the fast path), then the same without an offset, taken as UTC.
+//!
+//! A page of numbers carries seven or eight timestamps per number, and most
+//! are never read: decoding only copies the text (inline, without a heap
+//! allocation, when it is short, as every form Sinch sends is), and the
+//! instant is worked out when [`Timestamp::instant`] asks for it.
 
 use std::fmt;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-/// A timestamp as the server sent it, with the instant when it could be read.
+/// A timestamp as the server sent it, with the instant when it can be read.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Timestamp {
-    text: String,
-    instant: Option<DateTime<Utc>>,
+    text: Text,
+}
+
+/// The longest text kept inline: `2024-07-23T14:02:14.415637289+00:00` is 35.
+const INLINE: usize = 38;
+
+/// Text kept inline when short, on the heap otherwise. Equal texts always
+/// take the same form (it depends on the length only).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Text {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl Text {
+    fn new(text: &str) -> Self {
+        if text.len() <= INLINE {
+            let mut bytes = [0u8; INLINE];
+            bytes[..text.len()].copy_from_slice(text.as_bytes());
+            Text::Inline {
+                len: text.len() as u8,
+                bytes,
+            }
+        } else {
+            Text::Heap(text.into())
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Whole UTF-8 text was copied in, so this cannot fail.
+            Text::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Text::Heap(text) => text,
+        }
+    }
 }
 
 impl Timestamp {
     /// Reads `text`; never fails: unreadable text is kept without an instant.
-    pub fn parse(text: impl Into<String>) -> Self {
-        let text = text.into();
-        let instant = parse_lenient(&text);
-        Timestamp { text, instant }
+    pub fn parse(text: &str) -> Self {
+        Timestamp {
+            text: Text::new(text),
+        }
     }
 
     /// The instant, written as RFC 3339 in UTC.
     pub fn from_instant(instant: DateTime<Utc>) -> Self {
-        Timestamp {
-            text: instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            instant: Some(instant),
-        }
+        Timestamp::parse(&instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
     }
 
-    /// The instant, when the text could be read (RFC 3339, or the same
-    /// without an offset, taken as UTC).
+    /// The instant, when the text can be read (RFC 3339, or the same without
+    /// an offset, taken as UTC). Worked out on each call: tens of
+    /// nanoseconds.
     pub fn instant(&self) -> Option<DateTime<Utc>> {
-        self.instant
+        parse_lenient(self.as_str())
     }
 
     /// The text exactly as received.
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 }
 
@@ -62,16 +100,16 @@ fn parse_lenient(text: &str) -> Option<DateTime<Utc>> {
 
 impl fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.instant {
+        match self.instant() {
             Some(instant) => write!(f, "Timestamp({instant:?})"),
-            None => write!(f, "Timestamp(unreadable: {:?})", self.text),
+            None => write!(f, "Timestamp(unreadable: {:?})", self.as_str()),
         }
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
@@ -90,14 +128,14 @@ impl From<DateTime<Utc>> for Timestamp {
 
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+        serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
+        impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Timestamp;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a timestamp string")
@@ -105,7 +143,10 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Timestamp, E> {
                 Ok(Timestamp::parse(text))
             }
-            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Timestamp, E> {
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                text: &'de str,
+            ) -> Result<Timestamp, E> {
                 Ok(Timestamp::parse(text))
             }
         }
@@ -156,6 +197,21 @@ mod tests {
             assert_eq!(t.as_str(), text);
             assert_eq!(serde_json::to_string(&t).unwrap(), json);
         }
+    }
+
+    #[test]
+    fn long_texts_are_kept_too() {
+        let long = format!("2025-04-02T19:45:28.650924Z{}", " ".repeat(40));
+        let t = Timestamp::parse(&long);
+        assert_eq!(t.as_str(), long);
+        assert_eq!(
+            t.instant().map(|i| i.to_rfc3339()),
+            Some("2025-04-02T19:45:28.650924+00:00".into())
+        );
+        assert_eq!(
+            Timestamp::parse("2025-04-02T19:45:28Z"),
+            Timestamp::parse("2025-04-02T19:45:28Z")
+        );
     }
 
     #[test]

@@ -92,6 +92,23 @@ pub mod types {
 /// the generator, and may change in any release.
 pub use sinch_imported_numbers_api as api;
 
+/// What the benchmarks measure of the facade's internals. Not part of the
+/// API: hidden, and may change at any time.
+#[doc(hidden)]
+pub mod bench_support {
+    /// Decodes a list response body as the facade does (wire types, then
+    /// its own model); returns how many numbers it held.
+    pub fn decode_page(body: &[u8]) -> usize {
+        let page: sinch_imported_numbers_api::types::ListImportedNumbersResponse =
+            serde_json::from_slice(body).expect("a list response");
+        page.imported_numbers
+            .into_iter()
+            .map(crate::ImportedNumber::from_wire)
+            .filter(Result::is_ok)
+            .count()
+    }
+}
+
 /// Compiles the README's Rust example, so it cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

@@ -15,7 +15,9 @@ use crate::{PhoneNumber, Region};
 #[non_exhaustive]
 pub struct ImportedNumber {
     phone_number: PhoneNumber,
-    raw: types::ImportedNumber,
+    /// Boxed: the wire body is over a kilobyte, and a number is moved several
+    /// times on its way through a page and the item stream.
+    raw: Box<types::ImportedNumber>,
 }
 
 impl ImportedNumber {
@@ -35,7 +37,10 @@ impl ImportedNumber {
                 format!("the server's answer is not an imported number: it {what}"),
             )
         })?;
-        Ok(ImportedNumber { phone_number, raw })
+        Ok(ImportedNumber {
+            phone_number,
+            raw: Box::new(raw),
+        })
     }
 
     /// The number, in E.164 form.
@@ -100,7 +105,7 @@ impl ImportedNumber {
 
     /// Consumes the number, returning the decoded wire body (see [`raw`](Self::raw)).
     pub fn into_raw(self) -> types::ImportedNumber {
-        self.raw
+        *self.raw
     }
 }
 
