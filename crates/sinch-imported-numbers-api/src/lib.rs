@@ -14,6 +14,8 @@
 //! * [`Credentials`]: where every request gets its `Authorization` header.
 //! * [`Context`]: what the client carries to its hooks: credentials, the
 //!   response-size cap, and secrets to keep out of messages ([`redact`]).
+//! * [`direct`]: hand-written fast paths for getting a number and listing
+//!   a page, sending what the generated builders send at less cost per call.
 //! * `hooks.rs`: the request hooks that attach the credentials, cap every
 //!   response body while it streams, and bring every error body into the
 //!   documented shape so its HTTP status is never lost.
@@ -22,6 +24,7 @@
 
 mod context;
 mod credentials;
+pub mod direct;
 mod hooks;
 #[allow(
     clippy::all,

@@ -1,8 +1,8 @@
 //! `cargo bench -p sinch-imported-numbers --bench overhead`: what the SDK
 //! costs over hand-written code, on a canned loopback server that answers
 //! with prepared bytes (so the server's own cost is small and the same for
-//! everyone). Three contenders, alternated round by round so machine noise
-//! hits each alike, ratios from one run:
+//! everyone). Three contenders, alternated (GET by GET, listing by listing)
+//! so machine noise hits each alike, ratios from one run:
 //!
 //! * the facade (`Client::get`, `Client::list(..).items()`);
 //! * the generated client (`api::Client`), decoding into the wire types;
@@ -11,7 +11,9 @@
 //!
 //! The client runs on CPU 0 and the server's threads on CPU 1 (when the
 //! machine lets us pin them), so the two do not take turns on one core.
-//! Figures are printed, never asserted.
+//! Figures are printed, never asserted. Name sections to run only those:
+//! `cargo bench -p sinch-imported-numbers --bench overhead -- get decode list`
+//! (`decode` alone runs without a server, handy under a profiler).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -89,8 +91,10 @@ fn connection(mut stream: TcpStream, one: &str, pages: &[(usize, String)]) {
         let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
         buffer.drain(..end);
         let target = head.split(' ').nth(1).unwrap_or("/");
-        let body = if target.contains("/importedNumbers/") {
-            one.to_owned()
+        // The body in three parts, so a page's numbers are written from the
+        // canned text without being copied into each response.
+        let (open, items, close) = if target.contains("/importedNumbers/") {
+            (String::new(), one, String::new())
         } else {
             let size: usize = query(target, "pageSize")
                 .and_then(|s| s.parse().ok())
@@ -108,15 +112,21 @@ fn connection(mut stream: TcpStream, one: &str, pages: &[(usize, String)]) {
             } else {
                 String::new()
             };
-            format!(
-                r#"{{"importedNumbers":[{items}],"nextPageToken":"{next}","totalSize":{LISTED}}}"#
+            (
+                r#"{"importedNumbers":["#.to_owned(),
+                items.as_str(),
+                format!(r#"],"nextPageToken":"{next}","totalSize":{LISTED}}}"#),
             )
         };
-        let response = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-            body.len()
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{open}",
+            open.len() + items.len() + close.len()
         );
-        if stream.write_all(response.as_bytes()).is_err() {
+        let sent = stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(items.as_bytes()))
+            .and_then(|()| stream.write_all(close.as_bytes()));
+        if sent.is_err() {
             return;
         }
     }
@@ -342,7 +352,22 @@ fn decode_only() {
     );
 }
 
+/// The sections to run: those named on the command line (`get`, `decode`,
+/// `list`), or all of them. Cargo's own `--bench` flag is ignored.
+fn wanted(section: &str) -> bool {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    named.is_empty() || named.iter().any(|n| n == section)
+}
+
 fn main() {
+    if wanted("decode") && !wanted("get") && !wanted("list") {
+        // Decoding alone needs no server (handy under a profiler).
+        decode_only();
+        return;
+    }
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || serve(listener));
@@ -352,34 +377,58 @@ fn main() {
         .build()
         .unwrap();
 
+    // One HTTP client (and so one keep-alive connection) for all three, so
+    // no contender gets a luckier connection or server thread.
+    let http = sinch_imported_numbers::tls::http_client_builder()
+        .unwrap()
+        .timeout(Duration::from_secs(30))
+        .pool_max_idle_per_host(1)
+        .build()
+        .unwrap();
     let facade = Client::builder()
         .project_id(PROJECT)
         .key_id("key")
         .key_secret("secret")
         .base_url(&base)
         .retry_policy(RetryPolicy::none())
+        .reqwest_client(http.clone())
         .build()
         .unwrap();
-    let http = || {
-        sinch_imported_numbers::tls::http_client_builder()
-            .unwrap()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap()
-    };
-    let generated = api::Client::new_with_client(&base, http(), api::Context::default());
-    let by_hand = ByHand { http: http(), base };
-    let number = PhoneNumber::parse(NUMBER).unwrap();
+    let generated = api::Client::new_with_client(&base, http.clone(), api::Context::default());
+    let by_hand = ByHand { http, base };
 
     println!(
         "overhead: facade vs generated client vs reqwest + serde_json by hand (canned loopback server; {})",
         if pinned { "client on CPU 0, server on CPU 1" } else { "not pinned" }
     );
+    if wanted("get") {
+        get_latency(&runtime, &facade, &generated, &by_hand);
+    }
+    if wanted("decode") {
+        decode_only();
+    }
+    if wanted("list") {
+        for page_size in [100, 1000] {
+            list_rate(&runtime, page_size, &facade, &generated, &by_hand);
+        }
+    }
+}
+
+/// GET latency, p50 and p99 per contender.
+fn get_latency(
+    runtime: &tokio::runtime::Runtime,
+    facade: &Client,
+    generated: &api::Client,
+    by_hand: &ByHand,
+) {
+    let number = PhoneNumber::parse(NUMBER).unwrap();
     let mut latencies: [Vec<Duration>; 3] = Default::default();
     runtime.block_on(async {
         for round in 0..ROUNDS + 1 {
-            for (contender, samples) in latencies.iter_mut().enumerate() {
-                for _ in 0..GETS_PER_ROUND {
+            for _ in 0..GETS_PER_ROUND {
+                // One GET each in turn, so drift in the machine's speed
+                // reaches all three alike.
+                for (contender, samples) in latencies.iter_mut().enumerate() {
                     let started = Instant::now();
                     match contender {
                         0 => drop(facade.get(&number).await.unwrap()),
@@ -417,17 +466,25 @@ fn main() {
         p50[0].as_secs_f64() / p50[2].as_secs_f64(),
         p50[1].as_secs_f64() / p50[2].as_secs_f64()
     );
+}
 
-    decode_only();
-    for page_size in [100, 1000] {
+/// Numbers per second listed through each contender, in pages of `page_size`.
+fn list_rate(
+    runtime: &tokio::runtime::Runtime,
+    page_size: usize,
+    facade: &Client,
+    generated: &api::Client,
+    by_hand: &ByHand,
+) {
+    {
         let mut rates: [Vec<f64>; 3] = Default::default();
         runtime.block_on(async {
             for round in 0..ROUNDS + 1 {
                 for (contender, rate) in rates.iter_mut().enumerate() {
                     let started = Instant::now();
                     let count = match contender {
-                        0 => facade_list(&facade, page_size).await,
-                        1 => generated_list(&generated, page_size).await,
+                        0 => facade_list(facade, page_size).await,
+                        1 => generated_list(generated, page_size).await,
                         _ => by_hand.list(page_size).await,
                     };
                     assert_eq!(count, LISTED);

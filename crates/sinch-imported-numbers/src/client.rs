@@ -165,9 +165,13 @@ impl ClientBuilder {
         let context = api::Context::new(api::Credentials::from_source(auth.clone()))
             .max_response_bytes(max_response_bytes)
             .secrets(secrets);
+        let api = api::Client::new_with_client(&base_url, http, context);
+        let direct = api::direct::DirectCalls::new(&api)
+            .map_err(|reason| InputError::invalid(Setting::BaseUrl, reason))?;
         Ok(Client {
             handle: Arc::new(Handle {
-                api: api::Client::new_with_client(&base_url, http, context),
+                api,
+                direct,
                 project_id,
                 auth,
                 retry: self.retry.unwrap_or_default(),
@@ -204,6 +208,11 @@ fn normalise_base_url(setting: Setting, url: &str) -> Result<String, InputError>
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&format!("is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         return Err(invalid("must be an http or https URL with a host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid(
+            "must not have a query or fragment (paths are appended to it)",
+        ));
     }
     Ok(url.trim_end_matches('/').to_owned())
 }

@@ -27,6 +27,8 @@ use crate::{ImportedNumber, NumberImport, PhoneNumber, RetryPolicy};
 #[derive(Debug)]
 pub(crate) struct Handle {
     pub(crate) api: api::Client,
+    /// Faster paths for get and list, same requests (see `api::direct`).
+    pub(crate) direct: api::direct::DirectCalls,
     pub(crate) project_id: String,
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) retry: RetryPolicy,
@@ -49,11 +51,8 @@ impl Handle {
     pub(crate) async fn get(&self, number: &PhoneNumber) -> Result<ImportedNumber> {
         let raw = self
             .call(Idempotency::Idempotent, || {
-                self.api
-                    .get_imported_number()
-                    .project_id(&self.project_id)
-                    .phone_number(number.as_str())
-                    .send()
+                self.direct
+                    .get_imported_number(&self.api, &self.project_id, number.as_str())
             })
             .await?;
         ImportedNumber::from_wire(raw)

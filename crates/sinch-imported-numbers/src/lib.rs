@@ -100,7 +100,7 @@ pub mod bench_support {
     /// its own model); returns how many numbers it held.
     pub fn decode_page(body: &[u8]) -> usize {
         let page: sinch_imported_numbers_api::types::ListImportedNumbersResponse =
-            serde_json::from_slice(body).expect("a list response");
+            sinch_imported_numbers_api::direct::decode_json(body).expect("a list response");
         page.imported_numbers
             .into_iter()
             .map(crate::ImportedNumber::from_wire)

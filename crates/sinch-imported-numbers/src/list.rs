@@ -16,6 +16,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use sinch_imported_numbers_api::direct::ListQuery;
 use sinch_imported_numbers_api::types;
 
 use crate::error::{Error, ErrorKind, InputError, Result, Setting};
@@ -264,33 +265,26 @@ impl ListRequest {
         let (handle, filter) = (&self.handle, &self.filter);
         let response = handle
             .call(Idempotency::Idempotent, || {
-                let mut request = handle
-                    .api
-                    .list_imported_numbers()
-                    .project_id(&handle.project_id)
-                    .service_plan_id(filter.service_plan_id.as_str())
-                    .campaign_id(filter.campaign_id.as_str());
-                if let Some(region) = filter.region {
-                    request = request.region_code(region.code());
-                }
-                if let Some(pattern) = &filter.pattern {
-                    request = request
-                        .number_pattern_pattern(pattern.pattern.as_str())
-                        .number_pattern_search_pattern(pattern.search);
-                }
-                if let Some(order) = filter.order_by {
-                    request = request.order_by(match order {
+                let query = ListQuery {
+                    service_plan_id: &filter.service_plan_id,
+                    campaign_id: &filter.campaign_id,
+                    region_code: filter.region.map(|r| r.code()),
+                    number_pattern_pattern: filter.pattern.as_ref().map(|p| p.pattern.as_str()),
+                    number_pattern_search_pattern: filter.pattern.as_ref().map(|p| p.search),
+                    order_by: filter.order_by.map(|order| match order {
                         OrderBy::CreatedTime => types::OrderBy::CreatedTime,
                         OrderBy::UpdatedTime => types::OrderBy::UpdatedTime,
-                    });
+                    }),
+                    page_size: self.page_size.map(|size| size as i32),
+                    page_token: token.as_deref(),
+                };
+                // The query is moved into the future, which then borrows it.
+                async move {
+                    handle
+                        .direct
+                        .list_imported_numbers(&handle.api, &handle.project_id, &query)
+                        .await
                 }
-                if let Some(size) = self.page_size {
-                    request = request.page_size(size as i32);
-                }
-                if let Some(token) = &token {
-                    request = request.page_token(token.as_str());
-                }
-                request.send()
             })
             .await?;
         tracing::trace!(
