@@ -31,6 +31,7 @@ while IFS= read -r line; do
     last=$line
     stamp=$(now)
 done < <(cargo run --quiet --example quickstart 2>&1)
+wait $! || { echo "the quickstart failed; its last line: $last" >&2; exit 1; }
 echo "quickstart's last line: $last"
 echo "cold start: $(seconds "$start" "$stamp") s from a fresh clone to the quickstart's last line"
 
