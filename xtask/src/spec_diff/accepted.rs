@@ -1,10 +1,18 @@
 //! Known, intended differences: `openapi/accepted-drift.toml`.
 //!
-//! Each `[[accepted]]` entry names a `rule` and, optionally, the `page`,
-//! `operation` and `location` it applies to (`*` matches any run of
-//! characters), with the `reason` it is intended. A finding an entry covers
-//! is reported as accepted, not as drift; an entry that covers nothing is
-//! itself reported, so the file cannot rot.
+//! Each `[[accepted]]` entry names a `rule` and, optionally, the `operation`
+//! and `location` it applies to (`*` matches any run of characters) and the
+//! `kind` of page (`redoc`, `markdown`, `openapi`), with the `reason` it is
+//! intended. Entries never name page files: a page saved under another name
+//! is judged the same. A finding an entry covers is reported as accepted,
+//! not as drift; the rule is matched exactly, so a wildcard never covers a
+//! finding of another rule. An entry that covers nothing in the pages read
+//! is reported for information (running on one page leaves most unused).
+//!
+//! `[[out-of-scope]]` entries name operations (`operation`, a pattern) the
+//! SDK deliberately does not cover, with a `reason`: a document that has
+//! them (the vendor's OpenAPI file also describes hosting orders) reports
+//! them as out of scope, not as missing from the spec.
 
 use std::path::Path;
 
@@ -17,25 +25,61 @@ use super::finding::{Finding, Severity, RULES};
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub rule: String,
-    pub page: Option<String>,
+    /// `redoc`, `markdown` or `openapi`: only findings on pages of that kind.
+    pub kind: Option<String>,
     pub operation: Option<String>,
     pub location: Option<String>,
+    /// Several locations sharing one reason (instead of a broad wildcard).
+    pub locations: Option<Vec<String>>,
+    /// What the spec side must say (e.g. the one enum value accepted).
+    pub spec: Option<String>,
+    /// What the page side must say.
+    pub docs: Option<String>,
     pub reason: String,
 }
 
-#[derive(Deserialize)]
+/// Operations this SDK does not cover, on purpose.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct File {
+pub struct OutOfScope {
+    pub operation: String,
+    pub reason: String,
+}
+
+/// The whole file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
     #[serde(default)]
-    accepted: Vec<Entry>,
+    pub accepted: Vec<Entry>,
+    #[serde(default, rename = "out-of-scope")]
+    pub out_of_scope: Vec<OutOfScope>,
 }
 
 /// Reads the file; a problem is described with the file name.
-pub fn load(path: &Path) -> Result<Vec<Entry>, String> {
+pub fn load(path: &Path) -> Result<File, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let file: File = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    for (i, entry) in file.out_of_scope.iter().enumerate() {
+        if entry.reason.trim().is_empty() || entry.operation.trim().is_empty() {
+            return Err(format!(
+                "{}: out-of-scope entry {} needs an operation and a reason",
+                path.display(),
+                i + 1
+            ));
+        }
+    }
     for (i, entry) in file.accepted.iter().enumerate() {
+        if let Some(kind) = &entry.kind {
+            if super::model::Kind::parse(kind).is_none() {
+                return Err(format!(
+                    "{}: entry {} names unknown page kind `{kind}` (redoc, markdown, openapi)",
+                    path.display(),
+                    i + 1
+                ));
+            }
+        }
         if !RULES.iter().any(|(id, _)| *id == entry.rule) {
             return Err(format!(
                 "{}: entry {} names unknown rule `{}`",
@@ -44,11 +88,18 @@ pub fn load(path: &Path) -> Result<Vec<Entry>, String> {
                 entry.rule
             ));
         }
+        if entry.location.is_some() && entry.locations.is_some() {
+            return Err(format!(
+                "{}: entry {} has both location and locations",
+                path.display(),
+                i + 1
+            ));
+        }
         if entry.reason.trim().is_empty() {
             return Err(format!("{}: entry {} has no reason", path.display(), i + 1));
         }
     }
-    Ok(file.accepted)
+    Ok(file)
 }
 
 /// `*` matches any run of characters; everything else matches itself.
@@ -77,14 +128,36 @@ impl Entry {
             pattern.as_deref().is_none_or(|p| glob(p, value))
         };
         self.rule == finding.rule
-            && field(&self.page, &finding.page)
+            && self.kind.as_deref().is_none_or(|k| k == finding.kind)
             && field(&self.operation, &finding.operation)
             && field(&self.location, &finding.location)
+            && self
+                .locations
+                .as_ref()
+                .is_none_or(|all| all.iter().any(|l| glob(l, &finding.location)))
+            && field(&self.spec, finding.spec.as_deref().unwrap_or(""))
+            && field(&self.docs, finding.docs.as_deref().unwrap_or(""))
     }
 }
 
-/// Marks covered findings as accepted and reports entries that cover nothing.
-pub fn apply(entries: &[Entry], findings: &mut Vec<Finding>, file_name: &str) {
+/// Marks covered findings as accepted, operations out of scope as such, and
+/// reports entries that cover nothing.
+pub fn apply(file: &File, findings: &mut Vec<Finding>, file_name: &str) {
+    let entries = &file.accepted;
+    for finding in findings.iter_mut() {
+        if finding.rule != "operation-missing-in-spec" {
+            continue;
+        }
+        if let Some(scope) = file
+            .out_of_scope
+            .iter()
+            .find(|o| glob(&o.operation, &finding.operation))
+        {
+            finding.rule = "operation-out-of-scope";
+            finding.severity = Severity::Info;
+            finding.docs = Some(format!("out of scope: {}", scope.reason));
+        }
+    }
     let mut used = vec![false; entries.len()];
     for finding in findings.iter_mut() {
         if let Some(i) = entries.iter().position(|e| e.covers(finding)) {
@@ -95,8 +168,9 @@ pub fn apply(entries: &[Entry], findings: &mut Vec<Finding>, file_name: &str) {
     for (i, entry) in entries.iter().enumerate().filter(|(i, _)| !used[*i]) {
         findings.push(Finding {
             rule: "accepted-entry-unused",
-            severity: Severity::Warning,
+            severity: Severity::Info,
             page: file_name.to_owned(),
+            kind: "",
             operation: entry.operation.clone().unwrap_or_default(),
             location: format!("entry {} (rule {})", i + 1, entry.rule),
             spec: None,
@@ -129,6 +203,7 @@ mod tests {
             rule,
             severity: Severity::Warning,
             page: "p.md".into(),
+            kind: "markdown",
             operation: "GET /x".into(),
             location: location.into(),
             spec: None,
@@ -156,10 +231,11 @@ mod tests {
             finding("field-missing-in-docs", "response.200.a.b"),
             finding("field-missing-in-docs", "response.200.c"),
         ];
-        apply(&entries.accepted, &mut findings, "accepted-drift.toml");
+        apply(&entries, &mut findings, "accepted-drift.toml");
         assert_eq!(findings[0].accepted.as_deref(), Some("collapsed"));
         assert!(findings[1].is_drift());
         assert_eq!(findings[2].rule, "accepted-entry-unused");
+        assert!(!findings[2].is_drift(), "informational");
         assert_eq!(
             findings[2].location,
             "entry 2 (rule status-missing-in-docs)"

@@ -3,11 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::finding::{Finding, Severity};
-use super::model::{Api, EnumInfo, Field, Fields, FlatFields, Operation};
+use super::model::{Api, EnumInfo, Field, Fields, FlatFields, Kind, OpKey, Operation};
 
 /// Collects findings for one page.
 struct Diff<'a> {
     page: &'a str,
+    kind: Kind,
     operation: String,
     out: Vec<Finding>,
 }
@@ -25,6 +26,7 @@ impl Diff<'_> {
             rule,
             severity,
             page: self.page.to_owned(),
+            kind: self.kind.name(),
             operation: self.operation.clone(),
             location: location.into(),
             spec,
@@ -38,11 +40,17 @@ fn describe(field: &Field) -> String {
     let mut text = field
         .ty
         .map_or("no type shown".to_owned(), |t| t.to_string());
+    if let Some(format) = &field.format {
+        text.push_str(&format!(" <{format}>"));
+    }
     if let Some(schema) = &field.schema {
         text.push_str(&format!(" ({schema})"));
     }
     if field.required {
         text.push_str(", required");
+    }
+    if field.read_only {
+        text.push_str(", read-only");
     }
     match &field.enumeration {
         EnumInfo::Values(values) => text.push_str(&format!(", enum {}", join(values))),
@@ -60,32 +68,107 @@ fn join(values: &BTreeSet<String>) -> String {
         .join(" ")
 }
 
+/// The part of a path template that names its resource collection:
+/// `/v1/projects/{}/importedNumbers/{}` -> `/v1/projects/{}/importedNumbers`.
+fn collection(template: &str) -> String {
+    let mut out = String::new();
+    let mut after_param = false;
+    for segment in template.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        out.push_str(segment);
+        if segment == "{}" {
+            after_param = true;
+        } else if after_param {
+            break;
+        }
+    }
+    out
+}
+
+/// Whether the page documents another API: its servers are other hosts, or
+/// (when it names none) none of its operations is in a collection the spec has.
+fn other_api(spec: &Api, page: &Api) -> bool {
+    if let (Some(spec_hosts), Some(page_hosts)) = (&spec.servers, &page.servers) {
+        return spec_hosts.is_disjoint(page_hosts);
+    }
+    let collections: BTreeSet<String> = spec
+        .operations
+        .keys()
+        .map(|k| collection(&k.template().1))
+        .collect();
+    !page
+        .operations
+        .keys()
+        .any(|k| collections.contains(&collection(&k.template().1)))
+}
+
 /// Every difference between `spec` and `page` (read from the file `page_name`).
 pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
     let mut diff = Diff {
         page: page_name,
+        kind: page.kind,
         operation: String::new(),
         out: Vec::new(),
     };
-    for (key, docs_op) in &page.operations {
-        diff.operation = key.to_string();
-        match spec.operations.get(key) {
-            None => diff.add(
-                "operation-missing-in-spec",
+    if let (Some(spec_hosts), Some(page_hosts)) = (&spec.servers, &page.servers) {
+        for host in page_hosts.difference(spec_hosts) {
+            diff.add(
+                "server-missing-in-spec",
                 Severity::Error,
-                "",
+                "servers",
                 None,
-                Some("documented".into()),
-            ),
-            Some(spec_op) => compare_operation(&mut diff, spec_op, docs_op, page),
+                Some(host.clone()),
+            );
+        }
+        for host in spec_hosts.difference(page_hosts) {
+            diff.add(
+                "server-missing-in-docs",
+                Severity::Warning,
+                "servers",
+                Some(host.clone()),
+                None,
+            );
         }
     }
-    if page.covers_whole_api {
-        for key in spec
-            .operations
-            .keys()
-            .filter(|k| !page.operations.contains_key(*k))
-        {
+    // Operations match on method and path template, whatever the path
+    // parameters are called.
+    let by_template: BTreeMap<(String, String), &OpKey> =
+        spec.operations.keys().map(|k| (k.template(), k)).collect();
+    let elsewhere = other_api(spec, page);
+    let mut matched = BTreeSet::new();
+    for (key, docs_op) in &page.operations {
+        diff.operation = key.to_string();
+        let Some(spec_key) = by_template.get(&key.template()).copied() else {
+            if elsewhere {
+                diff.add(
+                    "operation-other-api",
+                    Severity::Info,
+                    "",
+                    None,
+                    Some("documented, but not part of this API (another host or base path)".into()),
+                );
+            } else {
+                diff.add(
+                    "operation-missing-in-spec",
+                    Severity::Error,
+                    "",
+                    None,
+                    Some("documented".into()),
+                );
+            }
+            continue;
+        };
+        matched.insert(spec_key);
+        let mut docs_op = docs_op.clone();
+        if spec_key != key {
+            // Reported under the spec's path, so one finding names one operation.
+            diff.operation = spec_key.to_string();
+            rename_path_params(&mut diff, spec_key, key, &mut docs_op);
+        }
+        compare_operation(&mut diff, &spec.operations[spec_key], &docs_op, page);
+    }
+    if page.kind.covers_whole_api() && !elsewhere {
+        for key in spec.operations.keys().filter(|k| !matched.contains(k)) {
             diff.operation = key.to_string();
             diff.add(
                 "operation-missing-in-docs",
@@ -120,7 +203,56 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
     diff.out
 }
 
+/// Reports each path parameter the page names differently, and renames it
+/// in `docs` to the spec's name so the rest is compared as usual.
+fn rename_path_params(
+    diff: &mut Diff<'_>,
+    spec_key: &OpKey,
+    docs_key: &OpKey,
+    docs: &mut Operation,
+) {
+    for (spec_name, docs_name) in spec_key
+        .path_params()
+        .into_iter()
+        .zip(docs_key.path_params())
+    {
+        if spec_name == docs_name {
+            continue;
+        }
+        diff.add(
+            "path-parameter-renamed",
+            Severity::Error,
+            format!("path.{spec_name}"),
+            Some(format!("{{{spec_name}}}")),
+            Some(format!("{{{docs_name}}}")),
+        );
+        if let Some(field) = docs.params.remove(&format!("path.{docs_name}")) {
+            docs.params.insert(format!("path.{spec_name}"), field);
+        }
+    }
+}
+
 fn compare_operation(diff: &mut Diff<'_>, spec: &Operation, docs: &Operation, page: &Api) {
+    if let (Some(spec_kinds), Some(docs_kinds)) = (&spec.security, &docs.security) {
+        for kind in docs_kinds.difference(spec_kinds) {
+            diff.add(
+                "security-scheme-missing-in-spec",
+                Severity::Error,
+                "security",
+                Some(join(spec_kinds)),
+                Some(kind.clone()),
+            );
+        }
+        for kind in spec_kinds.difference(docs_kinds) {
+            diff.add(
+                "security-scheme-missing-in-docs",
+                Severity::Warning,
+                "security",
+                Some(kind.clone()),
+                Some(join(docs_kinds)),
+            );
+        }
+    }
     for name in keys(&spec.params, &docs.params) {
         match (spec.params.get(name), docs.params.get(name)) {
             (None, Some(d)) => diff.add(
@@ -156,6 +288,7 @@ fn compare_operation(diff: &mut Diff<'_>, spec: &Operation, docs: &Operation, pa
                         Some(describe(d)),
                     );
                 }
+                compare_format(diff, name, s, d);
                 compare_enum(diff, name, &s.enumeration, &d.enumeration);
             }
             (None, None) => {}
@@ -176,7 +309,10 @@ fn compare_operation(diff: &mut Diff<'_>, spec: &Operation, docs: &Operation, pa
             Some("a JSON body".into()),
             None,
         ),
-        (Some(s), Some(d)) => compare_fields(diff, "request", s, d),
+        (Some(s), Some(d)) => {
+            let read_only = read_only_paths(spec);
+            compare_fields(diff, "request", s, d, &read_only)
+        }
         (None, None) => {}
     }
     let statuses: BTreeSet<u16> = spec
@@ -196,7 +332,7 @@ fn compare_operation(diff: &mut Diff<'_>, spec: &Operation, docs: &Operation, pa
                 Some("documented".into()),
             ),
             (Some(s), None) => {
-                if page.shows_bodiless_statuses || s.fields.is_some() {
+                if page.kind.shows_bodiless_statuses() || s.fields.is_some() {
                     diff.add(
                         "status-missing-in-docs",
                         Severity::Warning,
@@ -221,7 +357,7 @@ fn compare_operation(diff: &mut Diff<'_>, spec: &Operation, docs: &Operation, pa
                     Some("a JSON body".into()),
                     None,
                 ),
-                (Some(sf), Some(df)) => compare_fields(diff, &location, sf, df),
+                (Some(sf), Some(df)) => compare_fields(diff, &location, sf, df, &BTreeMap::new()),
                 (None, None) => {}
             },
             (None, None) => {}
@@ -285,13 +421,108 @@ fn spec_summary(spec: &EnumInfo) -> String {
     }
 }
 
-fn compare_fields(diff: &mut Diff<'_>, prefix: &str, spec: &Fields, docs: &Fields) {
+/// Paths the spec marks read-only in the operation's request or responses:
+/// never sent, so a page may list them under the request or leave them out.
+fn read_only_paths(spec: &Operation) -> BTreeMap<String, Field> {
+    let mut out = BTreeMap::new();
+    let bodies = spec
+        .request
+        .iter()
+        .chain(spec.responses.values().filter_map(|r| r.fields.as_ref()));
+    for body in bodies {
+        if let Fields::Paths(paths) = body {
+            out.extend(
+                paths
+                    .iter()
+                    .filter(|(_, f)| f.read_only)
+                    .map(|(p, f)| (p.clone(), f.clone())),
+            );
+        }
+    }
+    out
+}
+
+fn compare_fields(
+    diff: &mut Diff<'_>,
+    prefix: &str,
+    spec: &Fields,
+    docs: &Fields,
+    read_only: &BTreeMap<String, Field>,
+) {
     let Fields::Paths(spec_paths) = spec else {
         return;
     };
+    // In a request, read-only fields are the server's business: the spec's
+    // are not missing from the page, and the page's are not missing from
+    // the spec (a page that shows both sides may still disagree on the flag).
+    let page_marks = diff.kind.shows_read_only();
+    let spec_paths: BTreeMap<String, Field> = spec_paths
+        .iter()
+        .filter(|(path, field)| page_marks || !(read_only.contains_key(*path) && field.read_only))
+        .map(|(p, f)| (p.clone(), f.clone()))
+        .collect();
     match docs {
-        Fields::Paths(docs_paths) => compare_paths(diff, prefix, spec_paths, docs_paths),
-        Fields::Flat(flat) => compare_flat(diff, prefix, spec_paths, flat),
+        Fields::Paths(docs_paths) => {
+            let mut docs_paths = docs_paths.clone();
+            if !page_marks {
+                docs_paths.retain(|path, _| {
+                    let skip = read_only.contains_key(path) && !spec_paths.contains_key(path);
+                    if skip {
+                        diff.add(
+                            "read-only-in-request",
+                            Severity::Info,
+                            format!("{prefix}.{path}"),
+                            Some("read-only".into()),
+                            Some("listed under the request".into()),
+                        );
+                    }
+                    !skip
+                });
+            }
+            compare_paths(diff, prefix, &spec_paths, &docs_paths)
+        }
+        Fields::Flat(flat) => {
+            let mut flat = flat.clone();
+            let hidden: Vec<(&String, &Field)> = read_only
+                .iter()
+                .filter(|(p, _)| !spec_paths.contains_key(*p))
+                .collect();
+            let read_only_leaves: BTreeSet<&str> = hidden
+                .iter()
+                .map(|(p, _)| p.rsplit('.').next().unwrap_or(p))
+                .collect();
+            let read_only_schemas: BTreeSet<&String> = hidden
+                .iter()
+                .filter_map(|(_, f)| f.schema.as_ref())
+                .collect();
+            flat.names.retain(|name, _| {
+                let spec_has = spec_paths
+                    .keys()
+                    .any(|p| p.rsplit('.').next() == Some(name.as_str()));
+                spec_has || !read_only_leaves.contains(name.as_str())
+            });
+            flat.schemas.retain(|schema, _| {
+                let spec_has = spec_paths
+                    .values()
+                    .any(|f| f.schema.as_ref() == Some(schema));
+                spec_has || !read_only_schemas.contains(schema)
+            });
+            compare_flat(diff, prefix, &spec_paths, &flat)
+        }
+    }
+}
+
+/// Formats differ (only where the page shows formats: a bare `string` there
+/// means no format).
+fn compare_format(diff: &mut Diff<'_>, location: &str, s: &Field, d: &Field) {
+    if diff.kind.shows_formats() && d.ty.is_some() && d.ty == s.ty && d.format != s.format {
+        diff.add(
+            "format-differs",
+            Severity::Error,
+            location,
+            Some(s.format.clone().unwrap_or_else(|| "no format".into())),
+            Some(d.format.clone().unwrap_or_else(|| "no format".into())),
+        );
     }
 }
 
@@ -322,6 +553,16 @@ fn compare_field(diff: &mut Diff<'_>, location: &str, s: &Field, d: &Field) {
             Some(describe(d)),
         );
     }
+    if diff.kind.shows_read_only() && d.read_only != s.read_only {
+        diff.add(
+            "read-only-differs",
+            Severity::Error,
+            location,
+            Some(describe(s)),
+            Some(describe(d)),
+        );
+    }
+    compare_format(diff, location, s, d);
     compare_enum(diff, location, &s.enumeration, &d.enumeration);
 }
 
@@ -441,7 +682,7 @@ fn compare_flat(
             || field
                 .schema
                 .as_ref()
-                .is_some_and(|s| docs.schemas.contains(s))
+                .is_some_and(|s| docs.schemas.contains_key(s))
     };
     let missing: BTreeSet<&str> = spec
         .iter()
@@ -451,8 +692,12 @@ fn compare_flat(
     let reported = report_missing_in_docs(diff, prefix, spec, &missing);
     let covered =
         |path: &str| reported.contains(path) || ancestors(path).any(|a| reported.contains(a));
-    for schema in &docs.schemas {
-        if !spec.values().any(|f| f.schema.as_ref() == Some(schema)) {
+    for (schema, shown_as) in &docs.schemas {
+        let uses: Vec<&Field> = spec
+            .values()
+            .filter(|f| f.schema.as_ref() == Some(schema))
+            .collect();
+        if uses.is_empty() {
             diff.add(
                 "schema-missing-in-spec",
                 Severity::Error,
@@ -460,12 +705,30 @@ fn compare_flat(
                 None,
                 Some(format!("object ({schema})")),
             );
+            continue;
+        }
+        // `Array of objects (X)` where the spec has one X, or the reverse.
+        let spec_tys: BTreeSet<_> = uses.iter().filter_map(|f| f.ty).collect();
+        if spec_tys.is_disjoint(shown_as) {
+            let show = |tys: &BTreeSet<super::model::Ty>| {
+                tys.iter()
+                    .map(|t| format!("{t} ({schema})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            diff.add(
+                "field-type-differs",
+                Severity::Error,
+                format!("{prefix}.object({schema})"),
+                Some(show(&spec_tys)),
+                Some(show(shown_as)),
+            );
         }
     }
     let mut unshown: BTreeMap<&String, Vec<&str>> = BTreeMap::new();
     for (path, field) in spec {
         if let Some(schema) = &field.schema {
-            if !docs.schemas.contains(schema) && !covered(path) {
+            if !docs.schemas.contains_key(schema) && !covered(path) {
                 unshown.entry(schema).or_default().push(path);
             }
         }

@@ -32,8 +32,10 @@ impl fmt::Display for Severity {
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
-    /// The page's file name.
+    /// The page's file name (`-` for standard input).
     pub page: String,
+    /// The kind of page: `redoc`, `markdown` or `openapi`.
+    pub kind: &'static str,
     /// `GET /v1/...`, or empty for page-wide findings.
     pub operation: String,
     /// Where in the operation: `query.pageSize`, `response.200.importedNumbers.displayName`, ...
@@ -51,6 +53,20 @@ impl Finding {
     /// Whether this finding counts as drift (fails the command).
     pub fn is_drift(&self) -> bool {
         self.severity != Severity::Info && self.accepted.is_none()
+    }
+
+    /// Whether this finding fails a run with `--fail-on fail_on`: drift of
+    /// that severity or worse.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.is_drift() && self.severity <= fail_on
+    }
+
+    /// The operation's method and path (`None` for page-wide findings).
+    pub fn method_and_path(&self) -> (Option<&str>, Option<&str>) {
+        match self.operation.split_once(' ') {
+            Some((method, path)) => (Some(method), Some(path)),
+            None => (None, None),
+        }
     }
 }
 
@@ -149,6 +165,46 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     (
         "accepted-entry-unused",
-        "an accepted-drift entry matches no finding",
+        "an accepted-drift entry matches no finding in the pages read (info)",
+    ),
+    (
+        "format-differs",
+        "a parameter's or field's format differs (`string <date-time>` vs `string`)",
+    ),
+    (
+        "read-only-differs",
+        "a field is read-only on one side only (OpenAPI documents)",
+    ),
+    (
+        "read-only-in-request",
+        "the page lists a field the spec marks read-only under a request (info)",
+    ),
+    (
+        "security-scheme-missing-in-spec",
+        "the page accepts an authentication scheme the spec lacks",
+    ),
+    (
+        "security-scheme-missing-in-docs",
+        "the spec accepts an authentication scheme the page does not show",
+    ),
+    (
+        "server-missing-in-spec",
+        "the document names a server host the spec lacks",
+    ),
+    (
+        "server-missing-in-docs",
+        "the spec names a server host the document lacks",
+    ),
+    (
+        "path-parameter-renamed",
+        "a path parameter has another name on the page (same operation otherwise)",
+    ),
+    (
+        "operation-other-api",
+        "the page documents an operation of another API (other host or base path) (info)",
+    ),
+    (
+        "operation-out-of-scope",
+        "the document has an operation `openapi/accepted-drift.toml` lists as out of this SDK's scope (info)",
     ),
 ];

@@ -1,23 +1,33 @@
-//! Reading the OpenAPI spec into the comparison model.
+//! Reading an OpenAPI 3.0 document into the comparison model: the project's
+//! spec, and (through `openapi.rs`) the vendor's own OpenAPI file.
+//!
+//! `$ref`s to schemas, parameters, request bodies and responses are followed;
+//! an `allOf` is the union of its parts (required where any part requires
+//! it); fields keep their format and whether they are read-only (a
+//! read-only object makes everything in it read-only). The vendor's
+//! `type: integer, format: enum` (its protobuf generator's way of saying
+//! "an enum whose values are not listed") reads as such, not as a format.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
+    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, SecurityScheme,
+    StatusCode, Type,
 };
 
-use super::model::{Api, EnumInfo, Field, Fields, OpKey, Operation, Response, Ty};
+use super::model::{Api, EnumInfo, Field, Fields, Kind, OpKey, Operation, Response, Ty};
 
-/// Everything the spec says, as the comparison model.
-pub fn read(spec: &OpenAPI) -> Api {
+/// Everything `spec` says, as the comparison model of a source of `kind`.
+pub fn read(spec: &OpenAPI, kind: Kind) -> Api {
     let reader = Reader { spec };
-    let mut api = Api {
-        shows_bodiless_statuses: true,
-        covers_whole_api: true,
-        ..Api::default()
-    };
+    let mut api = Api::new(kind);
+    let hosts: BTreeSet<String> = spec.servers.iter().map(|s| host(&s.url)).collect();
+    api.servers = (!hosts.is_empty()).then_some(hosts);
     for (path, method, op) in spec.operations() {
-        let mut operation = Operation::default();
+        let mut operation = Operation {
+            security: Some(reader.security(op.security.as_ref().or(spec.security.as_ref()))),
+            ..Operation::default()
+        };
         let path_item_params = match spec.paths.paths.get(path) {
             Some(ReferenceOr::Item(item)) => item.parameters.clone(),
             _ => Vec::new(),
@@ -51,11 +61,46 @@ pub fn read(spec: &OpenAPI) -> Api {
     api
 }
 
+/// `https://host:port/base` -> `host:port`; anything else as it is.
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest).to_ascii_lowercase()
+}
+
 struct Reader<'a> {
     spec: &'a OpenAPI,
 }
 
 impl<'a> Reader<'a> {
+    /// The kinds of authentication `requirements` accept (`none` for an
+    /// empty requirement, which makes authentication optional).
+    fn security(
+        &self,
+        requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
+    ) -> BTreeSet<String> {
+        let schemes = self.components().map(|c| &c.security_schemes);
+        let mut kinds = BTreeSet::new();
+        for requirement in requirements.into_iter().flatten() {
+            if requirement.is_empty() {
+                kinds.insert("none".to_owned());
+            }
+            for name in requirement.keys() {
+                let scheme = schemes.and_then(|s| s.get(name)).and_then(|s| match s {
+                    ReferenceOr::Item(scheme) => Some(scheme),
+                    ReferenceOr::Reference { .. } => None,
+                });
+                kinds.insert(match scheme {
+                    Some(SecurityScheme::HTTP { scheme, .. }) => scheme.to_ascii_lowercase(),
+                    Some(SecurityScheme::OAuth2 { .. }) => "oauth2".to_owned(),
+                    Some(SecurityScheme::APIKey { .. }) => "apikey".to_owned(),
+                    Some(SecurityScheme::OpenIDConnect { .. }) => "openid".to_owned(),
+                    None => super::model::security_kind(name),
+                });
+            }
+        }
+        kinds
+    }
+
     fn components(&self) -> Option<&'a openapiv3::Components> {
         self.spec.components.as_ref()
     }
@@ -174,6 +219,20 @@ impl<'a> Reader<'a> {
     }
 
     fn walk(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
+        let inside_read_only = out.get(prefix).is_some_and(|f| f.read_only);
+        self.walk_parts(schema, prefix, out);
+        if inside_read_only {
+            let nested = format!("{prefix}.");
+            for (_, field) in out
+                .range_mut(nested.clone()..)
+                .take_while(|(p, _)| p.starts_with(&nested))
+            {
+                field.read_only = true;
+            }
+        }
+    }
+
+    fn walk_parts(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
                 for (name, property) in &object.properties {
@@ -188,6 +247,8 @@ impl<'a> Reader<'a> {
                     let mut field =
                         describe(resolved, schema_name, |items| self.item_schema_name(items));
                     field.required = object.required.contains(name);
+                    // `readOnly` next to a `$ref` (wrapped in an allOf) or on it.
+                    field.read_only |= property_read_only(property);
                     out.insert(path.clone(), field);
                     self.walk(resolved, &path, out);
                 }
@@ -204,7 +265,7 @@ impl<'a> Reader<'a> {
                     if let SchemaKind::Type(Type::Object(object)) = &part.schema_kind {
                         required.extend(object.required.iter().cloned());
                     }
-                    self.walk(part, prefix, out);
+                    self.walk_parts(part, prefix, out);
                 }
                 for name in required {
                     let path = if prefix.is_empty() {
@@ -219,7 +280,7 @@ impl<'a> Reader<'a> {
             }
             SchemaKind::Type(Type::Array(array)) => {
                 if let Some((items, _)) = array.items.as_ref().and_then(|i| self.resolve_boxed(i)) {
-                    self.walk(items, prefix, out);
+                    self.walk_parts(items, prefix, out);
                 }
             }
             _ => {}
@@ -247,6 +308,9 @@ fn describe<'a>(
                 None,
             )
         }
+        SchemaKind::Type(Type::Integer(i)) if format_name(&i.format).as_deref() == Some("enum") => {
+            (Some(Ty::Integer), EnumInfo::Unlisted, None)
+        }
         SchemaKind::Type(Type::Integer(_)) => (Some(Ty::Integer), EnumInfo::None, None),
         SchemaKind::Type(Type::Number(_)) => (Some(Ty::Number), EnumInfo::None, None),
         SchemaKind::Type(Type::Boolean(_)) => (Some(Ty::Boolean), EnumInfo::None, None),
@@ -260,12 +324,37 @@ fn describe<'a>(
         ),
         _ => (None, EnumInfo::None, name),
     };
+    let format = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => format_name(&s.format),
+        SchemaKind::Type(Type::Integer(i)) => format_name(&i.format),
+        SchemaKind::Type(Type::Number(n)) => format_name(&n.format),
+        _ => None,
+    }
+    .filter(|f| f != "enum");
     Field {
         ty,
         required: false,
         enumeration,
         schema: schema_name,
+        format,
+        read_only: schema.schema_data.read_only,
     }
+}
+
+/// A format as written in the document (`date-time`, `int64`, or any other).
+fn format_name<T: serde::Serialize>(
+    format: &openapiv3::VariantOrUnknownOrEmpty<T>,
+) -> Option<String> {
+    match serde_json::to_value(format).ok()? {
+        serde_json::Value::String(name) if !name.is_empty() => Some(name),
+        _ => None,
+    }
+}
+
+/// Whether a property is marked read-only beside its `$ref`
+/// (`allOf: [$ref], readOnly: true`).
+fn property_read_only(property: &ReferenceOr<Box<Schema>>) -> bool {
+    matches!(property, ReferenceOr::Item(schema) if schema.schema_data.read_only)
 }
 
 #[cfg(test)]
@@ -276,7 +365,7 @@ mod tests {
     fn project_spec_reads_into_the_model() {
         let spec =
             crate::spec::load(&crate::workspace_root().join(crate::spec::SPEC_PATH)).unwrap();
-        let api = read(&spec);
+        let api = read(&spec, Kind::Spec);
         assert_eq!(api.operations.len(), 7);
         let list = &api.operations[&OpKey::new("get", "/v1/projects/{projectId}/importedNumbers")];
         assert!(list.params["path.projectId"].required);

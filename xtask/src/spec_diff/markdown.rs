@@ -15,7 +15,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::model::{enum_values, Api, EnumInfo, Field, Fields, OpKey, Operation, Response, Ty};
+use super::model::{
+    enum_values, security_line, Api, EnumInfo, Field, Fields, Kind, OpKey, Operation, Response, Ty,
+};
 
 static ENDPOINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"Endpoint: (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (/\S*)").expect("valid regex")
@@ -29,11 +31,6 @@ static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
 static RESPONSE_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^Response (\d{3}) fields").expect("valid regex"));
 
-/// Whether `text` looks like the markdown reference.
-pub fn detect(text: &str) -> bool {
-    ENDPOINT.is_match(&collapse(text))
-}
-
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -41,11 +38,7 @@ fn collapse(text: &str) -> String {
 /// Reads every operation on the page (usually one).
 pub fn read(text: &str) -> Api {
     let text = collapse(text);
-    let mut api = Api {
-        shows_bodiless_statuses: false,
-        covers_whole_api: false,
-        ..Api::default()
-    };
+    let mut api = Api::new(Kind::Markdown);
     let endpoints: Vec<_> = ENDPOINT.captures_iter(&text).collect();
     for (i, endpoint) in endpoints.iter().enumerate() {
         let whole = endpoint.get(0).expect("match");
@@ -59,8 +52,17 @@ pub fn read(text: &str) -> Api {
     api
 }
 
+static SECURITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"Security: ([A-Za-z0-9., ]+?)(?: ##| Version:|$)").expect("valid regex")
+});
+
 fn read_operation(text: &str) -> Operation {
-    let mut op = Operation::default();
+    let mut op = Operation {
+        security: SECURITY
+            .captures(text)
+            .and_then(|c| security_line(&format!("Security: {}", &c[1]))),
+        ..Operation::default()
+    };
     let headings: Vec<_> = HEADING.captures_iter(text).collect();
     for (i, heading) in headings.iter().enumerate() {
         let end = headings
@@ -69,12 +71,13 @@ fn read_operation(text: &str) -> Operation {
         let body = &text[heading.get(0).expect("match").end()..end];
         let title = heading[1].trim();
         let entries = read_entries(body);
-        if title == "Path parameters" || title == "Query parameters" {
-            let location = if title.starts_with("Path") {
-                "path"
-            } else {
-                "query"
-            };
+        let location = match title {
+            "Path parameters" => Some("path"),
+            "Query parameters" => Some("query"),
+            "Header parameters" => Some("header"),
+            _ => None,
+        };
+        if let Some(location) = location {
             op.params.extend(
                 entries
                     .into_iter()
@@ -109,7 +112,7 @@ fn read_entries(section: &str) -> BTreeMap<String, Field> {
             ty: Ty::parse(&entry[2]),
             required: entry.get(3).is_some(),
             enumeration: enum_values(description).map_or(EnumInfo::None, EnumInfo::Values),
-            schema: None,
+            ..Field::default()
         };
         entries.insert(entry[1].to_owned(), field);
     }

@@ -1,33 +1,38 @@
 //! `cargo xtask spec-diff [PAGES...]`: compare the spec with the vendor's
-//! documentation pages and report drift.
+//! documentation pages and documents and report drift.
 //!
-//! Each page's format (Redoc text or markdown reference) is detected from
-//! its content; operations are matched by method and path. Exit status: 0
-//! when nothing unaccepted differs, 1 on drift, 2 when a page, the spec or
-//! the accepted-drift file cannot be read.
+//! Each page's format (Redoc text, markdown reference or OpenAPI document)
+//! is detected from its content (`detect.rs`) or forced with `--format-in`;
+//! operations are matched by method and path template. Exit status: 0 when
+//! nothing unaccepted at or above `--fail-on` differs, 1 on drift, 2 when a
+//! page, the spec or the accepted-drift file cannot be read.
 
 mod accepted;
 mod compare;
+mod detect;
 mod finding;
 mod from_spec;
 mod markdown;
 mod model;
+mod openapi;
 mod redoc;
 mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use finding::Finding;
-use model::Api;
+use finding::{Finding, Severity};
+use model::{Api, Kind};
 use report::{Format, PageInfo};
 
 const USAGE: &str = "\
 usage: cargo xtask spec-diff [--format text|json|markdown] [--all] [--spec FILE]
-                             [--accepted FILE | --no-accepted] [--rules] [PAGES...]
+                             [--accepted FILE | --no-accepted] [--fail-on error|warning]
+                             [--format-in redoc|markdown|openapi] [--rules] [PAGES...]
 
-Compares openapi/imported-numbers.yaml with vendor documentation pages
-(default: every file in openapi/vendor-docs/). Exit 0: no drift; 1: drift; 2: unreadable input.
+Compares openapi/imported-numbers.yaml with vendor documentation pages and OpenAPI
+documents (default: every file in openapi/vendor-docs/; `-` reads one from standard input).
+Exit 0: no drift at or above --fail-on (default warning); 1: drift; 2: unreadable input.
 ";
 
 struct Options {
@@ -35,6 +40,8 @@ struct Options {
     all: bool,
     spec: PathBuf,
     accepted: Option<PathBuf>,
+    fail_on: Severity,
+    format_in: Option<Kind>,
     pages: Vec<PathBuf>,
 }
 
@@ -45,6 +52,8 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
         all: false,
         spec: root.join(crate::spec::SPEC_PATH),
         accepted: Some(root.join("openapi/accepted-drift.toml")),
+        fail_on: Severity::Warning,
+        format_in: None,
         pages: Vec::new(),
     };
     let mut args = args.iter();
@@ -59,6 +68,21 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
             "--spec" => options.spec = PathBuf::from(value("--spec")?),
             "--accepted" => options.accepted = Some(PathBuf::from(value("--accepted")?)),
             "--no-accepted" => options.accepted = None,
+            "--fail-on" => {
+                let word = value("--fail-on")?;
+                options.fail_on = match word.as_str() {
+                    "error" => Severity::Error,
+                    "warning" => Severity::Warning,
+                    _ => return Err(format!("--fail-on takes error or warning, not `{word}`")),
+                };
+            }
+            "--format-in" => {
+                let word = value("--format-in")?;
+                options.format_in = Some(Kind::parse(&word).ok_or(format!(
+                    "--format-in takes redoc, markdown or openapi, not `{word}`"
+                ))?);
+            }
+            "-" => options.pages.push(PathBuf::from("-")),
             "--rules" => {
                 for (id, meaning) in finding::RULES {
                     println!("{id:<30} {meaning}");
@@ -87,24 +111,35 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
     Ok(Some(options))
 }
 
-/// Reads a page and detects its format.
-pub fn read_page(path: &Path) -> Result<(Api, &'static str), String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let (api, format) = if markdown::detect(&text) {
-        (markdown::read(&text), "markdown")
-    } else if redoc::detect(&text) {
-        (redoc::read(&text), "redoc")
+/// Reads a page (`-`: standard input) and detects its format, unless
+/// `format_in` forces one.
+pub fn read_page(path: &Path, format_in: Option<Kind>) -> Result<Api, String> {
+    let text = if path == Path::new("-") {
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| format!("standard input: cannot read: {e}"))?
     } else {
-        return Err(format!(
-            "{}: not a recognised documentation page (neither Redoc text with `get/v1/...` lines nor a markdown reference with `Endpoint: GET ...`)",
-            path.display()
-        ));
+        std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?
+    };
+    read_text(&text, format_in).map_err(|problem| format!("{}: {problem}", path.display()))
+}
+
+/// Reads page text in the format detected (or forced).
+pub fn read_text(text: &str, format_in: Option<Kind>) -> Result<Api, String> {
+    let kind = match format_in {
+        Some(kind) => kind,
+        None => detect::detect(text)?,
+    };
+    let api = match kind {
+        Kind::Redoc => redoc::read(text),
+        Kind::Markdown => markdown::read(text),
+        Kind::OpenApi => openapi::read(text)?,
+        Kind::Spec => unreachable!("pages are never read as the spec"),
     };
     if api.operations.is_empty() {
-        return Err(format!("{}: no operations found", path.display()));
+        return Err(format!("read as {}, but no operations found", kind.name()));
     }
-    Ok((api, format))
+    Ok(api)
 }
 
 fn file_name(path: &Path) -> String {
@@ -118,18 +153,19 @@ fn file_name(path: &Path) -> String {
 pub fn findings(
     spec_path: &Path,
     pages: &[PathBuf],
+    format_in: Option<Kind>,
 ) -> Result<(Vec<Finding>, Vec<PageInfo>), String> {
     let spec = crate::spec::load(spec_path).map_err(|e| e.to_string())?;
-    let spec_api = from_spec::read(&spec);
+    let spec_api = from_spec::read(&spec, Kind::Spec);
     let mut all = Vec::new();
     let mut infos = Vec::new();
     for path in pages {
-        let (page, format) = read_page(path)?;
+        let page = read_page(path, format_in)?;
         let name = file_name(path);
         all.extend(compare::compare(&spec_api, &page, &name));
         infos.push(PageInfo {
             file: name,
-            format,
+            format: page.kind.name(),
             operations: page.operations.len(),
         });
     }
@@ -155,13 +191,15 @@ pub fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = findings(&options.spec, &options.pages).and_then(|(mut found, pages)| {
-        if let Some(path) = &options.accepted {
-            let entries = accepted::load(path)?;
-            accepted::apply(&entries, &mut found, &file_name(path));
-        }
-        Ok((found, pages))
-    });
+    let result = findings(&options.spec, &options.pages, options.format_in).and_then(
+        |(mut found, pages)| {
+            if let Some(path) = &options.accepted {
+                let file = accepted::load(path)?;
+                accepted::apply(&file, &mut found, &file_name(path));
+            }
+            Ok((found, pages))
+        },
+    );
     let (found, pages) = match result {
         Ok(ok) => ok,
         Err(problem) => {
@@ -177,9 +215,16 @@ pub fn run(args: &[String]) -> ExitCode {
         .to_string();
     print!(
         "{}",
-        report::render(options.format, &spec_name, &pages, &found, options.all)
+        report::render(
+            options.format,
+            &spec_name,
+            &pages,
+            &found,
+            options.all,
+            options.fail_on
+        )
     );
-    if found.iter().any(Finding::is_drift) {
+    if found.iter().any(|f| f.fails(options.fail_on)) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

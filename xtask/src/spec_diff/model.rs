@@ -1,9 +1,10 @@
 //! What one source says about the API, in a shape every source can fill.
 //!
-//! The spec, the Redoc text and the markdown reference are each read into an
-//! [`Api`]; comparing two `Api`s is then source-agnostic. Where a format
-//! cannot express something (the Redoc text drops nested property names), the
-//! model says so with [`Fields::Flat`] instead of guessing a structure.
+//! The spec, the Redoc text, the markdown reference and OpenAPI documents are
+//! each read into an [`Api`]; comparing two `Api`s is then source-agnostic.
+//! Where a format cannot express something (the Redoc text drops nested
+//! property names, the markdown reference shows no formats), the model says
+//! so ([`Fields::Flat`], [`Kind`]) instead of guessing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -67,6 +68,10 @@ pub struct Field {
     pub enumeration: EnumInfo,
     /// The component schema an object (or array of objects) field refers to.
     pub schema: Option<String>,
+    /// `date-time`, `int32`, ... (`None`: no format, or the source shows none).
+    pub format: Option<String>,
+    /// Marked `readOnly` (itself or an enclosing object): never sent in a request.
+    pub read_only: bool,
 }
 
 /// The fields of a request or response body.
@@ -85,8 +90,9 @@ pub enum Fields {
 pub struct FlatFields {
     /// Every occurrence of each leaf name.
     pub names: BTreeMap<String, Vec<Field>>,
-    /// Schema names shown as `object (Name)` / `Array of objects (Name)`.
-    pub schemas: BTreeSet<String>,
+    /// Schema names shown as `object (Name)` (with [`Ty::Object`]) or
+    /// `Array of objects (Name)` ([`Ty::Array`]), with every way each is shown.
+    pub schemas: BTreeMap<String, BTreeSet<Ty>>,
 }
 
 /// One response status.
@@ -99,10 +105,13 @@ pub struct Response {
 /// One operation, as a source describes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Operation {
-    /// Keyed `path.<name>` or `query.<name>`.
+    /// Keyed `path.<name>`, `query.<name>` or `header.<name>`.
     pub params: BTreeMap<String, Field>,
     pub request: Option<Fields>,
     pub responses: BTreeMap<u16, Response>,
+    /// The kinds of authentication accepted (`basic`, `oauth2`, ...; see
+    /// [`security_kind`]); `None` when the source does not say.
+    pub security: Option<BTreeSet<String>>,
 }
 
 /// Method and path template: how operations are matched across sources.
@@ -119,6 +128,34 @@ impl OpKey {
             path: path.to_owned(),
         }
     }
+
+    /// Method and path with parameter names blanked (`/a/{}/b`): operations
+    /// match on this, so a renamed path parameter is its own finding.
+    pub fn template(&self) -> (String, String) {
+        let mut path = String::with_capacity(self.path.len());
+        let mut in_name = false;
+        for c in self.path.chars() {
+            match c {
+                '{' => {
+                    in_name = true;
+                    path.push_str("{}");
+                }
+                '}' if in_name => in_name = false,
+                _ if in_name => {}
+                _ => path.push(c),
+            }
+        }
+        (self.method.clone(), path)
+    }
+
+    /// The names of the path parameters, in order.
+    pub fn path_params(&self) -> Vec<&str> {
+        self.path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect()
+    }
 }
 
 impl fmt::Display for OpKey {
@@ -127,15 +164,123 @@ impl fmt::Display for OpKey {
     }
 }
 
+/// The kind of source, and so what it can express.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// The project's own spec.
+    #[default]
+    Spec,
+    /// A Redoc page rendered as text.
+    Redoc,
+    /// The per-operation markdown reference.
+    Markdown,
+    /// An OpenAPI 3.0 document (the vendor's own, or any other).
+    OpenApi,
+}
+
+impl Kind {
+    /// Every kind a page can be, by the name used on the command line, in
+    /// reports and in `openapi/accepted-drift.toml`.
+    pub const PAGES: [(&'static str, Kind); 3] = [
+        ("redoc", Kind::Redoc),
+        ("markdown", Kind::Markdown),
+        ("openapi", Kind::OpenApi),
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Spec => "spec",
+            Kind::Redoc => "redoc",
+            Kind::Markdown => "markdown",
+            Kind::OpenApi => "openapi",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Kind> {
+        Kind::PAGES
+            .iter()
+            .find(|(name, _)| *name == word)
+            .map(|(_, kind)| *kind)
+    }
+
+    /// Whether the source lists statuses that have no body.
+    pub fn shows_bodiless_statuses(self) -> bool {
+        self != Kind::Markdown
+    }
+
+    /// Whether the source documents the whole API (so an operation it lacks
+    /// is missing), rather than one operation per page.
+    pub fn covers_whole_api(self) -> bool {
+        self != Kind::Markdown
+    }
+
+    /// Whether the source shows formats (`string <date-time>`), so a missing
+    /// one is a difference.
+    pub fn shows_formats(self) -> bool {
+        self != Kind::Markdown
+    }
+
+    /// Whether the source marks read-only fields.
+    pub fn shows_read_only(self) -> bool {
+        matches!(self, Kind::Spec | Kind::OpenApi)
+    }
+}
+
 /// What one source says: its operations, and what its format can express.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Api {
+    pub kind: Kind,
     pub operations: BTreeMap<OpKey, Operation>,
-    /// Whether the source lists statuses that have no body.
-    pub shows_bodiless_statuses: bool,
-    /// Whether the source documents the whole API (so an operation it lacks
-    /// is missing), rather than one operation per page.
-    pub covers_whole_api: bool,
+    /// The hosts of the servers it names (`None`: the source does not say).
+    pub servers: Option<BTreeSet<String>>,
+}
+
+impl Api {
+    pub fn new(kind: Kind) -> Self {
+        Api {
+            kind,
+            ..Api::default()
+        }
+    }
+}
+
+/// The kind of authentication a scheme name on a page stands for: `Basic`
+/// -> `basic`, `OAuth2.0` / `OAuth2` -> `oauth2`, `Bearer` -> `bearer`;
+/// other names lower-cased.
+pub fn security_kind(name: &str) -> String {
+    let plain: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if plain.starts_with("oauth2") || plain == "oauth" {
+        "oauth2".into()
+    } else if plain.starts_with("basic") {
+        "basic".into()
+    } else if plain.starts_with("bearer") {
+        "bearer".into()
+    } else {
+        plain
+    }
+}
+
+/// The schemes of a `Security` line: `SecurityBasic or OAuth2.0` (Redoc) or
+/// `Security: Basic, OAuth2.0` (markdown).
+pub fn security_line(line: &str) -> Option<BTreeSet<String>> {
+    let rest = line.trim().strip_prefix("Security")?;
+    let rest = rest.trim_start_matches(':').trim();
+    let names: Vec<&str> = rest
+        .split(',')
+        .flat_map(|part| part.split(" or "))
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .collect();
+    // Scheme names are single words: a sentence that starts with "Security"
+    // is prose, not a list of schemes.
+    if names.is_empty() || names.iter().any(|n| n.contains(char::is_whitespace)) {
+        return None;
+    }
+    Some(names.into_iter().map(security_kind).collect())
 }
 
 /// Enum values in a description: `Enum: "A" "B"` or `Enum: "A", "B"`.
@@ -167,5 +312,34 @@ mod tests {
             Some(set(&["createdTime", "updatedTime"]))
         );
         assert_eq!(enum_values("no enum here"), None);
+    }
+
+    #[test]
+    fn templates_ignore_parameter_names() {
+        let a = OpKey::new("get", "/v1/projects/{projectId}/x/{id}");
+        let b = OpKey::new("GET", "/v1/projects/{project_id}/x/{other}");
+        assert_eq!(a.template(), b.template());
+        assert_eq!(a.template().1, "/v1/projects/{}/x/{}");
+        assert_eq!(b.path_params(), ["project_id", "other"]);
+        assert_ne!(
+            a.template(),
+            OpKey::new("get", "/v1/projects/{p}/y/{id}").template()
+        );
+    }
+
+    #[test]
+    fn security_lines_in_both_styles() {
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(
+            security_line("SecurityBasic or OAuth2.0"),
+            Some(set(&["basic", "oauth2"]))
+        );
+        assert_eq!(
+            security_line("Security: Basic, OAuth2.0"),
+            Some(set(&["basic", "oauth2"]))
+        );
+        assert_eq!(security_line("SecurityOAuth2.0"), Some(set(&["oauth2"])));
+        assert_eq!(security_line("Nothing"), None);
+        assert_eq!(security_line("Security considerations apply."), None);
     }
 }

@@ -11,16 +11,10 @@
 //! read as [`Fields::Flat`].
 
 use super::model::{
-    enum_values, Api, EnumInfo, Field, Fields, FlatFields, OpKey, Operation, Response, Ty,
+    enum_values, Api, EnumInfo, Field, Fields, FlatFields, Kind, OpKey, Operation, Response, Ty,
 };
 
 const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
-
-/// Whether `text` looks like a Redoc page: some line is a method glued to a path.
-pub fn detect(text: &str) -> bool {
-    text.lines()
-        .any(|line| glued_operation(line.trim()).is_some())
-}
 
 fn glued_operation(line: &str) -> Option<OpKey> {
     METHODS.iter().find_map(|m| {
@@ -34,6 +28,7 @@ enum Section {
     None,
     Path,
     Query,
+    Header,
     Body,
     Responses,
     ResponseBody(u16),
@@ -43,6 +38,8 @@ enum Section {
 struct TypeLine {
     ty: Ty,
     unlisted_enum: bool,
+    /// `string <date-time>` -> `date-time` (`<enum>` is not a format).
+    format: Option<String>,
     /// `object (Name)` / `Array of objects (Name)`.
     schema: Option<String>,
 }
@@ -53,9 +50,13 @@ fn type_line(line: &str) -> Option<TypeLine> {
         _ => (line, None),
     };
     if let Some(ty) = Ty::parse(head) {
+        let annotation = annotation
+            .and_then(|a| a.strip_prefix('<'))
+            .and_then(|a| a.strip_suffix('>'));
         return Some(TypeLine {
             ty,
-            unlisted_enum: annotation == Some("<enum>"),
+            unlisted_enum: annotation == Some("enum"),
+            format: annotation.filter(|a| *a != "enum").map(str::to_owned),
             schema: None,
         });
     }
@@ -66,6 +67,7 @@ fn type_line(line: &str) -> Option<TypeLine> {
         return Some(TypeLine {
             ty: Ty::Object,
             unlisted_enum: false,
+            format: None,
             schema: Some(name.to_owned()),
         });
     }
@@ -77,6 +79,7 @@ fn type_line(line: &str) -> Option<TypeLine> {
         return Some(TypeLine {
             ty: Ty::Array,
             unlisted_enum: false,
+            format: None,
             schema: Some(name.to_owned()),
         });
     }
@@ -88,14 +91,17 @@ fn type_line(line: &str) -> Option<TypeLine> {
     .then(|| TypeLine {
         ty: Ty::Array,
         unlisted_enum: items.ends_with("<enum>"),
+        format: None,
         schema: None,
     })
 }
 
 /// Lines that open a section.
 fn is_marker(line: &str) -> bool {
-    matches!(line, "path Parameters" | "query Parameters" | "Responses")
-        || line.starts_with("Request Body schema:")
+    matches!(
+        line,
+        "path Parameters" | "query Parameters" | "header Parameters" | "Responses"
+    ) || line.starts_with("Request Body schema:")
         || line.starts_with("Response Schema:")
 }
 
@@ -118,11 +124,7 @@ pub fn read(text: &str) -> Api {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let mut api = Api {
-        shows_bodiless_statuses: true,
-        covers_whole_api: true,
-        ..Api::default()
-    };
+    let mut api = Api::new(Kind::Redoc);
     let mut start = 0;
     for (end, line) in lines.iter().enumerate() {
         if let Some(key) = glued_operation(line) {
@@ -144,10 +146,18 @@ fn read_operation(lines: &[&str]) -> Operation {
         let marker = match line {
             "path Parameters" => Some(Section::Path),
             "query Parameters" => Some(Section::Query),
+            "header Parameters" => Some(Section::Header),
             "Responses" => Some(Section::Responses),
             l if l.starts_with("Request Body schema:") => Some(Section::Body),
             _ => None,
         };
+        if let Some(kinds) =
+            super::model::security_line(line).filter(|_| line.starts_with("Security"))
+        {
+            op.security = Some(kinds);
+            i += 1;
+            continue;
+        }
         if let Some(next) = marker {
             section = next;
             if next == Section::Body {
@@ -179,11 +189,12 @@ fn read_operation(lines: &[&str]) -> Operation {
         // A nameless nested object or array of objects.
         if let Some(TypeLine {
             schema: Some(schema),
+            ty,
             ..
         }) = type_line(line)
         {
             if let Some(flat) = flat_of(&mut op, &mut body, section) {
-                flat.schemas.insert(schema);
+                flat.schemas.entry(schema).or_default().insert(ty);
             }
             i += 1;
             continue;
@@ -200,10 +211,13 @@ fn read_operation(lines: &[&str]) -> Operation {
             Section::Query => {
                 op.params.insert(format!("query.{name}"), field);
             }
+            Section::Header => {
+                op.params.insert(format!("header.{name}"), field);
+            }
             _ => {
                 if let Some(flat) = flat_of(&mut op, &mut body, section) {
-                    if let Some(schema) = &field.schema {
-                        flat.schemas.insert(schema.clone());
+                    if let (Some(schema), Some(ty)) = (&field.schema, field.ty) {
+                        flat.schemas.entry(schema.clone()).or_default().insert(ty);
                     }
                     flat.names.entry(name).or_default().push(field);
                 }
@@ -261,6 +275,7 @@ fn entry(lines: &[&str], section: Section) -> Option<(String, Field, usize)> {
         Some(t) => {
             field.ty = Some(t.ty);
             field.schema = t.schema;
+            field.format = t.format;
             if t.unlisted_enum {
                 field.enumeration = EnumInfo::Unlisted;
             }
@@ -329,7 +344,8 @@ mod tests {
             panic!("200 has a body")
         };
         assert!(
-            body.schemas.contains("ImportedNumber") && body.schemas.contains("SmsConfiguration")
+            body.schemas.contains_key("ImportedNumber")
+                && body.schemas.contains_key("SmsConfiguration")
         );
         assert_eq!(body.names["totalSize"][0].ty, None, "shown without a type");
         assert_eq!(body.names["nextPageToken"][0].ty, Some(Ty::String));
@@ -343,7 +359,7 @@ mod tests {
         let Some(Fields::Flat(body)) = &import.request else {
             panic!("import has a body")
         };
-        assert!(body.schemas.contains("ScheduledProvisioning"));
+        assert!(body.schemas.contains_key("ScheduledProvisioning"));
         assert_eq!(body.names["status"][0].enumeration, EnumInfo::Unlisted);
         assert_eq!(body.names["errorCodes"][0].ty, Some(Ty::Array));
         assert_eq!(

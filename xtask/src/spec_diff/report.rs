@@ -6,6 +6,10 @@ use serde::Serialize;
 
 use super::finding::{Finding, Severity};
 
+/// The version of the JSON report's layout: bumped when a field changes
+/// meaning or goes away (new fields may appear without a bump).
+pub const JSON_SCHEMA_VERSION: u32 = 2;
+
 /// How to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -35,14 +39,28 @@ pub struct PageInfo {
 
 #[derive(Serialize)]
 struct Summary {
+    /// Unaccepted errors and warnings.
     drift: usize,
+    /// Those at or above `--fail-on`: the run fails when this is not 0.
+    failing: usize,
+    errors: usize,
+    warnings: usize,
     accepted: usize,
     info: usize,
 }
 
-fn summary(findings: &[Finding]) -> Summary {
+fn summary(findings: &[Finding], fail_on: Severity) -> Summary {
+    let unaccepted = |severity| {
+        findings
+            .iter()
+            .filter(|f| f.accepted.is_none() && f.severity == severity)
+            .count()
+    };
     Summary {
         drift: findings.iter().filter(|f| f.is_drift()).count(),
+        failing: findings.iter().filter(|f| f.fails(fail_on)).count(),
+        errors: unaccepted(Severity::Error),
+        warnings: unaccepted(Severity::Warning),
         accepted: findings.iter().filter(|f| f.accepted.is_some()).count(),
         info: findings
             .iter()
@@ -72,23 +90,47 @@ pub fn render(
     pages: &[PageInfo],
     findings: &[Finding],
     all: bool,
+    fail_on: Severity,
 ) -> String {
-    let counts = summary(findings);
+    let counts = summary(findings, fail_on);
     let shown: Vec<&Finding> = findings.iter().filter(|f| all || f.is_drift()).collect();
     match format {
         Format::Json => {
             #[derive(Serialize)]
             struct Report<'a> {
+                schema_version: u32,
                 spec: &'a str,
+                fail_on: Severity,
                 pages: &'a [PageInfo],
                 summary: Summary,
-                findings: &'a [Finding],
+                findings: Vec<JsonFinding<'a>>,
+            }
+            #[derive(Serialize)]
+            struct JsonFinding<'a> {
+                #[serde(flatten)]
+                finding: &'a Finding,
+                method: Option<&'a str>,
+                path: Option<&'a str>,
+                fails: bool,
             }
             let report = Report {
+                schema_version: JSON_SCHEMA_VERSION,
                 spec,
+                fail_on,
                 pages,
                 summary: counts,
-                findings,
+                findings: findings
+                    .iter()
+                    .map(|finding| {
+                        let (method, path) = finding.method_and_path();
+                        JsonFinding {
+                            finding,
+                            method,
+                            path,
+                            fails: finding.fails(fail_on),
+                        }
+                    })
+                    .collect(),
             };
             serde_json::to_string_pretty(&report).expect("findings serialize") + "\n"
         }
@@ -126,8 +168,11 @@ pub fn render(
             }
             let _ = writeln!(
                 out,
-                "\n{} drift, {} accepted, {} info{}",
+                "\n{} drift ({} errors, {} warnings; failing on {fail_on}: {}), {} accepted, {} info{}",
                 counts.drift,
+                counts.errors,
+                counts.warnings,
+                counts.failing,
                 counts.accepted,
                 counts.info,
                 if all {

@@ -20,7 +20,7 @@ fn vendor_page(name: &str) -> String {
 /// Findings for `text` saved as `name`, as (rule, operation, location).
 fn findings_for(name: &str, text: &str) -> BTreeSet<(String, String, String)> {
     let path = crate::temp_file(name, text);
-    let (found, _) = super::findings(&root().join(crate::spec::SPEC_PATH), &[path]).unwrap();
+    let (found, _) = super::findings(&root().join(crate::spec::SPEC_PATH), &[path], None).unwrap();
     found
         .into_iter()
         .filter(|f| f.severity != Severity::Info)
@@ -64,7 +64,8 @@ const MD: &str = "list-imported-numbers.md";
 #[test]
 fn project_pages_have_no_unaccepted_drift() {
     let pages = [REDOC, MD].map(|p| root().join("openapi/vendor-docs").join(p));
-    let (mut found, infos) = super::findings(&root().join(crate::spec::SPEC_PATH), &pages).unwrap();
+    let (mut found, infos) =
+        super::findings(&root().join(crate::spec::SPEC_PATH), &pages, None).unwrap();
     let entries = super::accepted::load(&root().join("openapi/accepted-drift.toml")).unwrap();
     super::accepted::apply(&entries, &mut found, "accepted-drift.toml");
     let drift: Vec<_> = found.iter().filter(|f| f.is_drift()).collect();
@@ -290,15 +291,12 @@ fn redoc_operation_missing_from_a_whole_api_page() {
 fn unreadable_or_unrecognised_pages_name_the_file() {
     let spec = root().join(crate::spec::SPEC_PATH);
     let missing = root().join("openapi/vendor-docs/no-such-page.md");
-    let err = super::findings(&spec, &[missing]).unwrap_err();
+    let err = super::findings(&spec, &[missing], None).unwrap_err();
     assert!(err.contains("no-such-page.md: cannot read"), "{err}");
 
     let junk = crate::temp_file("notes.txt", "just some notes");
-    let err = super::findings(&spec, &[junk]).unwrap_err();
-    assert!(
-        err.contains("notes.txt: not a recognised documentation page"),
-        "{err}"
-    );
+    let err = super::findings(&spec, &[junk], None).unwrap_err();
+    assert!(err.contains("notes.txt: not clearly one format"), "{err}");
 }
 
 #[test]
