@@ -456,9 +456,18 @@ fn compare_fields(
     // are not missing from the page, and the page's are not missing from
     // the spec (a page that shows both sides may still disagree on the flag).
     let page_marks = diff.kind.shows_read_only();
+    let docs_has = |path: &str| match docs {
+        Fields::Paths(paths) => paths.contains_key(path),
+        Fields::Flat(_) => false,
+    };
     let spec_paths: BTreeMap<String, Field> = spec_paths
         .iter()
-        .filter(|(path, field)| page_marks || !(read_only.contains_key(*path) && field.read_only))
+        .filter(|(path, field)| {
+            let hidden = read_only.contains_key(*path) && field.read_only;
+            // A page that marks read-only fields and lists this one under the
+            // request still gets its flag compared.
+            !hidden || (page_marks && docs_has(path))
+        })
         .map(|(p, f)| (p.clone(), f.clone()))
         .collect();
     match docs {

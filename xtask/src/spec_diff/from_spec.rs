@@ -19,7 +19,10 @@ use super::model::{Api, EnumInfo, Field, Fields, Kind, OpKey, Operation, Respons
 
 /// Everything `spec` says, as the comparison model of a source of `kind`.
 pub fn read(spec: &OpenAPI, kind: Kind) -> Api {
-    let reader = Reader { spec };
+    let reader = Reader {
+        spec,
+        depth: std::cell::Cell::new(0),
+    };
     let mut api = Api::new(kind);
     let hosts: BTreeSet<String> = spec.servers.iter().map(|s| host(&s.url)).collect();
     api.servers = (!hosts.is_empty()).then_some(hosts);
@@ -69,9 +72,28 @@ fn host(url: &str) -> String {
 
 struct Reader<'a> {
     spec: &'a OpenAPI,
+    /// How deep the reading is in references and nesting right now: a
+    /// document whose schemas refer to themselves (a tree node, a `$ref`
+    /// cycle) is read to [`MAX_DEPTH`] and no further, never forever.
+    depth: std::cell::Cell<usize>,
 }
 
+/// How deep references and nested objects are followed.
+const MAX_DEPTH: usize = 24;
+
 impl<'a> Reader<'a> {
+    /// Runs `f` one level deeper, or not at all past [`MAX_DEPTH`].
+    fn deeper<T>(&self, f: impl FnOnce() -> Option<T>) -> Option<T> {
+        let depth = self.depth.get();
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth.set(depth + 1);
+        let out = f();
+        self.depth.set(depth);
+        out
+    }
+
     /// The kinds of authentication `requirements` accept (`none` for an
     /// empty requirement, which makes authentication optional).
     fn security(
@@ -125,11 +147,49 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether `schema`, or a schema its `$ref`s and one-part `allOf`s go
+    /// through, is marked read-only (`SmsProvisioning: {allOf: [$ref], readOnly: true}`).
+    fn read_only_on_the_way(&self, schema: &'a ReferenceOr<Box<Schema>>) -> bool {
+        let mut current: Option<&'a Schema> = match schema {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { reference } => self.component(reference),
+        };
+        // Bounded: a cycle of references cannot loop.
+        for _ in 0..16 {
+            let Some(schema) = current else {
+                return false;
+            };
+            if schema.schema_data.read_only {
+                return true;
+            }
+            current = match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+                    ReferenceOr::Item(item) => Some(item),
+                    ReferenceOr::Reference { reference } => self.component(reference),
+                },
+                _ => None,
+            };
+        }
+        false
+    }
+
+    fn component(&self, reference: &str) -> Option<&'a Schema> {
+        self.deeper(|| {
+            let name = reference.strip_prefix("#/components/schemas/")?;
+            match self.components()?.schemas.get(name)? {
+                ReferenceOr::Item(schema) => Some(schema),
+                ReferenceOr::Reference { reference } => self.component(reference),
+            }
+        })
+    }
+
     fn resolve_ref(&self, reference: &str) -> Option<(&'a Schema, Option<String>)> {
-        let name = reference.strip_prefix("#/components/schemas/")?;
-        let target = self.components()?.schemas.get(name)?;
-        let (schema, _) = self.resolve(target)?;
-        Some((schema, Some(name.to_owned())))
+        self.deeper(|| {
+            let name = reference.strip_prefix("#/components/schemas/")?;
+            let target = self.components()?.schemas.get(name)?;
+            let (schema, _) = self.resolve(target)?;
+            Some((schema, Some(name.to_owned())))
+        })
     }
 
     fn resolve_item(&self, item: &'a Schema) -> Option<(&'a Schema, Option<String>)> {
@@ -219,6 +279,13 @@ impl<'a> Reader<'a> {
     }
 
     fn walk(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
+        let _ = self.deeper(|| {
+            self.walk_here(schema, prefix, out);
+            Some(())
+        });
+    }
+
+    fn walk_here(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
         let inside_read_only = out.get(prefix).is_some_and(|f| f.read_only);
         self.walk_parts(schema, prefix, out);
         if inside_read_only {
@@ -233,6 +300,13 @@ impl<'a> Reader<'a> {
     }
 
     fn walk_parts(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
+        let _ = self.deeper(|| {
+            self.walk_parts_here(schema, prefix, out);
+            Some(())
+        });
+    }
+
+    fn walk_parts_here(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
                 for (name, property) in &object.properties {
@@ -247,8 +321,9 @@ impl<'a> Reader<'a> {
                     let mut field =
                         describe(resolved, schema_name, |items| self.item_schema_name(items));
                     field.required = object.required.contains(name);
-                    // `readOnly` next to a `$ref` (wrapped in an allOf) or on it.
-                    field.read_only |= property_read_only(property);
+                    // `readOnly` next to a `$ref` (wrapped in an allOf) or on
+                    // any schema the reference goes through.
+                    field.read_only |= self.read_only_on_the_way(property);
                     out.insert(path.clone(), field);
                     self.walk(resolved, &path, out);
                 }
@@ -349,12 +424,6 @@ fn format_name<T: serde::Serialize>(
         serde_json::Value::String(name) if !name.is_empty() => Some(name),
         _ => None,
     }
-}
-
-/// Whether a property is marked read-only beside its `$ref`
-/// (`allOf: [$ref], readOnly: true`).
-fn property_read_only(property: &ReferenceOr<Box<Schema>>) -> bool {
-    matches!(property, ReferenceOr::Item(schema) if schema.schema_data.read_only)
 }
 
 #[cfg(test)]
