@@ -9,6 +9,9 @@ use super::model::{Api, EnumInfo, Field, Fields, FlatFields, Kind, OpKey, Operat
 struct Diff<'a> {
     page: &'a str,
     kind: Kind,
+    /// Comparing a request body: fields read-only on both sides are the
+    /// server's business and only their flag is compared.
+    in_request: bool,
     operation: String,
     out: Vec<Finding>,
 }
@@ -107,6 +110,7 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
     let mut diff = Diff {
         page: page_name,
         kind: page.kind,
+        in_request: false,
         operation: String::new(),
         out: Vec::new(),
     };
@@ -311,7 +315,9 @@ fn compare_operation(diff: &mut Diff<'_>, spec: &Operation, docs: &Operation, pa
         ),
         (Some(s), Some(d)) => {
             let read_only = read_only_paths(spec);
-            compare_fields(diff, "request", s, d, &read_only)
+            diff.in_request = true;
+            compare_fields(diff, "request", s, d, &read_only);
+            diff.in_request = false;
         }
         (None, None) => {}
     }
@@ -536,6 +542,9 @@ fn compare_format(diff: &mut Diff<'_>, location: &str, s: &Field, d: &Field) {
 }
 
 fn compare_field(diff: &mut Diff<'_>, location: &str, s: &Field, d: &Field) {
+    if diff.in_request && s.read_only && d.read_only {
+        return;
+    }
     match d.ty {
         None => diff.add(
             "type-not-shown",

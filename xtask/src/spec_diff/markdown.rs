@@ -25,7 +25,7 @@ static ENDPOINT: LazyLock<Regex> = LazyLock::new(|| {
 static HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"## ([^:#]+?):").expect("valid regex"));
 static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s)- `?([A-Za-z][A-Za-z0-9_.]*)`? \(([a-z]+)(, required)?\)")
+    Regex::new(r"(?:^|\s)- `?([A-Za-z][A-Za-z0-9_.-]*)`? \(([a-z]+)(, required)?\)")
         .expect("valid regex")
 });
 static RESPONSE_HEADING: LazyLock<Regex> =

@@ -232,4 +232,6 @@ pub fn run(args: &[String]) -> ExitCode {
 }
 
 #[cfg(test)]
+mod mutations;
+#[cfg(test)]
 mod tests;

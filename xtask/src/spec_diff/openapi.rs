@@ -56,7 +56,7 @@ pub fn read(text: &str) -> Result<Api, String> {
 
 /// YAML to JSON, keys as strings: documents write status codes as bare
 /// numbers (`200:`), which JSON objects cannot key on.
-fn to_json(yaml: serde_yaml::Value) -> Value {
+pub(super) fn to_json(yaml: serde_yaml::Value) -> Value {
     match yaml {
         serde_yaml::Value::Null => Value::Null,
         serde_yaml::Value::Bool(b) => Value::Bool(b),

@@ -108,7 +108,8 @@ fn is_marker(line: &str) -> bool {
 fn is_identifier(line: &str) -> bool {
     let mut chars = line.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        // `-` for header names (`X-Request-Id`).
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
 fn status_line(line: &str) -> Option<u16> {
