@@ -241,4 +241,63 @@ mod tests {
             "entry 2 (rule status-missing-in-docs)"
         );
     }
+
+    #[test]
+    fn entries_are_narrowed_by_kind_rule_and_value_never_by_file() {
+        let file: File = toml::from_str(
+            r#"
+            [[accepted]]
+            rule = "enum-value-missing-in-docs"
+            kind = "markdown"
+            location = "*.state"
+            spec = '"STATE_UNSPECIFIED"'
+            reason = "zero value"
+
+            [[out-of-scope]]
+            operation = "* /v1/projects/{projectId}/hostingOrders*"
+            reason = "not imported numbers"
+            "#,
+        )
+        .unwrap();
+        let state = |page: &str, kind: &'static str, rule: &'static str, spec: &str| Finding {
+            page: page.into(),
+            kind,
+            spec: Some(spec.into()),
+            ..finding(rule, "response.200.mno.smsAtt.state")
+        };
+        let mut findings = vec![
+            // Any file name, same kind: accepted.
+            state(
+                "renamed.md",
+                "markdown",
+                "enum-value-missing-in-docs",
+                "\"STATE_UNSPECIFIED\"",
+            ),
+            // Another value at the same place: not swallowed.
+            state("p.md", "markdown", "enum-value-missing-in-docs", "\"DONE\""),
+            // Another rule at the same place: not swallowed.
+            state(
+                "p.md",
+                "markdown",
+                "field-missing-in-docs",
+                "\"STATE_UNSPECIFIED\"",
+            ),
+            // Another kind of page: not covered.
+            state(
+                "p.txt",
+                "redoc",
+                "enum-value-missing-in-docs",
+                "\"STATE_UNSPECIFIED\"",
+            ),
+            Finding {
+                operation: "GET /v1/projects/{projectId}/hostingOrders".into(),
+                ..finding("operation-missing-in-spec", "")
+            },
+        ];
+        apply(&file, &mut findings, "accepted-drift.toml");
+        assert!(findings[0].accepted.is_some());
+        assert!(findings[1].is_drift() && findings[2].is_drift() && findings[3].is_drift());
+        assert_eq!(findings[4].rule, "operation-out-of-scope");
+        assert!(!findings[4].is_drift());
+    }
 }

@@ -349,6 +349,12 @@ fn redoc_mutations() -> Vec<Mutation> {
             |t| in_op(t, G_DELETE, "phoneNumber\nrequired\nstring\n", "\n"),
             &[("parameter-missing-in-docs", DELETE, "path.phoneNumber")],
         ),
+        real(
+            "redoc: import request field removed",
+            p,
+            |t| in_op(t, G_IMPORT, "callbackUrl\nstring\n", "\n"),
+            &[("field-missing-in-docs", IMPORT, "request.callbackUrl")],
+        ),
         neutral("redoc: description reworded", p, |t| {
             swap(
                 t,

@@ -320,11 +320,143 @@ fn exit_status_says_no_drift_drift_or_unreadable() {
     );
 }
 
+#[test]
+fn one_page_alone_or_renamed_is_clean() {
+    use std::process::ExitCode;
+    for name in [REDOC, MD, "imported-numbers.vendor-openapi.yaml"] {
+        let path = root().join("openapi/vendor-docs").join(name);
+        assert_eq!(
+            super::run(&[path.display().to_string()]),
+            ExitCode::SUCCESS,
+            "{name} alone"
+        );
+        let renamed = crate::temp_file(&format!("saved-2025-06.{name}"), &vendor_page(name));
+        assert_eq!(
+            super::run(&[renamed.display().to_string()]),
+            ExitCode::SUCCESS,
+            "{name} saved under another name"
+        );
+    }
+}
+
+#[test]
+fn fail_on_error_lets_warnings_pass() {
+    use std::process::ExitCode;
+    // A query parameter the page no longer shows: a warning.
+    let text = vendor_page(MD).replacen(
+        "- `regionCode` (string) Region code to filter by.",
+        "Region code to filter by.",
+        1,
+    );
+    let path = crate::temp_file("warning-only.md", &text)
+        .display()
+        .to_string();
+    assert_eq!(super::run(std::slice::from_ref(&path)), ExitCode::from(1));
+    let args = ["--fail-on".to_owned(), "error".to_owned(), path];
+    assert_eq!(super::run(&args), ExitCode::SUCCESS);
+}
+
+#[test]
+fn a_page_of_another_api_is_information_not_drift() {
+    let text = vendor_page(MD).replace("/importedNumbers", "/activeNumbers");
+    let path = crate::temp_file("active-numbers.md", &text);
+    let (found, _) = super::findings(
+        &root().join(crate::spec::SPEC_PATH),
+        std::slice::from_ref(&path),
+        None,
+    )
+    .unwrap();
+    let ops: Vec<_> = found.iter().filter(|f| !f.operation.is_empty()).collect();
+    assert!(!ops.is_empty());
+    assert!(
+        ops.iter()
+            .all(|f| f.rule == "operation-other-api" && !f.is_drift()),
+        "{ops:#?}"
+    );
+    assert_eq!(
+        super::run(&[path.display().to_string()]),
+        std::process::ExitCode::SUCCESS
+    );
+}
+
+#[test]
+fn json_report_has_a_schema_version_and_split_operations() {
+    let path = root().join("openapi/vendor-docs").join(MD);
+    let (found, pages) =
+        super::findings(&root().join(crate::spec::SPEC_PATH), &[path], None).unwrap();
+    let json = super::report::render(
+        super::report::Format::Json,
+        "spec.yaml",
+        &pages,
+        &found,
+        true,
+        Severity::Warning,
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["schema_version"], super::report::JSON_SCHEMA_VERSION);
+    assert_eq!(value["fail_on"], "warning");
+    let with_op = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["operation"] == LIST)
+        .expect("a finding on the list operation");
+    assert_eq!(with_op["method"], "GET");
+    assert_eq!(with_op["path"], "/v1/projects/{projectId}/importedNumbers");
+    assert_eq!(with_op["kind"], "markdown");
+}
+
+#[test]
+fn forcing_a_reader_skips_detection() {
+    // One glued line is not enough evidence on its own...
+    let text =
+        "notes\nphoneNumber\nstring\n\nget/v1/projects/{projectId}/importedNumbers/{phoneNumber}\n";
+    assert!(super::read_text(text, None).is_err());
+    // ...but the user may say what it is.
+    let api = super::read_text(text, Some(super::model::Kind::Redoc)).unwrap();
+    assert_eq!(api.operations.len(), 1);
+}
+
+#[test]
+fn self_referencing_schemas_are_read_to_a_bounded_depth() {
+    let doc = r#"
+openapi: 3.0.3
+info: {title: loops, version: '1'}
+paths:
+  /v1/projects/{projectId}/importedNumbers:
+    get:
+      operationId: list
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Node'}
+components:
+  schemas:
+    Node:
+      type: object
+      properties:
+        name: {type: string}
+        child: {$ref: '#/components/schemas/Node'}
+        alias: {$ref: '#/components/schemas/A'}
+    A: {$ref: '#/components/schemas/B'}
+    B: {$ref: '#/components/schemas/A'}
+"#;
+    let api = super::openapi::read(doc).unwrap();
+    let op = api.operations.values().next().unwrap();
+    let Some(super::model::Fields::Paths(fields)) = &op.responses[&200].fields else {
+        panic!("a body")
+    };
+    assert!(fields.contains_key("child.child.name"));
+    assert!(fields.len() < 100, "bounded: {}", fields.len());
+}
+
 mod robustness {
     use proptest::prelude::*;
 
     use super::{vendor_page, MD, REDOC};
-    use crate::spec_diff::{markdown, redoc};
+    use crate::spec_diff::{detect, markdown, openapi, redoc};
 
     /// A vendor page with some pieces (lines, or words of the one-line
     /// markdown page) dropped, duplicated or cut off: the half-broken pages a
@@ -361,6 +493,29 @@ mod robustness {
         fn readers_never_panic_on_arbitrary_text(text in any::<String>()) {
             let _ = redoc::read(&text);
             let _ = markdown::read(&text);
+            let _ = openapi::read(&text);
+        }
+
+        #[test]
+        fn detection_refuses_arbitrary_text(text in any::<String>()) {
+            prop_assert!(detect::detect(&text).is_err());
+        }
+
+        #[test]
+        fn mangled_pages_are_read_with_operations_or_refused(
+            text in prop_oneof![mangled(REDOC, "\n"), mangled(MD, " ")]
+        ) {
+            if let Ok(api) = crate::spec_diff::read_text(&text, None) {
+                prop_assert!(!api.operations.is_empty());
+            }
+        }
+
+        #[test]
+        fn openapi_reader_never_panics_on_mangled_documents(
+            text in mangled("imported-numbers.vendor-openapi.yaml", "\n")
+        ) {
+            let _ = openapi::read(&text);
+            let _ = detect::detect(&text);
         }
 
         #[test]
