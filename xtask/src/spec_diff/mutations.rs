@@ -355,6 +355,19 @@ fn redoc_mutations() -> Vec<Mutation> {
             |t| in_op(t, G_IMPORT, "callbackUrl\nstring\n", "\n"),
             &[("field-missing-in-docs", IMPORT, "request.callbackUrl")],
         ),
+        real(
+            "redoc: query parameter added",
+            p,
+            |t| {
+                in_op(
+                    t,
+                    G_LIST,
+                    "pageToken\nstring",
+                    "pageOffset\ninteger\n\nHow many numbers to skip.\n\npageToken\nstring",
+                )
+            },
+            &[("parameter-missing-in-spec", LIST, "query.pageOffset")],
+        ),
         neutral("redoc: description reworded", p, |t| {
             swap(
                 t,
@@ -569,6 +582,28 @@ fn markdown_mutations() -> Vec<Mutation> {
                 )
             },
             &[("parameter-required-differs", LIST, "query.servicePlanId")],
+        ),
+        real(
+            "markdown: operation appended",
+            p,
+            |t| {
+                format!("{t} # Release all Endpoint: DELETE /v1/projects/{{projectId}}/importedNumbers ## Path parameters: - projectId (string, required) The project.")
+            },
+            &[(
+                "operation-missing-in-spec",
+                "DELETE /v1/projects/{projectId}/importedNumbers",
+                "",
+            )],
+        ),
+        real(
+            "markdown: response field removed",
+            p,
+            |t| swap(t, "- `importedNumbers.regionCode` (string)", ""),
+            &[(
+                "field-missing-in-docs",
+                LIST,
+                "response.200.importedNumbers.regionCode",
+            )],
         ),
         neutral("markdown: description reworded", p, |t| {
             swap(

@@ -1,5 +1,6 @@
-//! The spec-diff readers and comparison on the vendor pages and on edited
-//! copies of them: each edit must be found, and nothing else.
+//! The spec-diff command end to end: the project's pages, exit statuses,
+//! reports, detection and robustness. Single-edit copies of the pages are
+//! in `mutations.rs`.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -7,7 +8,6 @@ use std::path::PathBuf;
 use super::finding::Severity;
 
 const LIST: &str = "GET /v1/projects/{projectId}/importedNumbers";
-const GET: &str = "GET /v1/projects/{projectId}/importedNumbers/{phoneNumber}";
 
 fn root() -> PathBuf {
     crate::workspace_root()
@@ -26,36 +26,6 @@ fn findings_for(name: &str, text: &str) -> BTreeSet<(String, String, String)> {
         .filter(|f| f.severity != Severity::Info)
         .map(|f| (f.rule.to_owned(), f.operation, f.location))
         .collect()
-}
-
-/// Applies `edit` to the page and checks the new findings are exactly `expected`.
-fn assert_edit_found(name: &str, edit: impl Fn(&str) -> String, expected: &[(&str, &str, &str)]) {
-    let original = vendor_page(name);
-    let edited = edit(&original);
-    assert_ne!(edited, original, "the edit must change the page");
-    let before = findings_for(name, &original);
-    let after = findings_for(name, &edited);
-    let added: BTreeSet<_> = after.difference(&before).cloned().collect();
-    let removed: BTreeSet<_> = before.difference(&after).cloned().collect();
-    let expected: BTreeSet<_> = expected
-        .iter()
-        .map(|(r, o, l)| (r.to_string(), o.to_string(), l.to_string()))
-        .collect();
-    assert_eq!(added, expected, "new findings");
-    assert!(removed.is_empty(), "findings that disappeared: {removed:?}");
-}
-
-/// Replaces `from` with `to` inside the part of a Redoc page between `start` and `end`.
-fn within(text: &str, start: &str, end: &str, from: &str, to: &str) -> String {
-    let a = text.find(start).expect("start marker");
-    let b = a + text[a..].find(end).expect("end marker");
-    assert!(text[a..b].contains(from), "{from:?} not in section");
-    format!(
-        "{}{}{}",
-        &text[..a],
-        text[a..b].replacen(from, to, 1),
-        &text[b..]
-    )
 }
 
 const REDOC: &str = "imported-numbers.redoc.txt";
@@ -79,187 +49,6 @@ fn project_pages_have_no_unaccepted_drift() {
             .iter()
             .any(|f| f.rule == "format-cannot-express" && f.page == REDOC),
         "says what Redoc cannot show"
-    );
-}
-
-#[test]
-fn markdown_removed_field() {
-    assert_edit_found(
-        MD,
-        |t| t.replacen("- `importedNumbers.regionCode` (string)", "", 1),
-        &[(
-            "field-missing-in-docs",
-            LIST,
-            "response.200.importedNumbers.regionCode",
-        )],
-    );
-}
-
-#[test]
-fn markdown_added_enum_value() {
-    assert_edit_found(
-        MD,
-        |t| {
-            t.replacen(
-                r#"Enum: "createdTime", "updatedTime""#,
-                r#"Enum: "createdTime", "updatedTime", "phoneNumber""#,
-                1,
-            )
-        },
-        &[("enum-value-missing-in-spec", LIST, "query.orderBy")],
-    );
-}
-
-#[test]
-fn markdown_changed_required_flag() {
-    assert_edit_found(
-        MD,
-        |t| {
-            t.replacen(
-                "- `regionCode` (string)",
-                "- `regionCode` (string, required)",
-                1,
-            )
-        },
-        &[("parameter-required-differs", LIST, "query.regionCode")],
-    );
-}
-
-#[test]
-fn markdown_new_status_code() {
-    assert_edit_found(
-        MD,
-        |t| format!("{t} ## Response 404 fields (application/json): - `code` (string) The code."),
-        &[("status-missing-in-spec", LIST, "response.404")],
-    );
-}
-
-#[test]
-fn markdown_new_operation_and_type_change() {
-    assert_edit_found(
-        MD,
-        |t| {
-            format!("{t} # Release all Endpoint: DELETE /v1/projects/{{projectId}}/importedNumbers ## Path parameters: - projectId (string, required) The project.")
-        },
-        &[(
-            "operation-missing-in-spec",
-            "DELETE /v1/projects/{projectId}/importedNumbers",
-            "",
-        )],
-    );
-    assert_edit_found(
-        MD,
-        |t| t.replacen("- `totalSize` (integer)", "- `totalSize` (string)", 1),
-        &[("field-type-differs", LIST, "response.200.totalSize")],
-    );
-}
-
-#[test]
-fn markdown_reader_accepts_multi_line_form() {
-    // The same page with its sections on separate lines reads the same.
-    let page = vendor_page(MD);
-    let multi_line = page.replace(" ## ", "\n\n## ").replace(" - `", "\n- `");
-    assert_eq!(findings_for(MD, &page), findings_for(MD, &multi_line));
-}
-
-#[test]
-fn redoc_removed_field() {
-    assert_edit_found(
-        REDOC,
-        |t| {
-            within(
-                t,
-                "Get imported number",
-                "get/v1/projects/{projectId}/importedNumbers/{phoneNumber}",
-                "callbackUrl\nstring\n\nThe client's callback URL to be called upon finishing the number import.\n",
-                "",
-            )
-        },
-        &[("field-missing-in-docs", GET, "response.200.callbackUrl")],
-    );
-}
-
-#[test]
-fn redoc_added_enum_value() {
-    assert_edit_found(
-        REDOC,
-        |t| {
-            t.replacen(
-                r#"Enum: "START" "CONTAIN" "END""#,
-                r#"Enum: "START" "CONTAIN" "END" "EXACT""#,
-                1,
-            )
-        },
-        &[(
-            "enum-value-missing-in-spec",
-            LIST,
-            "query.numberPattern.searchPattern",
-        )],
-    );
-}
-
-#[test]
-fn redoc_changed_required_flag() {
-    assert_edit_found(
-        REDOC,
-        |t| {
-            t.replacen(
-                "servicePlanId\nrequired\nstring",
-                "servicePlanId\nstring",
-                1,
-            )
-        },
-        &[("parameter-required-differs", LIST, "query.servicePlanId")],
-    );
-}
-
-#[test]
-fn redoc_new_status_code() {
-    assert_edit_found(
-        REDOC,
-        |t| {
-            within(
-                t,
-                "Get imported number",
-                "get/v1/projects/{projectId}/importedNumbers/{phoneNumber}",
-                "404\n\nThe imported number could not be found.",
-                "403\n\nForbidden.\n\n404\n\nThe imported number could not be found.",
-            )
-        },
-        &[("status-missing-in-spec", GET, "response.403")],
-    );
-}
-
-#[test]
-fn redoc_new_operation() {
-    assert_edit_found(
-        REDOC,
-        |t| {
-            format!(
-                "{t}\nRelease all numbers\n\nSecurityBasic or OAuth2.0\nRequest\npath Parameters\nprojectId\nrequired\nstring\n\n\
-                 The project.\n\nResponses\n200\n\nOK\n\ndelete/v1/projects/{{projectId}}/importedNumbers\n"
-            )
-        },
-        &[(
-            "operation-missing-in-spec",
-            "DELETE /v1/projects/{projectId}/importedNumbers",
-            "",
-        )],
-    );
-}
-
-#[test]
-fn redoc_new_parameter() {
-    assert_edit_found(
-        REDOC,
-        |t| {
-            t.replacen(
-                "pageToken\nstring",
-                "pageOffset\ninteger\n\nHow many numbers to skip.\n\npageToken\nstring",
-                1,
-            )
-        },
-        &[("parameter-missing-in-spec", LIST, "query.pageOffset")],
     );
 }
 
