@@ -510,6 +510,21 @@ fn compare_fields(
                 .iter()
                 .filter_map(|(_, f)| f.schema.as_ref())
                 .collect();
+            // A read-only field of a name the request also has elsewhere
+            // (scheduledProvisioning.servicePlanId beside
+            // smsConfiguration.servicePlanId) takes its occurrence with it.
+            for (path, _) in &hidden {
+                let leaf = path.rsplit('.').next().unwrap_or(path);
+                let visible = spec_paths
+                    .keys()
+                    .filter(|p| p.rsplit('.').next() == Some(leaf))
+                    .count();
+                if let Some(shown) = flat.names.get_mut(leaf) {
+                    if shown.len() > visible && visible > 0 {
+                        shown.pop();
+                    }
+                }
+            }
             flat.names.retain(|name, _| {
                 let spec_has = spec_paths
                     .keys()
@@ -680,6 +695,17 @@ fn compare_flat(
             );
             continue;
         };
+        // More fields of this name than the spec has: one is new, in some
+        // nested object (the page does not say which).
+        if docs_fields.len() > spec_fields.len() {
+            diff.add(
+                "field-missing-in-spec",
+                Severity::Error,
+                location.clone(),
+                Some(format!("{} field(s) of that name", spec_fields.len())),
+                Some(format!("{} field(s) of that name", docs_fields.len())),
+            );
+        }
         // Pair each page occurrence with a spec field of the same type if there is one.
         for d in docs_fields {
             let best = spec_fields

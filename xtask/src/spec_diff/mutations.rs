@@ -368,6 +368,14 @@ fn redoc_mutations() -> Vec<Mutation> {
             },
             &[("parameter-missing-in-spec", LIST, "query.pageOffset")],
         ),
+        real(
+            "redoc: nested field added under a name used elsewhere",
+            p,
+            |t| {
+                in_op(t, G_GET, "Service plan of the scheduled provisioning task.\n", "Service plan of the scheduled provisioning task.\n\ndisplayName\nstring\n\nA name for the task.\n")
+            },
+            &[("field-missing-in-spec", GET, "response.200.displayName")],
+        ),
         neutral("redoc: description reworded", p, |t| {
             swap(
                 t,
