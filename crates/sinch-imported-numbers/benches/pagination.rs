@@ -3,43 +3,15 @@
 //!
 //! `cargo bench -p sinch-imported-numbers --bench pagination`
 
+mod heap;
 mod support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use sinch_imported_numbers::ListFilter;
 use sinch_imported_numbers_fake::FakeServer;
 use support::{CAMPAIGN, PLAN};
-
-/// Counts live heap bytes and their peak, to show memory use while streaming.
-struct CountingAllocator;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarding to the system allocator with the caller's layout.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `alloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 const PAGE_SIZE: u32 = 100;
 
@@ -95,8 +67,7 @@ async fn flat_memory() {
     println!("memory: peak heap growth while streaming every number with .items() (client and in-process server together)");
     for (i, n) in sizes.iter().enumerate() {
         let client = support::client(&server, &format!("p{i}"));
-        let baseline = LIVE.load(Ordering::Relaxed);
-        PEAK.store(baseline, Ordering::Relaxed);
+        let peak = heap::PeakGrowth::start();
         let started = Instant::now();
         let mut items = client
             .list(ListFilter::new(PLAN, CAMPAIGN))
@@ -107,7 +78,7 @@ async fn flat_memory() {
             count += usize::from(number.phone_number().is_nanp());
         }
         assert_eq!(count, *n);
-        let grown = PEAK.load(Ordering::Relaxed) - baseline;
+        let grown = peak.bytes();
         println!(
             "  {n:>7} numbers: peak +{:>6.1} KiB ({:.0} numbers/s)",
             grown as f64 / 1024.0,

@@ -8,46 +8,20 @@
 //! allocator can see its heap; the fake's own numbers are allocated before
 //! each measurement starts.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+#[path = "../../sinch-imported-numbers/benches/heap/mod.rs"]
+mod heap;
+
 use std::time::Instant;
 
 use sinch_imported_numbers_api::types::{ImportedNumber, SmsConfiguration};
 use sinch_imported_numbers_fake::FakeServer;
-
-struct CountingAllocator;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarding to the system allocator with the caller's layout.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 const PROJECT: &str = "bench";
 
 /// Runs the CLI with `args` after the connection flags; returns the seconds
 /// it took and the peak heap growth in KiB.
 fn measure(connection: &[String], args: &[&str]) -> (f64, f64) {
-    let baseline = LIVE.load(Ordering::Relaxed);
-    PEAK.store(baseline, Ordering::Relaxed);
+    let peak = heap::PeakGrowth::start();
     let started = Instant::now();
     let argv = std::iter::once("sinch-numbers".to_owned())
         .chain(connection.iter().cloned())
@@ -55,7 +29,7 @@ fn measure(connection: &[String], args: &[&str]) -> (f64, f64) {
     let status = sinch_numbers_cli::run(argv, &mut std::io::sink());
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(status, std::process::ExitCode::SUCCESS, "{args:?}");
-    let grown = PEAK.load(Ordering::Relaxed).saturating_sub(baseline);
+    let grown = peak.bytes();
     (seconds, grown as f64 / 1024.0)
 }
 
