@@ -33,10 +33,15 @@ pub fn http() -> reqwest::Client {
 
 /// A facade client for a local server, with fast retries so tests stay quick.
 pub fn client(base_url: &str) -> Client {
+    client_with_key(base_url, "key-id", "key-secret")
+}
+
+/// [`client`] with a particular access key (the fake's, say).
+pub fn client_with_key(base_url: &str, key_id: &str, key_secret: &str) -> Client {
     Client::builder()
         .project_id(PROJECT)
-        .key_id("key-id")
-        .key_secret("key-secret")
+        .key_id(key_id)
+        .key_secret(key_secret)
         .base_url(base_url)
         .retry_policy(RetryPolicy::default().backoff(
             std::time::Duration::from_millis(1),

@@ -8,22 +8,12 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sinch_imported_numbers::{
     AuthMode, Client, ErrorKind, ListFilter, NumberImport, NumberPattern, OrderBy, Region,
-    RetryPolicy,
 };
 use sinch_imported_numbers_fake::FakeServer;
 use workspace_tests::{phone, PROJECT};
 
 fn client_for(server: &FakeServer) -> Client {
-    Client::builder()
-        .project_id(PROJECT)
-        .key_id(server.key_id())
-        .key_secret(server.key_secret())
-        .base_url(server.base_url())
-        .retry_policy(
-            RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)),
-        )
-        .build()
-        .unwrap()
+    workspace_tests::client_with_key(&server.base_url(), server.key_id(), server.key_secret())
 }
 
 fn linked(number: &str) -> NumberImport {

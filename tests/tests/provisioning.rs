@@ -13,8 +13,7 @@ use sinch_imported_numbers::types::{
     SmsErrorCode, State,
 };
 use sinch_imported_numbers::{
-    Client, ErrorKind, InputError, NumberImport, Provisioned, ProvisioningOutcome, RetryPolicy,
-    Setting,
+    Client, ErrorKind, InputError, NumberImport, Provisioned, ProvisioningOutcome, Setting,
 };
 use sinch_imported_numbers_fake::{FakeServer, FakeServerBuilder, DEFAULT_CALLBACK_SECRET};
 use workspace_tests::misbehaving::{Misbehaving, Reply, Request};
@@ -23,16 +22,7 @@ use workspace_tests::{phone, PROJECT};
 const HANG_GUARD: Duration = Duration::from_secs(20);
 
 fn client_for(server: &FakeServer) -> Client {
-    Client::builder()
-        .project_id(PROJECT)
-        .key_id(server.key_id())
-        .key_secret(server.key_secret())
-        .base_url(server.base_url())
-        .retry_policy(
-            RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)),
-        )
-        .build()
-        .unwrap()
+    workspace_tests::client_with_key(&server.base_url(), server.key_id(), server.key_secret())
 }
 
 /// A callback receiver answering 200 (or what `answer` says for the n-th POST).
