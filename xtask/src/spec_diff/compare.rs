@@ -9,9 +9,6 @@ use super::model::{Api, EnumInfo, Field, Fields, FlatFields, Kind, OpKey, Operat
 struct Diff<'a> {
     page: &'a str,
     kind: Kind,
-    /// Comparing a request body: fields read-only on both sides are the
-    /// server's business and only their flag is compared.
-    in_request: bool,
     operation: String,
     out: Vec<Finding>,
 }
@@ -110,7 +107,6 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
     let mut diff = Diff {
         page: page_name,
         kind: page.kind,
-        in_request: false,
         operation: String::new(),
         out: Vec::new(),
     };
@@ -163,13 +159,16 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
             continue;
         };
         matched.insert(spec_key);
-        let mut docs_op = docs_op.clone();
-        if spec_key != key {
+        let spec_op = &spec.operations[spec_key];
+        if spec_key == key {
+            compare_operation(&mut diff, spec_op, docs_op, page);
+        } else {
             // Reported under the spec's path, so one finding names one operation.
             diff.operation = spec_key.to_string();
-            rename_path_params(&mut diff, spec_key, key, &mut docs_op);
+            let mut renamed = docs_op.clone();
+            rename_path_params(&mut diff, spec_key, key, &mut renamed);
+            compare_operation(&mut diff, spec_op, &renamed, page);
         }
-        compare_operation(&mut diff, &spec.operations[spec_key], &docs_op, page);
     }
     if page.kind.covers_whole_api() && !elsewhere {
         for key in spec.operations.keys().filter(|k| !matched.contains(k)) {
@@ -315,9 +314,7 @@ fn compare_operation(diff: &mut Diff<'_>, spec: &Operation, docs: &Operation, pa
         ),
         (Some(s), Some(d)) => {
             let read_only = read_only_paths(spec);
-            diff.in_request = true;
             compare_fields(diff, "request", s, d, &read_only);
-            diff.in_request = false;
         }
         (None, None) => {}
     }
@@ -557,7 +554,9 @@ fn compare_format(diff: &mut Diff<'_>, location: &str, s: &Field, d: &Field) {
 }
 
 fn compare_field(diff: &mut Diff<'_>, location: &str, s: &Field, d: &Field) {
-    if diff.in_request && s.read_only && d.read_only {
+    // In a request body, fields read-only on both sides are the server's
+    // business: only their flag is compared.
+    if location.starts_with("request.") && s.read_only && d.read_only {
         return;
     }
     match d.ty {

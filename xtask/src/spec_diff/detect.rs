@@ -122,10 +122,26 @@ fn seen(signals: &[Signal], text: &str) -> (bool, Vec<&'static str>) {
     (anchor, names)
 }
 
+/// What a page turned out to be. An OpenAPI document comes parsed, so it
+/// is parsed once.
+pub enum Detected {
+    Document(Box<openapiv3::OpenAPI>),
+    Page(Kind),
+}
+
+impl Detected {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Detected::Document(_) => Kind::OpenApi,
+            Detected::Page(kind) => *kind,
+        }
+    }
+}
+
 /// The format `text` is in, or why it cannot be told.
-pub fn detect(text: &str) -> Result<Kind, String> {
-    if super::openapi::parse(text)?.is_some() {
-        return Ok(Kind::OpenApi);
+pub fn detect(text: &str) -> Result<Detected, String> {
+    if let Some(document) = super::openapi::parse(text)? {
+        return Ok(Detected::Document(Box::new(document)));
     }
     let (redoc_anchor, redoc) = seen(&REDOC, text);
     // The markdown reference is also published collapsed onto one line.
@@ -134,8 +150,8 @@ pub fn detect(text: &str) -> Result<Kind, String> {
     let redoc_ok = redoc_anchor && redoc.len() >= 2 && redoc.len() > markdown.len();
     let markdown_ok = markdown_anchor && markdown.len() >= 2 && markdown.len() > redoc.len();
     match (redoc_ok, markdown_ok) {
-        (true, false) => return Ok(Kind::Redoc),
-        (false, true) => return Ok(Kind::Markdown),
+        (true, false) => return Ok(Detected::Page(Kind::Redoc)),
+        (false, true) => return Ok(Detected::Page(Kind::Markdown)),
         _ => {}
     }
     let (_, html) = seen(&HTML_LAYOUT, text);
@@ -176,16 +192,17 @@ mod tests {
         .unwrap()
     }
 
+    fn kind(text: &str) -> Result<Kind, String> {
+        detect(text).map(|d| d.kind())
+    }
+
     #[test]
     fn the_saved_pages_are_told_apart() {
-        assert_eq!(detect(&page("imported-numbers.redoc.txt")), Ok(Kind::Redoc));
-        assert_eq!(
-            detect(&page("list-imported-numbers.md")),
-            Ok(Kind::Markdown)
-        );
+        assert_eq!(kind(&page("imported-numbers.redoc.txt")), Ok(Kind::Redoc));
+        assert_eq!(kind(&page("list-imported-numbers.md")), Ok(Kind::Markdown));
         let spec =
             std::fs::read_to_string(crate::workspace_root().join(crate::spec::SPEC_PATH)).unwrap();
-        assert_eq!(detect(&spec), Ok(Kind::OpenApi));
+        assert_eq!(kind(&spec), Ok(Kind::OpenApi));
     }
 
     #[test]
@@ -195,13 +212,13 @@ mod tests {
             "Lists all imported numbers for the project. Endpoint: GET /v1/projects/{projectId}/importedNumbers is the one to call.",
             1,
         );
-        assert_eq!(detect(&text), Ok(Kind::Redoc));
+        assert_eq!(kind(&text), Ok(Kind::Redoc));
     }
 
     #[test]
     fn one_glued_line_in_an_unknown_layout_is_refused() {
         let text = "Some notes\nget/v1/projects/{projectId}/importedNumbers\nphoneNumber string\n";
-        let why = detect(text).unwrap_err();
+        let why = kind(text).unwrap_err();
         assert!(why.contains("not clearly one format"), "{why}");
         assert!(why.contains("--format-in"), "{why}");
     }
@@ -209,14 +226,13 @@ mod tests {
     #[test]
     fn the_html_rendering_is_refused_by_name() {
         let text = "List imported numbers\nGET /v1/projects/{projectId}/importedNumbers\nprojectIdstringrequired\nFound on your dashboard.\n| Enum Value | Description |\n| --- | --- |\n| START | begins with |\n";
-        let why = detect(text).unwrap_err();
+        let why = kind(text).unwrap_err();
         assert!(why.contains("HTML rendering"), "{why}");
     }
 
     #[test]
     fn an_openapi_3_1_document_is_refused() {
-        let why =
-            detect("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap_err();
+        let why = kind("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap_err();
         assert!(why.contains("3.1.0"), "{why}");
     }
 }

@@ -82,11 +82,12 @@ struct Reader<'a> {
 const MAX_DEPTH: usize = 24;
 
 impl<'a> Reader<'a> {
-    /// Runs `f` one level deeper, or not at all past [`MAX_DEPTH`].
-    fn deeper<T>(&self, f: impl FnOnce() -> Option<T>) -> Option<T> {
+    /// Runs `f` one level deeper, or not at all past [`MAX_DEPTH`] (giving
+    /// nothing: `None`, or no more fields).
+    fn deeper<T: Default>(&self, f: impl FnOnce() -> T) -> T {
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
-            return None;
+            return T::default();
         }
         self.depth.set(depth + 1);
         let out = f();
@@ -279,10 +280,7 @@ impl<'a> Reader<'a> {
     }
 
     fn walk(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
-        let _ = self.deeper(|| {
-            self.walk_here(schema, prefix, out);
-            Some(())
-        });
+        self.deeper(|| self.walk_here(schema, prefix, out));
     }
 
     fn walk_here(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
@@ -300,10 +298,7 @@ impl<'a> Reader<'a> {
     }
 
     fn walk_parts(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
-        let _ = self.deeper(|| {
-            self.walk_parts_here(schema, prefix, out);
-            Some(())
-        });
+        self.deeper(|| self.walk_parts_here(schema, prefix, out));
     }
 
     fn walk_parts_here(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {

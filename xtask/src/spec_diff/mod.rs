@@ -21,6 +21,7 @@ mod report;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use detect::Detected;
 use finding::{Finding, Severity};
 use model::{Api, Kind};
 use report::{Format, PageInfo};
@@ -126,18 +127,22 @@ pub fn read_page(path: &Path, format_in: Option<Kind>) -> Result<Api, String> {
 
 /// Reads page text in the format detected (or forced).
 pub fn read_text(text: &str, format_in: Option<Kind>) -> Result<Api, String> {
-    let kind = match format_in {
-        Some(kind) => kind,
+    let detected = match format_in {
+        Some(kind) => Detected::Page(kind),
         None => detect::detect(text)?,
     };
-    let api = match kind {
-        Kind::Redoc => redoc::read(text),
-        Kind::Markdown => markdown::read(text),
-        Kind::OpenApi => openapi::read(text)?,
-        Kind::Spec => unreachable!("pages are never read as the spec"),
+    let api = match &detected {
+        Detected::Document(document) => from_spec::read(document, Kind::OpenApi),
+        Detected::Page(Kind::OpenApi) => openapi::read(text)?,
+        Detected::Page(Kind::Markdown) => markdown::read(text),
+        Detected::Page(Kind::Redoc) => redoc::read(text),
+        Detected::Page(Kind::Spec) => return Err("the spec is not a kind of page".into()),
     };
     if api.operations.is_empty() {
-        return Err(format!("read as {}, but no operations found", kind.name()));
+        return Err(format!(
+            "read as {}, but no operations found",
+            detected.kind().name()
+        ));
     }
     Ok(api)
 }
