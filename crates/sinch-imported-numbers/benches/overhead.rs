@@ -478,34 +478,32 @@ fn list_rate(
     generated: &api::Client,
     by_hand: &ByHand,
 ) {
-    {
-        let mut rates: [Vec<f64>; 4] = Default::default();
-        runtime.block_on(async {
-            for round in 0..ROUNDS + 1 {
-                for (contender, rate) in rates.iter_mut().enumerate() {
-                    let started = Instant::now();
-                    let count = match contender {
-                        0 => facade_list(facade, page_size, true).await,
-                        1 => facade_list(facade, page_size, false).await,
-                        2 => generated_list(generated, page_size).await,
-                        _ => by_hand.list(page_size).await,
-                    };
-                    assert_eq!(count, LISTED);
-                    if round > 0 {
-                        rate.push(count as f64 / started.elapsed().as_secs_f64());
-                    }
+    let mut rates: [Vec<f64>; 4] = Default::default();
+    runtime.block_on(async {
+        for round in 0..ROUNDS + 1 {
+            for (contender, rate) in rates.iter_mut().enumerate() {
+                let started = Instant::now();
+                let count = match contender {
+                    0 => facade_list(facade, page_size, true).await,
+                    1 => facade_list(facade, page_size, false).await,
+                    2 => generated_list(generated, page_size).await,
+                    _ => by_hand.list(page_size).await,
+                };
+                assert_eq!(count, LISTED);
+                if round > 0 {
+                    rate.push(count as f64 / started.elapsed().as_secs_f64());
                 }
             }
-        });
-        let medians: Vec<f64> = rates.iter_mut().map(|r| median(r)).collect();
-        println!(
-            "  list {LISTED} in pages of {page_size:>4}: facade {:>7.0}/s ({:>7.0}/s without prefetch), generated {:>7.0}/s, by hand {:>7.0}/s",
-            medians[0], medians[1], medians[2], medians[3]
-        );
-        println!(
-            "       facade / by hand = {:.2} ({:.2} without prefetch)",
-            medians[0] / medians[3],
-            medians[1] / medians[3]
-        );
-    }
+        }
+    });
+    let medians: Vec<f64> = rates.iter_mut().map(|r| median(r)).collect();
+    println!(
+        "  list {LISTED} in pages of {page_size:>4}: facade {:>7.0}/s ({:>7.0}/s without prefetch), generated {:>7.0}/s, by hand {:>7.0}/s",
+        medians[0], medians[1], medians[2], medians[3]
+    );
+    println!(
+        "       facade / by hand = {:.2} ({:.2} without prefetch)",
+        medians[0] / medians[3],
+        medians[1] / medians[3]
+    );
 }
