@@ -33,6 +33,11 @@ const OPEN_ENUMS: &[&str] = &[
     "CallbackEventType",
     "CallbackStatus",
     "CallbackFailureCode",
+    "HostingOrderState",
+    "HostingOrderType",
+    "GlobalProcessState",
+    "LoaType",
+    "HostingStatus",
 ];
 
 pub fn run(args: &[String]) -> ExitCode {

@@ -8,6 +8,113 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///The business address on a letter of authorization. Every part is needed in a request; a response missing one still reads. All parts are text (postal codes keep leading zeros).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Address {
+        #[serde(
+            rename = "buildingNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub building_number: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "postalCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub postal_code: ::std::option::Option<::std::string::String>,
+        ///State or province abbreviation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub street: ::std::option::Option<::std::string::String>,
+    }
+    impl Address {
+        pub fn builder() -> builder::Address {
+            Default::default()
+        }
+    }
+    ///Who signs the letter of authorization; the e-signature request goes to the e-mail address. All three are needed in a request; a response missing one still reads.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AuthorizedPerson {
+        ///Where the LOA is sent for signature.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///Given name.
+        #[serde(
+            rename = "firstName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///Family name.
+        #[serde(
+            rename = "lastName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_name: ::std::option::Option<::std::string::String>,
+    }
+    impl AuthorizedPerson {
+        pub fn builder() -> builder::AuthorizedPerson {
+            Default::default()
+        }
+    }
+    ///The numbers to qualify by invoice.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct BatchCreateQualifiedNumbersRequest {
+        ///E.164 numbers.
+        #[serde(rename = "phoneNumbers")]
+        pub phone_numbers: ::std::vec::Vec<::std::string::String>,
+    }
+    impl BatchCreateQualifiedNumbersRequest {
+        pub fn builder() -> builder::BatchCreateQualifiedNumbersRequest {
+            Default::default()
+        }
+    }
+    ///The numbers as recorded for qualification.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct BatchCreateQualifiedNumbersResponse {
+        #[serde(
+            rename = "qualifiedNumbers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub qualified_numbers: ::std::option::Option<::std::vec::Vec<QualifiedNumber>>,
+    }
+    impl BatchCreateQualifiedNumbersResponse {
+        pub fn builder() -> builder::BatchCreateQualifiedNumbersResponse {
+            Default::default()
+        }
+    }
+    ///A blanket letter of authorization the account manager has already approved; sent as an empty object.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct BlanketLoaInfo(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for BlanketLoaInfo {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BlanketLoaInfo>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: BlanketLoaInfo) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for BlanketLoaInfo {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///A project's callback configuration.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CallbackConfiguration {
@@ -112,6 +219,34 @@ pub mod types {
             Self(value)
         }
     }
+    ///The state of the number on one carrier's platform.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CarrierState {
+        ///The carrier's error code; empty when there is none.
+        #[serde(
+            rename = "errorCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        ///The carrier's error text; empty when there is none.
+        #[serde(
+            rename = "errorMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<crate::open_enum::State>,
+        #[serde(
+            rename = "updateTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub update_time: ::std::option::Option<crate::timestamp::Timestamp>,
+    }
+    impl CarrierState {
+        pub fn builder() -> builder::CarrierState {
+            Default::default()
+        }
+    }
     ///The body of an import: an ImportedNumber whose phone number, region and SMS configuration are required (as in the vendor's own OpenAPI file and its current Import page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateImportedNumberRequest {
@@ -162,6 +297,21 @@ pub mod types {
             Default::default()
         }
     }
+    ///A letter of authorization signed by the numbers' owner (a direct customer).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DirectLoaInfo {
+        pub address: Address,
+        #[serde(rename = "authorisedPerson")]
+        pub authorised_person: AuthorizedPerson,
+        ///The carrier that serves the numbers' voice traffic today (free text).
+        #[serde(rename = "currentVoiceCarrier")]
+        pub current_voice_carrier: ::std::string::String,
+    }
+    impl DirectLoaInfo {
+        pub fn builder() -> builder::DirectLoaInfo {
+            Default::default()
+        }
+    }
     ///The body of every error response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Error {
@@ -182,6 +332,367 @@ pub mod types {
     }
     impl Error {
         pub fn builder() -> builder::Error {
+            Default::default()
+        }
+    }
+    ///A hosting order, as the service reports it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct HostingOrder {
+        ///Where events about the order's numbers are posted.
+        #[serde(
+            rename = "callbackUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///The 10DLC campaign the numbers are linked to.
+        #[serde(
+            rename = "campaignId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "createdTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_time: ::std::option::Option<crate::timestamp::Timestamp>,
+        ///A label chosen by the customer.
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///The order's id (opaque; ULIDs today).
+        #[serde(
+            rename = "hostingOrderId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hosting_order_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "hostingOrderInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hosting_order_info: ::std::option::Option<TextEnableInfo>,
+        ///True when T-Mobile lists the numbers under another aggregator and they move to Sinch.
+        #[serde(
+            rename = "migrateToSinchTmo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub migrate_to_sinch_tmo: ::std::option::Option<bool>,
+        ///The project the order belongs to.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///US or CA, the only regions hosting is offered in.
+        #[serde(
+            rename = "regionCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub region_code: ::std::option::Option<::std::string::String>,
+        ///When the OSR (carrier routing) record is to be changed.
+        #[serde(
+            rename = "scheduledOsrUpdateTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scheduled_osr_update_time: ::std::option::Option<
+            crate::timestamp::Timestamp,
+        >,
+        ///The SMS service plan the numbers go to.
+        #[serde(
+            rename = "servicePlanId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub service_plan_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<crate::open_enum::HostingOrderState>,
+        #[serde(
+            rename = "textEnableInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub text_enable_info: ::std::option::Option<TextEnableInfo>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<crate::open_enum::HostingOrderType>,
+        #[serde(
+            rename = "updatedTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_time: ::std::option::Option<crate::timestamp::Timestamp>,
+    }
+    impl HostingOrder {
+        pub fn builder() -> builder::HostingOrder {
+            Default::default()
+        }
+    }
+    ///One number of a hosting order and how far each of its steps has come.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct HostingOrderNumber {
+        #[serde(
+            rename = "campaignProvisioning",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_provisioning: ::std::option::Option<
+            HostingOrderNumberCampaignProvisioning,
+        >,
+        ///The order the number belongs to.
+        #[serde(
+            rename = "hostingOrderId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hosting_order_id: ::std::option::Option<::std::string::String>,
+        ///MMS on AT&T.
+        #[serde(
+            rename = "mmsAtt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mms_att: ::std::option::Option<CarrierState>,
+        ///MMS on T-Mobile.
+        #[serde(
+            rename = "mmsTmo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mms_tmo: ::std::option::Option<CarrierState>,
+        #[serde(
+            rename = "osrUpdate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub osr_update: ::std::option::Option<HostingOrderNumberOsrUpdate>,
+        ///The number, E.164 with its leading +.
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "platformProvisioning",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub platform_provisioning: ::std::option::Option<
+            HostingOrderNumberPlatformProvisioning,
+        >,
+        ///The project the order belongs to.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///SMS on AT&T.
+        #[serde(
+            rename = "smsAtt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_att: ::std::option::Option<CarrierState>,
+        ///SMS on T-Mobile.
+        #[serde(
+            rename = "smsTmo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_tmo: ::std::option::Option<CarrierState>,
+    }
+    impl HostingOrderNumber {
+        pub fn builder() -> builder::HostingOrderNumber {
+            Default::default()
+        }
+    }
+    ///Linking the number to the order's campaign.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct HostingOrderNumberCampaignProvisioning {
+        ///The campaign.
+        #[serde(
+            rename = "campaignId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<crate::open_enum::State>,
+    }
+    impl HostingOrderNumberCampaignProvisioning {
+        pub fn builder() -> builder::HostingOrderNumberCampaignProvisioning {
+            Default::default()
+        }
+    }
+    ///The update of the number's OSR (carrier routing) record.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct HostingOrderNumberOsrUpdate {
+        ///The NNID the number is routed with.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nnid: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<crate::open_enum::State>,
+    }
+    impl HostingOrderNumberOsrUpdate {
+        pub fn builder() -> builder::HostingOrderNumberOsrUpdate {
+            Default::default()
+        }
+    }
+    ///Provisioning the number to the order's SMS service plan.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct HostingOrderNumberPlatformProvisioning {
+        ///The service plan.
+        #[serde(
+            rename = "servicePlanId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub service_plan_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<crate::open_enum::State>,
+    }
+    impl HostingOrderNumberPlatformProvisioning {
+        pub fn builder() -> builder::HostingOrderNumberPlatformProvisioning {
+            Default::default()
+        }
+    }
+    ///How many of an order's numbers have passed each step.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct HostingOrderReport {
+        ///Numbers linked to the campaign.
+        #[serde(
+            rename = "addedToCampaign",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub added_to_campaign: ::std::option::Option<i32>,
+        ///Numbers waiting for a person at Sinch.
+        #[serde(
+            rename = "ongoingManualAction",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ongoing_manual_action: ::std::option::Option<i32>,
+        ///Numbers whose OSR record is updated.
+        #[serde(
+            rename = "osrUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub osr_updated: ::std::option::Option<i32>,
+        ///Numbers provisioned to the SMS platform.
+        #[serde(
+            rename = "smsProvisioned",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_provisioned: ::std::option::Option<i32>,
+        ///Numbers in the order.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i32>,
+    }
+    impl HostingOrderReport {
+        pub fn builder() -> builder::HostingOrderReport {
+            Default::default()
+        }
+    }
+    ///The order an import through a hosting order opens (HostingOrder without the text-enable details).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ImportHostingOrder {
+        ///Where events about the order's numbers are posted.
+        #[serde(
+            rename = "callbackUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///The 10DLC campaign the numbers are linked to.
+        #[serde(
+            rename = "campaignId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "createdTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_time: ::std::option::Option<crate::timestamp::Timestamp>,
+        ///A label chosen by the customer.
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///The order's id (opaque; ULIDs today).
+        #[serde(
+            rename = "hostingOrderId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hosting_order_id: ::std::option::Option<::std::string::String>,
+        ///True when the numbers move to Sinch on T-Mobile's platform.
+        #[serde(
+            rename = "migrateToSinchTmo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub migrate_to_sinch_tmo: ::std::option::Option<bool>,
+        ///The project the order belongs to.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///US or CA.
+        #[serde(
+            rename = "regionCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub region_code: ::std::option::Option<::std::string::String>,
+        ///The SMS service plan the numbers go to.
+        #[serde(
+            rename = "servicePlanId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub service_plan_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<crate::open_enum::HostingOrderState>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<crate::open_enum::HostingOrderType>,
+        #[serde(
+            rename = "updatedTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_time: ::std::option::Option<crate::timestamp::Timestamp>,
+    }
+    impl ImportHostingOrder {
+        pub fn builder() -> builder::ImportHostingOrder {
+            Default::default()
+        }
+    }
+    ///The body of an import through a hosting order.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ImportNumbersRequest {
+        ///Where events about the numbers are posted.
+        #[serde(
+            rename = "callbackUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///The 10DLC campaign to link the numbers to, if any.
+        #[serde(
+            rename = "campaignId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_id: ::std::option::Option<::std::string::String>,
+        ///A label for the order.
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///Set when T-Mobile reports error 60135 (another aggregator holds the numbers).
+        #[serde(
+            rename = "migrateToSinchTmo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub migrate_to_sinch_tmo: ::std::option::Option<bool>,
+        ///E.164 numbers, at most 5 unless the account manager allows more.
+        pub numbers: ::std::vec::Vec<::std::string::String>,
+        ///The project; the path's value when given.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///US or CA.
+        #[serde(rename = "regionCode")]
+        pub region_code: ::std::string::String,
+        ///The SMS service plan to provision the numbers to.
+        #[serde(rename = "servicePlanId")]
+        pub service_plan_id: ::std::string::String,
+    }
+    impl ImportNumbersRequest {
+        pub fn builder() -> builder::ImportNumbersRequest {
             Default::default()
         }
     }
@@ -244,6 +755,55 @@ pub mod types {
             Default::default()
         }
     }
+    ///One page of an order's numbers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListHostingOrderNumbersResponse {
+        ///The token of the next page; empty or absent on the last.
+        #[serde(
+            rename = "nextPageToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_page_token: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub numbers: ::std::option::Option<::std::vec::Vec<HostingOrderNumber>>,
+        ///How many numbers match, over all pages.
+        #[serde(
+            rename = "totalSize",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_size: ::std::option::Option<i32>,
+    }
+    impl ListHostingOrderNumbersResponse {
+        pub fn builder() -> builder::ListHostingOrderNumbersResponse {
+            Default::default()
+        }
+    }
+    ///One page of hosting orders.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListHostingOrdersResponse {
+        #[serde(
+            rename = "hostingOrders",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hosting_orders: ::std::option::Option<::std::vec::Vec<HostingOrder>>,
+        ///The token of the next page; empty or absent on the last.
+        #[serde(
+            rename = "nextPageToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_page_token: ::std::option::Option<::std::string::String>,
+        ///How many orders match, over all pages.
+        #[serde(
+            rename = "totalSize",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_size: ::std::option::Option<i32>,
+    }
+    impl ListHostingOrdersResponse {
+        pub fn builder() -> builder::ListHostingOrdersResponse {
+            Default::default()
+        }
+    }
     ///One page of imported numbers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImportedNumbersResponse {
@@ -269,6 +829,32 @@ pub mod types {
     }
     impl ListImportedNumbersResponse {
         pub fn builder() -> builder::ListImportedNumbersResponse {
+            Default::default()
+        }
+    }
+    ///One page of qualified numbers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListQualifiedNumber {
+        ///The token of the next page; empty or absent on the last.
+        #[serde(
+            rename = "nextPageToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_page_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "qualifiedNumbers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub qualified_numbers: ::std::option::Option<::std::vec::Vec<QualifiedNumber>>,
+        ///How many numbers match, over all pages.
+        #[serde(
+            rename = "totalSize",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_size: ::std::option::Option<i32>,
+    }
+    impl ListQualifiedNumber {
+        pub fn builder() -> builder::ListQualifiedNumber {
             Default::default()
         }
     }
@@ -433,6 +1019,111 @@ pub mod types {
             Default::default()
         }
     }
+    ///A number whose ownership is being proven or has been, and how far it has come.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct QualifiedNumber {
+        #[serde(
+            rename = "createdTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_time: ::std::option::Option<crate::timestamp::Timestamp>,
+        #[serde(
+            rename = "globalProcessState",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub global_process_state: ::std::option::Option<
+            crate::open_enum::GlobalProcessState,
+        >,
+        #[serde(
+            rename = "hostedNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hosted_number: ::std::option::Option<QualifiedNumberHosting>,
+        #[serde(
+            rename = "osrEligibility",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub osr_eligibility: ::std::option::Option<QualifiedNumberStep>,
+        #[serde(
+            rename = "ownershipVerification",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ownership_verification: ::std::option::Option<QualifiedNumberStep>,
+        ///The number, E.164 with its leading +.
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        ///The project the number belongs to.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///US or CA.
+        #[serde(
+            rename = "regionCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub region_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "updatedTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_time: ::std::option::Option<crate::timestamp::Timestamp>,
+    }
+    impl QualifiedNumber {
+        pub fn builder() -> builder::QualifiedNumber {
+            Default::default()
+        }
+    }
+    ///The outcome of hosting the number.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct QualifiedNumberHosting {
+        ///Why hosting failed; empty otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::open_enum::HostingStatus>,
+    }
+    impl QualifiedNumberHosting {
+        pub fn builder() -> builder::QualifiedNumberHosting {
+            Default::default()
+        }
+    }
+    ///One step of a qualification (OSR eligibility or ownership proof).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct QualifiedNumberStep {
+        ///Why the step failed; empty otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::open_enum::State>,
+    }
+    impl QualifiedNumberStep {
+        pub fn builder() -> builder::QualifiedNumberStep {
+            Default::default()
+        }
+    }
+    ///A letter of authorization signed by a reseller for its customer's business.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ResellerLoaInfo {
+        pub address: Address,
+        #[serde(rename = "authorisedPerson")]
+        pub authorised_person: AuthorizedPerson,
+        ///The business the numbers belong to.
+        #[serde(rename = "businessName")]
+        pub business_name: ::std::string::String,
+        ///The carrier that serves the numbers' voice traffic today (free text).
+        #[serde(rename = "currentVoiceCarrier")]
+        pub current_voice_carrier: ::std::string::String,
+    }
+    impl ResellerLoaInfo {
+        pub fn builder() -> builder::ResellerLoaInfo {
+            Default::default()
+        }
+    }
     ///Ongoing Provisioning for SMS service
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScheduledProvisioning {
@@ -580,8 +1271,520 @@ pub mod types {
             Self(value)
         }
     }
+    ///The business and letter-of-authorization details of a text-enable order.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TextEnableInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address: ::std::option::Option<Address>,
+        #[serde(
+            rename = "authorisedPerson",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorised_person: ::std::option::Option<AuthorizedPerson>,
+        ///The business the numbers belong to.
+        #[serde(
+            rename = "businessName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub business_name: ::std::option::Option<::std::string::String>,
+        ///The carrier that serves the numbers' voice traffic today (free text).
+        #[serde(
+            rename = "currentVoiceCarrier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_voice_carrier: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "loaType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub loa_type: ::std::option::Option<crate::open_enum::LoaType>,
+        ///The NNID (Net Number ID) the numbers are routed with.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nnid: ::std::option::Option<::std::string::String>,
+        ///The provider the numbers are hosted with.
+        #[serde(
+            rename = "serviceProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub service_provider: ::std::option::Option<::std::string::String>,
+    }
+    impl TextEnableInfo {
+        pub fn builder() -> builder::TextEnableInfo {
+            Default::default()
+        }
+    }
+    ///The body of a text-enable order. Exactly one of directLoaInfo, resellerLoaInfo and blanketLoaInfo is to be sent.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TextEnableNumbersRequest {
+        #[serde(
+            rename = "blanketLoaInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blanket_loa_info: ::std::option::Option<BlanketLoaInfo>,
+        ///Where events about the numbers are posted.
+        #[serde(
+            rename = "callbackUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///The 10DLC campaign to link the numbers to.
+        #[serde(
+            rename = "campaignId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "directLoaInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub direct_loa_info: ::std::option::Option<DirectLoaInfo>,
+        ///A label for the order.
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///Set when T-Mobile reports that another aggregator holds the numbers.
+        #[serde(
+            rename = "migrateToSinchTmo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub migrate_to_sinch_tmo: ::std::option::Option<bool>,
+        ///The NNID to route with; Sinch's (or the account's) when absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nnid: ::std::option::Option<::std::string::String>,
+        ///E.164 numbers; at most 500 for qualified numbers.
+        pub numbers: ::std::vec::Vec<::std::string::String>,
+        ///The project; the path's value when given.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///US or CA.
+        #[serde(rename = "regionCode")]
+        pub region_code: ::std::string::String,
+        #[serde(
+            rename = "resellerLoaInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reseller_loa_info: ::std::option::Option<ResellerLoaInfo>,
+        #[serde(
+            rename = "scheduledOsrUpdateTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scheduled_osr_update_time: ::std::option::Option<
+            crate::timestamp::Timestamp,
+        >,
+        ///The SMS service plan to provision the numbers to.
+        #[serde(rename = "servicePlanId")]
+        pub service_plan_id: ::std::string::String,
+    }
+    impl TextEnableNumbersRequest {
+        pub fn builder() -> builder::TextEnableNumbersRequest {
+            Default::default()
+        }
+    }
+    ///The answer to a qualified-number text-enable call.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TextEnableResponse {
+        ///The order that was opened.
+        #[serde(
+            rename = "hostingOrderId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hosting_order_id: ::std::option::Option<::std::string::String>,
+    }
+    impl TextEnableResponse {
+        pub fn builder() -> builder::TextEnableResponse {
+            Default::default()
+        }
+    }
+    ///The body of a toll-free text-enable order: the common fields and exactly one of directLoaInfo and resellerLoaInfo.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TextEnableTollFreeNumbersRequest {
+        ///Where events about the numbers are posted.
+        #[serde(
+            rename = "callbackUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "directLoaInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub direct_loa_info: ::std::option::Option<DirectLoaInfo>,
+        ///A label for the order.
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///E.164 toll-free numbers.
+        pub numbers: ::std::vec::Vec<::std::string::String>,
+        ///The project; required in this body although the path has it too.
+        #[serde(rename = "projectId")]
+        pub project_id: ::std::string::String,
+        ///US or CA.
+        #[serde(rename = "regionCode")]
+        pub region_code: ::std::string::String,
+        #[serde(
+            rename = "resellerLoaInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reseller_loa_info: ::std::option::Option<ResellerLoaInfo>,
+        ///When (UTC) to provision on Zipwhip; if the LOA is signed later, the same time on the next day.
+        #[serde(
+            rename = "scheduledZipwhipProvisioningTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scheduled_zipwhip_provisioning_time: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///The SMS service plan to provision the numbers to.
+        #[serde(rename = "servicePlanId")]
+        pub service_plan_id: ::std::string::String,
+    }
+    impl TextEnableTollFreeNumbersRequest {
+        pub fn builder() -> builder::TextEnableTollFreeNumbersRequest {
+            Default::default()
+        }
+    }
+    ///The code the voice call read out.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct VerifyVoiceChallengeRequest {
+        pub code: ::std::string::String,
+    }
+    impl VerifyVoiceChallengeRequest {
+        pub fn builder() -> builder::VerifyVoiceChallengeRequest {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct Address {
+            building_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            postal_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            street: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Address {
+            fn default() -> Self {
+                Self {
+                    building_number: Ok(Default::default()),
+                    city: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    postal_code: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    street: Ok(Default::default()),
+                }
+            }
+        }
+        impl Address {
+            pub fn building_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.building_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for building_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn postal_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.postal_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for postal_code: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn street<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.street = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for street: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Address> for super::Address {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Address,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    building_number: value.building_number?,
+                    city: value.city?,
+                    country: value.country?,
+                    postal_code: value.postal_code?,
+                    state: value.state?,
+                    street: value.street?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Address> for Address {
+            fn from(value: super::Address) -> Self {
+                Self {
+                    building_number: Ok(value.building_number),
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    postal_code: Ok(value.postal_code),
+                    state: Ok(value.state),
+                    street: Ok(value.street),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthorizedPerson {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuthorizedPerson {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl AuthorizedPerson {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthorizedPerson> for super::AuthorizedPerson {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizedPerson,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    last_name: value.last_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthorizedPerson> for AuthorizedPerson {
+            fn from(value: super::AuthorizedPerson) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    last_name: Ok(value.last_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BatchCreateQualifiedNumbersRequest {
+            phone_numbers: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BatchCreateQualifiedNumbersRequest {
+            fn default() -> Self {
+                Self {
+                    phone_numbers: Err("no value supplied for phone_numbers".to_string()),
+                }
+            }
+        }
+        impl BatchCreateQualifiedNumbersRequest {
+            pub fn phone_numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_numbers: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BatchCreateQualifiedNumbersRequest>
+        for super::BatchCreateQualifiedNumbersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchCreateQualifiedNumbersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    phone_numbers: value.phone_numbers?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BatchCreateQualifiedNumbersRequest>
+        for BatchCreateQualifiedNumbersRequest {
+            fn from(value: super::BatchCreateQualifiedNumbersRequest) -> Self {
+                Self {
+                    phone_numbers: Ok(value.phone_numbers),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BatchCreateQualifiedNumbersResponse {
+            qualified_numbers: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::QualifiedNumber>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BatchCreateQualifiedNumbersResponse {
+            fn default() -> Self {
+                Self {
+                    qualified_numbers: Ok(Default::default()),
+                }
+            }
+        }
+        impl BatchCreateQualifiedNumbersResponse {
+            pub fn qualified_numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::QualifiedNumber>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.qualified_numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for qualified_numbers: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BatchCreateQualifiedNumbersResponse>
+        for super::BatchCreateQualifiedNumbersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchCreateQualifiedNumbersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    qualified_numbers: value.qualified_numbers?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BatchCreateQualifiedNumbersResponse>
+        for BatchCreateQualifiedNumbersResponse {
+            fn from(value: super::BatchCreateQualifiedNumbersResponse) -> Self {
+                Self {
+                    qualified_numbers: Ok(value.qualified_numbers),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CallbackConfiguration {
             hmac_secret: ::std::result::Result<
@@ -905,6 +2108,112 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CarrierState {
+            error_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::State>,
+                ::std::string::String,
+            >,
+            update_time: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CarrierState {
+            fn default() -> Self {
+                Self {
+                    error_code: Ok(Default::default()),
+                    error_message: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    update_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl CarrierState {
+            pub fn error_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
+                self
+            }
+            pub fn error_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_message: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::State>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_time: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CarrierState> for super::CarrierState {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CarrierState,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error_code: value.error_code?,
+                    error_message: value.error_message?,
+                    state: value.state?,
+                    update_time: value.update_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CarrierState> for CarrierState {
+            fn from(value: super::CarrierState) -> Self {
+                Self {
+                    error_code: Ok(value.error_code),
+                    error_message: Ok(value.error_message),
+                    state: Ok(value.state),
+                    update_time: Ok(value.update_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CreateImportedNumberRequest {
             callback_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1120,6 +2429,94 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct DirectLoaInfo {
+            address: ::std::result::Result<super::Address, ::std::string::String>,
+            authorised_person: ::std::result::Result<
+                super::AuthorizedPerson,
+                ::std::string::String,
+            >,
+            current_voice_carrier: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DirectLoaInfo {
+            fn default() -> Self {
+                Self {
+                    address: Err("no value supplied for address".to_string()),
+                    authorised_person: Err(
+                        "no value supplied for authorised_person".to_string(),
+                    ),
+                    current_voice_carrier: Err(
+                        "no value supplied for current_voice_carrier".to_string(),
+                    ),
+                }
+            }
+        }
+        impl DirectLoaInfo {
+            pub fn address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Address>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address: {e}")
+                    });
+                self
+            }
+            pub fn authorised_person<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuthorizedPerson>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorised_person = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorised_person: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn current_voice_carrier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_voice_carrier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for current_voice_carrier: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DirectLoaInfo> for super::DirectLoaInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DirectLoaInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address: value.address?,
+                    authorised_person: value.authorised_person?,
+                    current_voice_carrier: value.current_voice_carrier?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DirectLoaInfo> for DirectLoaInfo {
+            fn from(value: super::DirectLoaInfo) -> Self {
+                Self {
+                    address: Ok(value.address),
+                    authorised_person: Ok(value.authorised_person),
+                    current_voice_carrier: Ok(value.current_voice_carrier),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Error {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1224,6 +2621,1353 @@ pub mod types {
                     details: Ok(value.details),
                     message: Ok(value.message),
                     status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HostingOrder {
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            campaign_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_time: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hosting_order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hosting_order_info: ::std::result::Result<
+                ::std::option::Option<super::TextEnableInfo>,
+                ::std::string::String,
+            >,
+            migrate_to_sinch_tmo: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            region_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scheduled_osr_update_time: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+            service_plan_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::HostingOrderState>,
+                ::std::string::String,
+            >,
+            text_enable_info: ::std::result::Result<
+                ::std::option::Option<super::TextEnableInfo>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::HostingOrderType>,
+                ::std::string::String,
+            >,
+            updated_time: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HostingOrder {
+            fn default() -> Self {
+                Self {
+                    callback_url: Ok(Default::default()),
+                    campaign_id: Ok(Default::default()),
+                    created_time: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    hosting_order_id: Ok(Default::default()),
+                    hosting_order_info: Ok(Default::default()),
+                    migrate_to_sinch_tmo: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    region_code: Ok(Default::default()),
+                    scheduled_osr_update_time: Ok(Default::default()),
+                    service_plan_id: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    text_enable_info: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl HostingOrder {
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
+                    });
+                self
+            }
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for campaign_id: {e}")
+                    });
+                self
+            }
+            pub fn created_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_time: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn hosting_order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosting_order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hosting_order_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hosting_order_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TextEnableInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosting_order_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hosting_order_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn migrate_to_sinch_tmo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.migrate_to_sinch_tmo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for migrate_to_sinch_tmo: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn region_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region_code: {e}")
+                    });
+                self
+            }
+            pub fn scheduled_osr_update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scheduled_osr_update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for scheduled_osr_update_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_plan_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::HostingOrderState>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn text_enable_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TextEnableInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text_enable_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for text_enable_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::HostingOrderType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_time: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HostingOrder> for super::HostingOrder {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HostingOrder,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    callback_url: value.callback_url?,
+                    campaign_id: value.campaign_id?,
+                    created_time: value.created_time?,
+                    display_name: value.display_name?,
+                    hosting_order_id: value.hosting_order_id?,
+                    hosting_order_info: value.hosting_order_info?,
+                    migrate_to_sinch_tmo: value.migrate_to_sinch_tmo?,
+                    project_id: value.project_id?,
+                    region_code: value.region_code?,
+                    scheduled_osr_update_time: value.scheduled_osr_update_time?,
+                    service_plan_id: value.service_plan_id?,
+                    state: value.state?,
+                    text_enable_info: value.text_enable_info?,
+                    type_: value.type_?,
+                    updated_time: value.updated_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HostingOrder> for HostingOrder {
+            fn from(value: super::HostingOrder) -> Self {
+                Self {
+                    callback_url: Ok(value.callback_url),
+                    campaign_id: Ok(value.campaign_id),
+                    created_time: Ok(value.created_time),
+                    display_name: Ok(value.display_name),
+                    hosting_order_id: Ok(value.hosting_order_id),
+                    hosting_order_info: Ok(value.hosting_order_info),
+                    migrate_to_sinch_tmo: Ok(value.migrate_to_sinch_tmo),
+                    project_id: Ok(value.project_id),
+                    region_code: Ok(value.region_code),
+                    scheduled_osr_update_time: Ok(value.scheduled_osr_update_time),
+                    service_plan_id: Ok(value.service_plan_id),
+                    state: Ok(value.state),
+                    text_enable_info: Ok(value.text_enable_info),
+                    type_: Ok(value.type_),
+                    updated_time: Ok(value.updated_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HostingOrderNumber {
+            campaign_provisioning: ::std::result::Result<
+                ::std::option::Option<super::HostingOrderNumberCampaignProvisioning>,
+                ::std::string::String,
+            >,
+            hosting_order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mms_att: ::std::result::Result<
+                ::std::option::Option<super::CarrierState>,
+                ::std::string::String,
+            >,
+            mms_tmo: ::std::result::Result<
+                ::std::option::Option<super::CarrierState>,
+                ::std::string::String,
+            >,
+            osr_update: ::std::result::Result<
+                ::std::option::Option<super::HostingOrderNumberOsrUpdate>,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            platform_provisioning: ::std::result::Result<
+                ::std::option::Option<super::HostingOrderNumberPlatformProvisioning>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sms_att: ::std::result::Result<
+                ::std::option::Option<super::CarrierState>,
+                ::std::string::String,
+            >,
+            sms_tmo: ::std::result::Result<
+                ::std::option::Option<super::CarrierState>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HostingOrderNumber {
+            fn default() -> Self {
+                Self {
+                    campaign_provisioning: Ok(Default::default()),
+                    hosting_order_id: Ok(Default::default()),
+                    mms_att: Ok(Default::default()),
+                    mms_tmo: Ok(Default::default()),
+                    osr_update: Ok(Default::default()),
+                    phone_number: Ok(Default::default()),
+                    platform_provisioning: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    sms_att: Ok(Default::default()),
+                    sms_tmo: Ok(Default::default()),
+                }
+            }
+        }
+        impl HostingOrderNumber {
+            pub fn campaign_provisioning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HostingOrderNumberCampaignProvisioning>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_provisioning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for campaign_provisioning: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hosting_order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosting_order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hosting_order_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mms_att<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CarrierState>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mms_att = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mms_att: {e}")
+                    });
+                self
+            }
+            pub fn mms_tmo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CarrierState>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mms_tmo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mms_tmo: {e}")
+                    });
+                self
+            }
+            pub fn osr_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HostingOrderNumberOsrUpdate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.osr_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for osr_update: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn platform_provisioning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HostingOrderNumberPlatformProvisioning>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform_provisioning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for platform_provisioning: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn sms_att<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CarrierState>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_att = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sms_att: {e}")
+                    });
+                self
+            }
+            pub fn sms_tmo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CarrierState>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_tmo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sms_tmo: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HostingOrderNumber> for super::HostingOrderNumber {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HostingOrderNumber,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    campaign_provisioning: value.campaign_provisioning?,
+                    hosting_order_id: value.hosting_order_id?,
+                    mms_att: value.mms_att?,
+                    mms_tmo: value.mms_tmo?,
+                    osr_update: value.osr_update?,
+                    phone_number: value.phone_number?,
+                    platform_provisioning: value.platform_provisioning?,
+                    project_id: value.project_id?,
+                    sms_att: value.sms_att?,
+                    sms_tmo: value.sms_tmo?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HostingOrderNumber> for HostingOrderNumber {
+            fn from(value: super::HostingOrderNumber) -> Self {
+                Self {
+                    campaign_provisioning: Ok(value.campaign_provisioning),
+                    hosting_order_id: Ok(value.hosting_order_id),
+                    mms_att: Ok(value.mms_att),
+                    mms_tmo: Ok(value.mms_tmo),
+                    osr_update: Ok(value.osr_update),
+                    phone_number: Ok(value.phone_number),
+                    platform_provisioning: Ok(value.platform_provisioning),
+                    project_id: Ok(value.project_id),
+                    sms_att: Ok(value.sms_att),
+                    sms_tmo: Ok(value.sms_tmo),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HostingOrderNumberCampaignProvisioning {
+            campaign_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::State>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HostingOrderNumberCampaignProvisioning {
+            fn default() -> Self {
+                Self {
+                    campaign_id: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                }
+            }
+        }
+        impl HostingOrderNumberCampaignProvisioning {
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for campaign_id: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::State>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HostingOrderNumberCampaignProvisioning>
+        for super::HostingOrderNumberCampaignProvisioning {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HostingOrderNumberCampaignProvisioning,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    campaign_id: value.campaign_id?,
+                    state: value.state?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HostingOrderNumberCampaignProvisioning>
+        for HostingOrderNumberCampaignProvisioning {
+            fn from(value: super::HostingOrderNumberCampaignProvisioning) -> Self {
+                Self {
+                    campaign_id: Ok(value.campaign_id),
+                    state: Ok(value.state),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HostingOrderNumberOsrUpdate {
+            nnid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::State>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HostingOrderNumberOsrUpdate {
+            fn default() -> Self {
+                Self {
+                    nnid: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                }
+            }
+        }
+        impl HostingOrderNumberOsrUpdate {
+            pub fn nnid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nnid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nnid: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::State>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HostingOrderNumberOsrUpdate>
+        for super::HostingOrderNumberOsrUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HostingOrderNumberOsrUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    nnid: value.nnid?,
+                    state: value.state?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HostingOrderNumberOsrUpdate>
+        for HostingOrderNumberOsrUpdate {
+            fn from(value: super::HostingOrderNumberOsrUpdate) -> Self {
+                Self {
+                    nnid: Ok(value.nnid),
+                    state: Ok(value.state),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HostingOrderNumberPlatformProvisioning {
+            service_plan_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::State>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HostingOrderNumberPlatformProvisioning {
+            fn default() -> Self {
+                Self {
+                    service_plan_id: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                }
+            }
+        }
+        impl HostingOrderNumberPlatformProvisioning {
+            pub fn service_plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_plan_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::State>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HostingOrderNumberPlatformProvisioning>
+        for super::HostingOrderNumberPlatformProvisioning {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HostingOrderNumberPlatformProvisioning,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    service_plan_id: value.service_plan_id?,
+                    state: value.state?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HostingOrderNumberPlatformProvisioning>
+        for HostingOrderNumberPlatformProvisioning {
+            fn from(value: super::HostingOrderNumberPlatformProvisioning) -> Self {
+                Self {
+                    service_plan_id: Ok(value.service_plan_id),
+                    state: Ok(value.state),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HostingOrderReport {
+            added_to_campaign: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            ongoing_manual_action: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            osr_updated: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            sms_provisioned: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HostingOrderReport {
+            fn default() -> Self {
+                Self {
+                    added_to_campaign: Ok(Default::default()),
+                    ongoing_manual_action: Ok(Default::default()),
+                    osr_updated: Ok(Default::default()),
+                    sms_provisioned: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl HostingOrderReport {
+            pub fn added_to_campaign<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.added_to_campaign = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for added_to_campaign: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ongoing_manual_action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ongoing_manual_action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ongoing_manual_action: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn osr_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.osr_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for osr_updated: {e}")
+                    });
+                self
+            }
+            pub fn sms_provisioned<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_provisioned = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sms_provisioned: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HostingOrderReport> for super::HostingOrderReport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HostingOrderReport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    added_to_campaign: value.added_to_campaign?,
+                    ongoing_manual_action: value.ongoing_manual_action?,
+                    osr_updated: value.osr_updated?,
+                    sms_provisioned: value.sms_provisioned?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HostingOrderReport> for HostingOrderReport {
+            fn from(value: super::HostingOrderReport) -> Self {
+                Self {
+                    added_to_campaign: Ok(value.added_to_campaign),
+                    ongoing_manual_action: Ok(value.ongoing_manual_action),
+                    osr_updated: Ok(value.osr_updated),
+                    sms_provisioned: Ok(value.sms_provisioned),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImportHostingOrder {
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            campaign_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_time: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hosting_order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            migrate_to_sinch_tmo: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            region_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_plan_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::HostingOrderState>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::HostingOrderType>,
+                ::std::string::String,
+            >,
+            updated_time: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImportHostingOrder {
+            fn default() -> Self {
+                Self {
+                    callback_url: Ok(Default::default()),
+                    campaign_id: Ok(Default::default()),
+                    created_time: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    hosting_order_id: Ok(Default::default()),
+                    migrate_to_sinch_tmo: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    region_code: Ok(Default::default()),
+                    service_plan_id: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl ImportHostingOrder {
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
+                    });
+                self
+            }
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for campaign_id: {e}")
+                    });
+                self
+            }
+            pub fn created_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_time: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn hosting_order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosting_order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hosting_order_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn migrate_to_sinch_tmo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.migrate_to_sinch_tmo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for migrate_to_sinch_tmo: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn region_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region_code: {e}")
+                    });
+                self
+            }
+            pub fn service_plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_plan_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::HostingOrderState>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::HostingOrderType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_time: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImportHostingOrder> for super::ImportHostingOrder {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImportHostingOrder,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    callback_url: value.callback_url?,
+                    campaign_id: value.campaign_id?,
+                    created_time: value.created_time?,
+                    display_name: value.display_name?,
+                    hosting_order_id: value.hosting_order_id?,
+                    migrate_to_sinch_tmo: value.migrate_to_sinch_tmo?,
+                    project_id: value.project_id?,
+                    region_code: value.region_code?,
+                    service_plan_id: value.service_plan_id?,
+                    state: value.state?,
+                    type_: value.type_?,
+                    updated_time: value.updated_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImportHostingOrder> for ImportHostingOrder {
+            fn from(value: super::ImportHostingOrder) -> Self {
+                Self {
+                    callback_url: Ok(value.callback_url),
+                    campaign_id: Ok(value.campaign_id),
+                    created_time: Ok(value.created_time),
+                    display_name: Ok(value.display_name),
+                    hosting_order_id: Ok(value.hosting_order_id),
+                    migrate_to_sinch_tmo: Ok(value.migrate_to_sinch_tmo),
+                    project_id: Ok(value.project_id),
+                    region_code: Ok(value.region_code),
+                    service_plan_id: Ok(value.service_plan_id),
+                    state: Ok(value.state),
+                    type_: Ok(value.type_),
+                    updated_time: Ok(value.updated_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImportNumbersRequest {
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            campaign_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            migrate_to_sinch_tmo: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            numbers: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            region_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            service_plan_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImportNumbersRequest {
+            fn default() -> Self {
+                Self {
+                    callback_url: Ok(Default::default()),
+                    campaign_id: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    migrate_to_sinch_tmo: Ok(Default::default()),
+                    numbers: Err("no value supplied for numbers".to_string()),
+                    project_id: Ok(Default::default()),
+                    region_code: Err("no value supplied for region_code".to_string()),
+                    service_plan_id: Err(
+                        "no value supplied for service_plan_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ImportNumbersRequest {
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
+                    });
+                self
+            }
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for campaign_id: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn migrate_to_sinch_tmo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.migrate_to_sinch_tmo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for migrate_to_sinch_tmo: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for numbers: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn region_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region_code: {e}")
+                    });
+                self
+            }
+            pub fn service_plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_plan_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImportNumbersRequest>
+        for super::ImportNumbersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImportNumbersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    callback_url: value.callback_url?,
+                    campaign_id: value.campaign_id?,
+                    display_name: value.display_name?,
+                    migrate_to_sinch_tmo: value.migrate_to_sinch_tmo?,
+                    numbers: value.numbers?,
+                    project_id: value.project_id?,
+                    region_code: value.region_code?,
+                    service_plan_id: value.service_plan_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImportNumbersRequest> for ImportNumbersRequest {
+            fn from(value: super::ImportNumbersRequest) -> Self {
+                Self {
+                    callback_url: Ok(value.callback_url),
+                    campaign_id: Ok(value.campaign_id),
+                    display_name: Ok(value.display_name),
+                    migrate_to_sinch_tmo: Ok(value.migrate_to_sinch_tmo),
+                    numbers: Ok(value.numbers),
+                    project_id: Ok(value.project_id),
+                    region_code: Ok(value.region_code),
+                    service_plan_id: Ok(value.service_plan_id),
                 }
             }
         }
@@ -1441,6 +4185,186 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListHostingOrderNumbersResponse {
+            next_page_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            numbers: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::HostingOrderNumber>>,
+                ::std::string::String,
+            >,
+            total_size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListHostingOrderNumbersResponse {
+            fn default() -> Self {
+                Self {
+                    next_page_token: Ok(Default::default()),
+                    numbers: Ok(Default::default()),
+                    total_size: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListHostingOrderNumbersResponse {
+            pub fn next_page_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_page_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for next_page_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::HostingOrderNumber>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for numbers: {e}")
+                    });
+                self
+            }
+            pub fn total_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_size: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListHostingOrderNumbersResponse>
+        for super::ListHostingOrderNumbersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListHostingOrderNumbersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next_page_token: value.next_page_token?,
+                    numbers: value.numbers?,
+                    total_size: value.total_size?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListHostingOrderNumbersResponse>
+        for ListHostingOrderNumbersResponse {
+            fn from(value: super::ListHostingOrderNumbersResponse) -> Self {
+                Self {
+                    next_page_token: Ok(value.next_page_token),
+                    numbers: Ok(value.numbers),
+                    total_size: Ok(value.total_size),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListHostingOrdersResponse {
+            hosting_orders: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::HostingOrder>>,
+                ::std::string::String,
+            >,
+            next_page_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListHostingOrdersResponse {
+            fn default() -> Self {
+                Self {
+                    hosting_orders: Ok(Default::default()),
+                    next_page_token: Ok(Default::default()),
+                    total_size: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListHostingOrdersResponse {
+            pub fn hosting_orders<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::HostingOrder>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosting_orders = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hosting_orders: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn next_page_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_page_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for next_page_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_size: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListHostingOrdersResponse>
+        for super::ListHostingOrdersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListHostingOrdersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    hosting_orders: value.hosting_orders?,
+                    next_page_token: value.next_page_token?,
+                    total_size: value.total_size?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListHostingOrdersResponse>
+        for ListHostingOrdersResponse {
+            fn from(value: super::ListHostingOrdersResponse) -> Self {
+                Self {
+                    hosting_orders: Ok(value.hosting_orders),
+                    next_page_token: Ok(value.next_page_token),
+                    total_size: Ok(value.total_size),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListImportedNumbersResponse {
             imported_numbers: ::std::result::Result<
                 ::std::vec::Vec<super::ImportedNumber>,
@@ -1525,6 +4449,96 @@ pub mod types {
                 Self {
                     imported_numbers: Ok(value.imported_numbers),
                     next_page_token: Ok(value.next_page_token),
+                    total_size: Ok(value.total_size),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListQualifiedNumber {
+            next_page_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            qualified_numbers: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::QualifiedNumber>>,
+                ::std::string::String,
+            >,
+            total_size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListQualifiedNumber {
+            fn default() -> Self {
+                Self {
+                    next_page_token: Ok(Default::default()),
+                    qualified_numbers: Ok(Default::default()),
+                    total_size: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListQualifiedNumber {
+            pub fn next_page_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_page_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for next_page_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn qualified_numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::QualifiedNumber>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.qualified_numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for qualified_numbers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_size: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListQualifiedNumber>
+        for super::ListQualifiedNumber {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListQualifiedNumber,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next_page_token: value.next_page_token?,
+                    qualified_numbers: value.qualified_numbers?,
+                    total_size: value.total_size?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListQualifiedNumber> for ListQualifiedNumber {
+            fn from(value: super::ListQualifiedNumber) -> Self {
+                Self {
+                    next_page_token: Ok(value.next_page_token),
+                    qualified_numbers: Ok(value.qualified_numbers),
                     total_size: Ok(value.total_size),
                 }
             }
@@ -1934,6 +4948,465 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct QualifiedNumber {
+            created_time: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+            global_process_state: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::GlobalProcessState>,
+                ::std::string::String,
+            >,
+            hosted_number: ::std::result::Result<
+                ::std::option::Option<super::QualifiedNumberHosting>,
+                ::std::string::String,
+            >,
+            osr_eligibility: ::std::result::Result<
+                ::std::option::Option<super::QualifiedNumberStep>,
+                ::std::string::String,
+            >,
+            ownership_verification: ::std::result::Result<
+                ::std::option::Option<super::QualifiedNumberStep>,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            region_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_time: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QualifiedNumber {
+            fn default() -> Self {
+                Self {
+                    created_time: Ok(Default::default()),
+                    global_process_state: Ok(Default::default()),
+                    hosted_number: Ok(Default::default()),
+                    osr_eligibility: Ok(Default::default()),
+                    ownership_verification: Ok(Default::default()),
+                    phone_number: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    region_code: Ok(Default::default()),
+                    updated_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl QualifiedNumber {
+            pub fn created_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_time: {e}")
+                    });
+                self
+            }
+            pub fn global_process_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::GlobalProcessState>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.global_process_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for global_process_state: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hosted_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::QualifiedNumberHosting>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosted_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hosted_number: {e}")
+                    });
+                self
+            }
+            pub fn osr_eligibility<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::QualifiedNumberStep>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.osr_eligibility = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for osr_eligibility: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ownership_verification<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::QualifiedNumberStep>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ownership_verification = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ownership_verification: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn region_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region_code: {e}")
+                    });
+                self
+            }
+            pub fn updated_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_time: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QualifiedNumber> for super::QualifiedNumber {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QualifiedNumber,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_time: value.created_time?,
+                    global_process_state: value.global_process_state?,
+                    hosted_number: value.hosted_number?,
+                    osr_eligibility: value.osr_eligibility?,
+                    ownership_verification: value.ownership_verification?,
+                    phone_number: value.phone_number?,
+                    project_id: value.project_id?,
+                    region_code: value.region_code?,
+                    updated_time: value.updated_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QualifiedNumber> for QualifiedNumber {
+            fn from(value: super::QualifiedNumber) -> Self {
+                Self {
+                    created_time: Ok(value.created_time),
+                    global_process_state: Ok(value.global_process_state),
+                    hosted_number: Ok(value.hosted_number),
+                    osr_eligibility: Ok(value.osr_eligibility),
+                    ownership_verification: Ok(value.ownership_verification),
+                    phone_number: Ok(value.phone_number),
+                    project_id: Ok(value.project_id),
+                    region_code: Ok(value.region_code),
+                    updated_time: Ok(value.updated_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QualifiedNumberHosting {
+            error: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::HostingStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QualifiedNumberHosting {
+            fn default() -> Self {
+                Self {
+                    error: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl QualifiedNumberHosting {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::HostingStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QualifiedNumberHosting>
+        for super::QualifiedNumberHosting {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QualifiedNumberHosting,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QualifiedNumberHosting>
+        for QualifiedNumberHosting {
+            fn from(value: super::QualifiedNumberHosting) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QualifiedNumberStep {
+            error: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::State>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QualifiedNumberStep {
+            fn default() -> Self {
+                Self {
+                    error: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl QualifiedNumberStep {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::State>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QualifiedNumberStep>
+        for super::QualifiedNumberStep {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QualifiedNumberStep,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QualifiedNumberStep> for QualifiedNumberStep {
+            fn from(value: super::QualifiedNumberStep) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResellerLoaInfo {
+            address: ::std::result::Result<super::Address, ::std::string::String>,
+            authorised_person: ::std::result::Result<
+                super::AuthorizedPerson,
+                ::std::string::String,
+            >,
+            business_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            current_voice_carrier: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResellerLoaInfo {
+            fn default() -> Self {
+                Self {
+                    address: Err("no value supplied for address".to_string()),
+                    authorised_person: Err(
+                        "no value supplied for authorised_person".to_string(),
+                    ),
+                    business_name: Err(
+                        "no value supplied for business_name".to_string(),
+                    ),
+                    current_voice_carrier: Err(
+                        "no value supplied for current_voice_carrier".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ResellerLoaInfo {
+            pub fn address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Address>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address: {e}")
+                    });
+                self
+            }
+            pub fn authorised_person<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuthorizedPerson>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorised_person = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorised_person: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn business_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.business_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for business_name: {e}")
+                    });
+                self
+            }
+            pub fn current_voice_carrier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_voice_carrier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for current_voice_carrier: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResellerLoaInfo> for super::ResellerLoaInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResellerLoaInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address: value.address?,
+                    authorised_person: value.authorised_person?,
+                    business_name: value.business_name?,
+                    current_voice_carrier: value.current_voice_carrier?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResellerLoaInfo> for ResellerLoaInfo {
+            fn from(value: super::ResellerLoaInfo) -> Self {
+                Self {
+                    address: Ok(value.address),
+                    authorised_person: Ok(value.authorised_person),
+                    business_name: Ok(value.business_name),
+                    current_voice_carrier: Ok(value.current_voice_carrier),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ScheduledProvisioning {
             campaign_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2178,6 +5651,769 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct TextEnableInfo {
+            address: ::std::result::Result<
+                ::std::option::Option<super::Address>,
+                ::std::string::String,
+            >,
+            authorised_person: ::std::result::Result<
+                ::std::option::Option<super::AuthorizedPerson>,
+                ::std::string::String,
+            >,
+            business_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            current_voice_carrier: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            loa_type: ::std::result::Result<
+                ::std::option::Option<crate::open_enum::LoaType>,
+                ::std::string::String,
+            >,
+            nnid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_provider: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TextEnableInfo {
+            fn default() -> Self {
+                Self {
+                    address: Ok(Default::default()),
+                    authorised_person: Ok(Default::default()),
+                    business_name: Ok(Default::default()),
+                    current_voice_carrier: Ok(Default::default()),
+                    loa_type: Ok(Default::default()),
+                    nnid: Ok(Default::default()),
+                    service_provider: Ok(Default::default()),
+                }
+            }
+        }
+        impl TextEnableInfo {
+            pub fn address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Address>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address: {e}")
+                    });
+                self
+            }
+            pub fn authorised_person<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AuthorizedPerson>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorised_person = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorised_person: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn business_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.business_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for business_name: {e}")
+                    });
+                self
+            }
+            pub fn current_voice_carrier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_voice_carrier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for current_voice_carrier: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn loa_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enum::LoaType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.loa_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for loa_type: {e}")
+                    });
+                self
+            }
+            pub fn nnid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nnid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nnid: {e}")
+                    });
+                self
+            }
+            pub fn service_provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_provider: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TextEnableInfo> for super::TextEnableInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TextEnableInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address: value.address?,
+                    authorised_person: value.authorised_person?,
+                    business_name: value.business_name?,
+                    current_voice_carrier: value.current_voice_carrier?,
+                    loa_type: value.loa_type?,
+                    nnid: value.nnid?,
+                    service_provider: value.service_provider?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TextEnableInfo> for TextEnableInfo {
+            fn from(value: super::TextEnableInfo) -> Self {
+                Self {
+                    address: Ok(value.address),
+                    authorised_person: Ok(value.authorised_person),
+                    business_name: Ok(value.business_name),
+                    current_voice_carrier: Ok(value.current_voice_carrier),
+                    loa_type: Ok(value.loa_type),
+                    nnid: Ok(value.nnid),
+                    service_provider: Ok(value.service_provider),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TextEnableNumbersRequest {
+            blanket_loa_info: ::std::result::Result<
+                ::std::option::Option<super::BlanketLoaInfo>,
+                ::std::string::String,
+            >,
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            campaign_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            direct_loa_info: ::std::result::Result<
+                ::std::option::Option<super::DirectLoaInfo>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            migrate_to_sinch_tmo: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            nnid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            numbers: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            region_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            reseller_loa_info: ::std::result::Result<
+                ::std::option::Option<super::ResellerLoaInfo>,
+                ::std::string::String,
+            >,
+            scheduled_osr_update_time: ::std::result::Result<
+                ::std::option::Option<crate::timestamp::Timestamp>,
+                ::std::string::String,
+            >,
+            service_plan_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TextEnableNumbersRequest {
+            fn default() -> Self {
+                Self {
+                    blanket_loa_info: Ok(Default::default()),
+                    callback_url: Ok(Default::default()),
+                    campaign_id: Ok(Default::default()),
+                    direct_loa_info: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    migrate_to_sinch_tmo: Ok(Default::default()),
+                    nnid: Ok(Default::default()),
+                    numbers: Err("no value supplied for numbers".to_string()),
+                    project_id: Ok(Default::default()),
+                    region_code: Err("no value supplied for region_code".to_string()),
+                    reseller_loa_info: Ok(Default::default()),
+                    scheduled_osr_update_time: Ok(Default::default()),
+                    service_plan_id: Err(
+                        "no value supplied for service_plan_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl TextEnableNumbersRequest {
+            pub fn blanket_loa_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BlanketLoaInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.blanket_loa_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for blanket_loa_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
+                    });
+                self
+            }
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for campaign_id: {e}")
+                    });
+                self
+            }
+            pub fn direct_loa_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DirectLoaInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direct_loa_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for direct_loa_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn migrate_to_sinch_tmo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.migrate_to_sinch_tmo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for migrate_to_sinch_tmo: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn nnid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nnid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nnid: {e}")
+                    });
+                self
+            }
+            pub fn numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for numbers: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn region_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region_code: {e}")
+                    });
+                self
+            }
+            pub fn reseller_loa_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResellerLoaInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reseller_loa_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reseller_loa_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scheduled_osr_update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::timestamp::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scheduled_osr_update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for scheduled_osr_update_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_plan_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TextEnableNumbersRequest>
+        for super::TextEnableNumbersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TextEnableNumbersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    blanket_loa_info: value.blanket_loa_info?,
+                    callback_url: value.callback_url?,
+                    campaign_id: value.campaign_id?,
+                    direct_loa_info: value.direct_loa_info?,
+                    display_name: value.display_name?,
+                    migrate_to_sinch_tmo: value.migrate_to_sinch_tmo?,
+                    nnid: value.nnid?,
+                    numbers: value.numbers?,
+                    project_id: value.project_id?,
+                    region_code: value.region_code?,
+                    reseller_loa_info: value.reseller_loa_info?,
+                    scheduled_osr_update_time: value.scheduled_osr_update_time?,
+                    service_plan_id: value.service_plan_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TextEnableNumbersRequest>
+        for TextEnableNumbersRequest {
+            fn from(value: super::TextEnableNumbersRequest) -> Self {
+                Self {
+                    blanket_loa_info: Ok(value.blanket_loa_info),
+                    callback_url: Ok(value.callback_url),
+                    campaign_id: Ok(value.campaign_id),
+                    direct_loa_info: Ok(value.direct_loa_info),
+                    display_name: Ok(value.display_name),
+                    migrate_to_sinch_tmo: Ok(value.migrate_to_sinch_tmo),
+                    nnid: Ok(value.nnid),
+                    numbers: Ok(value.numbers),
+                    project_id: Ok(value.project_id),
+                    region_code: Ok(value.region_code),
+                    reseller_loa_info: Ok(value.reseller_loa_info),
+                    scheduled_osr_update_time: Ok(value.scheduled_osr_update_time),
+                    service_plan_id: Ok(value.service_plan_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TextEnableResponse {
+            hosting_order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TextEnableResponse {
+            fn default() -> Self {
+                Self {
+                    hosting_order_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl TextEnableResponse {
+            pub fn hosting_order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosting_order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hosting_order_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TextEnableResponse> for super::TextEnableResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TextEnableResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    hosting_order_id: value.hosting_order_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TextEnableResponse> for TextEnableResponse {
+            fn from(value: super::TextEnableResponse) -> Self {
+                Self {
+                    hosting_order_id: Ok(value.hosting_order_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TextEnableTollFreeNumbersRequest {
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            direct_loa_info: ::std::result::Result<
+                ::std::option::Option<super::DirectLoaInfo>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            numbers: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            region_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            reseller_loa_info: ::std::result::Result<
+                ::std::option::Option<super::ResellerLoaInfo>,
+                ::std::string::String,
+            >,
+            scheduled_zipwhip_provisioning_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_plan_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TextEnableTollFreeNumbersRequest {
+            fn default() -> Self {
+                Self {
+                    callback_url: Ok(Default::default()),
+                    direct_loa_info: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    numbers: Err("no value supplied for numbers".to_string()),
+                    project_id: Err("no value supplied for project_id".to_string()),
+                    region_code: Err("no value supplied for region_code".to_string()),
+                    reseller_loa_info: Ok(Default::default()),
+                    scheduled_zipwhip_provisioning_time: Ok(Default::default()),
+                    service_plan_id: Err(
+                        "no value supplied for service_plan_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl TextEnableTollFreeNumbersRequest {
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
+                    });
+                self
+            }
+            pub fn direct_loa_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DirectLoaInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direct_loa_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for direct_loa_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for numbers: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn region_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region_code: {e}")
+                    });
+                self
+            }
+            pub fn reseller_loa_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResellerLoaInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reseller_loa_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reseller_loa_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scheduled_zipwhip_provisioning_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scheduled_zipwhip_provisioning_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for scheduled_zipwhip_provisioning_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_plan_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TextEnableTollFreeNumbersRequest>
+        for super::TextEnableTollFreeNumbersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TextEnableTollFreeNumbersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    callback_url: value.callback_url?,
+                    direct_loa_info: value.direct_loa_info?,
+                    display_name: value.display_name?,
+                    numbers: value.numbers?,
+                    project_id: value.project_id?,
+                    region_code: value.region_code?,
+                    reseller_loa_info: value.reseller_loa_info?,
+                    scheduled_zipwhip_provisioning_time: value
+                        .scheduled_zipwhip_provisioning_time?,
+                    service_plan_id: value.service_plan_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TextEnableTollFreeNumbersRequest>
+        for TextEnableTollFreeNumbersRequest {
+            fn from(value: super::TextEnableTollFreeNumbersRequest) -> Self {
+                Self {
+                    callback_url: Ok(value.callback_url),
+                    direct_loa_info: Ok(value.direct_loa_info),
+                    display_name: Ok(value.display_name),
+                    numbers: Ok(value.numbers),
+                    project_id: Ok(value.project_id),
+                    region_code: Ok(value.region_code),
+                    reseller_loa_info: Ok(value.reseller_loa_info),
+                    scheduled_zipwhip_provisioning_time: Ok(
+                        value.scheduled_zipwhip_provisioning_time,
+                    ),
+                    service_plan_id: Ok(value.service_plan_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerifyVoiceChallengeRequest {
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for VerifyVoiceChallengeRequest {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                }
+            }
+        }
+        impl VerifyVoiceChallengeRequest {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerifyVoiceChallengeRequest>
+        for super::VerifyVoiceChallengeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerifyVoiceChallengeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { code: value.code? })
+            }
+        }
+        impl ::std::convert::From<super::VerifyVoiceChallengeRequest>
+        for VerifyVoiceChallengeRequest {
+            fn from(value: super::VerifyVoiceChallengeRequest) -> Self {
+                Self { code: Ok(value.code) }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -2313,6 +6549,192 @@ let response = client.update_callback_configuration()
     ) -> builder::UpdateCallbackConfiguration<'_> {
         builder::UpdateCallbackConfiguration::new(self)
     }
+    /**List hosting orders
+
+One page of the project's hosting orders of one type, in the given states, for one service plan and campaign. The service refuses a listing without states, type, servicePlanId and campaignId.
+
+Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `campaign_id`: Only orders for this 10DLC campaign.
+- `order_by`: The time the items are sorted by.
+- `page_size`: At most this many items on the page; the service may send fewer.
+- `page_token`: The nextPageToken of the previous page; absent for the first page.
+- `region_code`: Only orders of this region (US or CA).
+- `service_plan_id`: Only orders for this SMS service plan.
+- `states`: Only orders in this state.
+- `type_`: Only orders of this type.
+```ignore
+let response = client.list_hosting_orders()
+    .project_id(project_id)
+    .campaign_id(campaign_id)
+    .order_by(order_by)
+    .page_size(page_size)
+    .page_token(page_token)
+    .region_code(region_code)
+    .service_plan_id(service_plan_id)
+    .states(states)
+    .type_(type_)
+    .send()
+    .await;
+```*/
+    pub fn list_hosting_orders(&self) -> builder::ListHostingOrders<'_> {
+        builder::ListHostingOrders::new(self)
+    }
+    /**Get hosting order
+
+One hosting order.
+
+Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `hosting_order_id`: The hosting order's id, as the service gave it (opaque; ULIDs today).
+```ignore
+let response = client.get_hosting_order()
+    .project_id(project_id)
+    .hosting_order_id(hosting_order_id)
+    .send()
+    .await;
+```*/
+    pub fn get_hosting_order(&self) -> builder::GetHostingOrder<'_> {
+        builder::GetHostingOrder::new(self)
+    }
+    /**List hosting order numbers
+
+One page of an order's numbers with the progress of each, optionally only those whose OSR update, platform provisioning or campaign provisioning is in a given state.
+
+Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}/numbers`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `hosting_order_id`: The hosting order's id, as the service gave it (opaque; ULIDs today).
+- `campaign_provisioning_state`: Only numbers whose campaign link is in this state.
+- `order_by`: The time the items are sorted by.
+- `osr_update_state`: Only numbers whose OSR update is in this state.
+- `page_size`: At most this many items on the page; the service may send fewer.
+- `page_token`: The nextPageToken of the previous page; absent for the first page.
+- `platform_provisioning_state`: Only numbers whose SMS platform provisioning is in this state.
+```ignore
+let response = client.list_hosting_order_numbers()
+    .project_id(project_id)
+    .hosting_order_id(hosting_order_id)
+    .campaign_provisioning_state(campaign_provisioning_state)
+    .order_by(order_by)
+    .osr_update_state(osr_update_state)
+    .page_size(page_size)
+    .page_token(page_token)
+    .platform_provisioning_state(platform_provisioning_state)
+    .send()
+    .await;
+```*/
+    pub fn list_hosting_order_numbers(&self) -> builder::ListHostingOrderNumbers<'_> {
+        builder::ListHostingOrderNumbers::new(self)
+    }
+    /**Get hosting order number
+
+The progress of one number of an order.
+
+Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}/numbers/{phoneNumber}`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `hosting_order_id`: The hosting order's id, as the service gave it (opaque; ULIDs today).
+- `phone_number`: An E.164 number with its leading +.
+```ignore
+let response = client.get_hosting_order_number()
+    .project_id(project_id)
+    .hosting_order_id(hosting_order_id)
+    .phone_number(phone_number)
+    .send()
+    .await;
+```*/
+    pub fn get_hosting_order_number(&self) -> builder::GetHostingOrderNumber<'_> {
+        builder::GetHostingOrderNumber::new(self)
+    }
+    /**Get hosting order report
+
+How many of an order's numbers have passed each step.
+
+Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}/report`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `hosting_order_id`: The hosting order's id, as the service gave it (opaque; ULIDs today).
+```ignore
+let response = client.get_hosting_order_report()
+    .project_id(project_id)
+    .hosting_order_id(hosting_order_id)
+    .send()
+    .await;
+```*/
+    pub fn get_hosting_order_report(&self) -> builder::GetHostingOrderReport<'_> {
+        builder::GetHostingOrderReport::new(self)
+    }
+    /**Import numbers through a hosting order
+
+Opens an IMPORT hosting order for up to 5 numbers (more only when the account manager allows it). The numbers are then provisioned to the service plan, and linked to the campaign when one is given, in the background.
+
+Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:importNumbers`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `body`
+```ignore
+let response = client.import_hosting_order_numbers()
+    .project_id(project_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_hosting_order_numbers(
+        &self,
+    ) -> builder::ImportHostingOrderNumbers<'_> {
+        builder::ImportHostingOrderNumbers::new(self)
+    }
+    /**Text-enable numbers through a hosting order
+
+Opens a TYPE_TEXT_ENABLE hosting order that adds SMS to numbers, under exactly one letter of authorization (direct, reseller or blanket).
+
+Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:textEnableNumbers`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `body`
+```ignore
+let response = client.text_enable_hosting_order_numbers()
+    .project_id(project_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn text_enable_hosting_order_numbers(
+        &self,
+    ) -> builder::TextEnableHostingOrderNumbers<'_> {
+        builder::TextEnableHostingOrderNumbers::new(self)
+    }
+    /**Text-enable toll-free numbers through a hosting order
+
+The toll-free counterpart of TextEnableHostingOrderNumbers: a direct or reseller letter of authorization (no blanket one), no campaign.
+
+Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:textEnableTollFreeNumbers`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `body`
+```ignore
+let response = client.text_enable_hosting_order_toll_free_numbers()
+    .project_id(project_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn text_enable_hosting_order_toll_free_numbers(
+        &self,
+    ) -> builder::TextEnableHostingOrderTollFreeNumbers<'_> {
+        builder::TextEnableHostingOrderTollFreeNumbers::new(self)
+    }
     /**List imported numbers
 
 Lists all imported numbers for the project.
@@ -2441,6 +6863,172 @@ let response = client.update_imported_number()
 ```*/
     pub fn update_imported_number(&self) -> builder::UpdateImportedNumber<'_> {
         builder::UpdateImportedNumber::new(self)
+    }
+    /**List qualified numbers
+
+One page of the project's qualified numbers in one global process state, optionally of one region. The service refuses a listing without states.
+
+Sends a `GET` request to `/v1/projects/{projectId}/qualifiedNumbers`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `order_by`: The time the items are sorted by.
+- `page_size`: At most this many items on the page; the service may send fewer.
+- `page_token`: The nextPageToken of the previous page; absent for the first page.
+- `region_code`: Only numbers of this region (US or CA).
+- `states`: Only numbers in this global process state.
+```ignore
+let response = client.list_qualified_numbers()
+    .project_id(project_id)
+    .order_by(order_by)
+    .page_size(page_size)
+    .page_token(page_token)
+    .region_code(region_code)
+    .states(states)
+    .send()
+    .await;
+```*/
+    pub fn list_qualified_numbers(&self) -> builder::ListQualifiedNumbers<'_> {
+        builder::ListQualifiedNumbers::new(self)
+    }
+    /**Get qualified number
+
+One qualified number.
+
+Sends a `GET` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `phone_number`: An E.164 number with its leading +.
+```ignore
+let response = client.get_qualified_number()
+    .project_id(project_id)
+    .phone_number(phone_number)
+    .send()
+    .await;
+```*/
+    pub fn get_qualified_number(&self) -> builder::GetQualifiedNumber<'_> {
+        builder::GetQualifiedNumber::new(self)
+    }
+    /**Delete qualified number
+
+Removes a qualified number from the project; the answer has no body.
+
+Sends a `DELETE` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `phone_number`: An E.164 number with its leading +.
+```ignore
+let response = client.delete_qualified_number()
+    .project_id(project_id)
+    .phone_number(phone_number)
+    .send()
+    .await;
+```*/
+    pub fn delete_qualified_number(&self) -> builder::DeleteQualifiedNumber<'_> {
+        builder::DeleteQualifiedNumber::new(self)
+    }
+    /**Send voice challenge
+
+Has Sinch call the number and read out a code; there is no request body.
+
+Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:sendVoiceChallenge`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `phone_number`: An E.164 number with its leading +.
+```ignore
+let response = client.send_voice_challenge()
+    .project_id(project_id)
+    .phone_number(phone_number)
+    .send()
+    .await;
+```*/
+    pub fn send_voice_challenge(&self) -> builder::SendVoiceChallenge<'_> {
+        builder::SendVoiceChallenge::new(self)
+    }
+    /**Verify voice challenge
+
+Sends back the code read out by the voice call, proving ownership of the number.
+
+Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:verifyVoiceChallenge`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `phone_number`: An E.164 number with its leading +.
+- `body`
+```ignore
+let response = client.verify_voice_challenge()
+    .project_id(project_id)
+    .phone_number(phone_number)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn verify_voice_challenge(&self) -> builder::VerifyVoiceChallenge<'_> {
+        builder::VerifyVoiceChallenge::new(self)
+    }
+    /**Add qualified numbers
+
+Submits numbers whose ownership is proven by invoice. The invoices go to Sinch by e-mail; the review takes one to three days.
+
+Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:addNumbers`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `body`
+```ignore
+let response = client.add_qualified_numbers()
+    .project_id(project_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn add_qualified_numbers(&self) -> builder::AddQualifiedNumbers<'_> {
+        builder::AddQualifiedNumbers::new(self)
+    }
+    /**Text-enable qualified numbers
+
+Opens a text-enable hosting order for up to 500 qualified numbers under exactly one letter of authorization; answers with the new order's id only.
+
+Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:textEnableNumbers`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `body`
+```ignore
+let response = client.text_enable_qualified_numbers()
+    .project_id(project_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn text_enable_qualified_numbers(
+        &self,
+    ) -> builder::TextEnableQualifiedNumbers<'_> {
+        builder::TextEnableQualifiedNumbers::new(self)
+    }
+    /**Text-enable qualified toll-free numbers
+
+The toll-free counterpart of TextEnableQualifiedNumbers; answers with the new order.
+
+Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:textEnableTollFreeNumbers`
+
+Arguments:
+- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `body`
+```ignore
+let response = client.text_enable_qualified_toll_free_numbers()
+    .project_id(project_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn text_enable_qualified_toll_free_numbers(
+        &self,
+    ) -> builder::TextEnableQualifiedTollFreeNumbers<'_> {
+        builder::TextEnableQualifiedTollFreeNumbers::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -2649,6 +7237,1141 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_hosting_orders`]
+
+[`Client::list_hosting_orders`]: super::Client::list_hosting_orders*/
+    #[derive(Debug, Clone)]
+    pub struct ListHostingOrders<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        campaign_id: Result<::std::string::String, String>,
+        order_by: Result<Option<types::OrderBy>, String>,
+        page_size: Result<Option<i32>, String>,
+        page_token: Result<Option<::std::string::String>, String>,
+        region_code: Result<Option<::std::string::String>, String>,
+        service_plan_id: Result<::std::string::String, String>,
+        states: Result<crate::open_enum::HostingOrderState, String>,
+        type_: Result<crate::open_enum::HostingOrderType, String>,
+    }
+    impl<'a> ListHostingOrders<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                campaign_id: Err("campaign_id was not initialized".to_string()),
+                order_by: Ok(None),
+                page_size: Ok(None),
+                page_token: Ok(None),
+                region_code: Ok(None),
+                service_plan_id: Err("service_plan_id was not initialized".to_string()),
+                states: Err("states was not initialized".to_string()),
+                type_: Err("type_ was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn campaign_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.campaign_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for campaign_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn order_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OrderBy>,
+        {
+            self.order_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `OrderBy` for order_by failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for page_size failed".to_string());
+            self
+        }
+        pub fn page_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn region_code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.region_code = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for region_code failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn service_plan_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.service_plan_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for service_plan_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn states<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::open_enum::HostingOrderState>,
+        {
+            self.states = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `crate :: open_enum :: HostingOrderState` for states failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::open_enum::HostingOrderType>,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `crate :: open_enum :: HostingOrderType` for type_ failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListHostingOrdersResponse>,
+            Error<types::Error>,
+        > {
+            let Self {
+                client,
+                project_id,
+                campaign_id,
+                order_by,
+                page_size,
+                page_token,
+                region_code,
+                service_plan_id,
+                states,
+                type_,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let order_by = order_by.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let page_token = page_token.map_err(Error::InvalidRequest)?;
+            let region_code = region_code.map_err(Error::InvalidRequest)?;
+            let service_plan_id = service_plan_id.map_err(Error::InvalidRequest)?;
+            let states = states.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/hostingOrders", client.baseurl, encode_path(&
+                project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("campaignId", &campaign_id))
+                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                .query(&progenitor_client::QueryParam::new("pageToken", &page_token))
+                .query(&progenitor_client::QueryParam::new("regionCode", &region_code))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "servicePlanId",
+                        &service_plan_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("states", &states))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_hosting_orders",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_hosting_order`]
+
+[`Client::get_hosting_order`]: super::Client::get_hosting_order*/
+    #[derive(Debug, Clone)]
+    pub struct GetHostingOrder<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        hosting_order_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetHostingOrder<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                hosting_order_id: Err("hosting_order_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn hosting_order_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hosting_order_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hosting_order_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HostingOrder>, Error<types::Error>> {
+            let Self { client, project_id, hosting_order_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let hosting_order_id = hosting_order_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/hostingOrders/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& hosting_order_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_hosting_order",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_hosting_order_numbers`]
+
+[`Client::list_hosting_order_numbers`]: super::Client::list_hosting_order_numbers*/
+    #[derive(Debug, Clone)]
+    pub struct ListHostingOrderNumbers<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        hosting_order_id: Result<::std::string::String, String>,
+        campaign_provisioning_state: Result<Option<crate::open_enum::State>, String>,
+        order_by: Result<Option<types::OrderBy>, String>,
+        osr_update_state: Result<Option<crate::open_enum::State>, String>,
+        page_size: Result<Option<i32>, String>,
+        page_token: Result<Option<::std::string::String>, String>,
+        platform_provisioning_state: Result<Option<crate::open_enum::State>, String>,
+    }
+    impl<'a> ListHostingOrderNumbers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                hosting_order_id: Err(
+                    "hosting_order_id was not initialized".to_string(),
+                ),
+                campaign_provisioning_state: Ok(None),
+                order_by: Ok(None),
+                osr_update_state: Ok(None),
+                page_size: Ok(None),
+                page_token: Ok(None),
+                platform_provisioning_state: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn hosting_order_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hosting_order_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hosting_order_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn campaign_provisioning_state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::open_enum::State>,
+        {
+            self.campaign_provisioning_state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: open_enum :: State` for campaign_provisioning_state failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn order_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OrderBy>,
+        {
+            self.order_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `OrderBy` for order_by failed".to_string());
+            self
+        }
+        pub fn osr_update_state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::open_enum::State>,
+        {
+            self.osr_update_state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: open_enum :: State` for osr_update_state failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for page_size failed".to_string());
+            self
+        }
+        pub fn page_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn platform_provisioning_state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::open_enum::State>,
+        {
+            self.platform_provisioning_state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: open_enum :: State` for platform_provisioning_state failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}/numbers`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListHostingOrderNumbersResponse>,
+            Error<types::Error>,
+        > {
+            let Self {
+                client,
+                project_id,
+                hosting_order_id,
+                campaign_provisioning_state,
+                order_by,
+                osr_update_state,
+                page_size,
+                page_token,
+                platform_provisioning_state,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let hosting_order_id = hosting_order_id.map_err(Error::InvalidRequest)?;
+            let campaign_provisioning_state = campaign_provisioning_state
+                .map_err(Error::InvalidRequest)?;
+            let order_by = order_by.map_err(Error::InvalidRequest)?;
+            let osr_update_state = osr_update_state.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let page_token = page_token.map_err(Error::InvalidRequest)?;
+            let platform_provisioning_state = platform_provisioning_state
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/hostingOrders/{}/numbers", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& hosting_order_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "campaignProvisioningState",
+                        &campaign_provisioning_state,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "osrUpdateState",
+                        &osr_update_state,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                .query(&progenitor_client::QueryParam::new("pageToken", &page_token))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "platformProvisioningState",
+                        &platform_provisioning_state,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_hosting_order_numbers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_hosting_order_number`]
+
+[`Client::get_hosting_order_number`]: super::Client::get_hosting_order_number*/
+    #[derive(Debug, Clone)]
+    pub struct GetHostingOrderNumber<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        hosting_order_id: Result<::std::string::String, String>,
+        phone_number: Result<::std::string::String, String>,
+    }
+    impl<'a> GetHostingOrderNumber<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                hosting_order_id: Err(
+                    "hosting_order_id was not initialized".to_string(),
+                ),
+                phone_number: Err("phone_number was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn hosting_order_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hosting_order_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hosting_order_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn phone_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.phone_number = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone_number failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}/numbers/{phoneNumber}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HostingOrderNumber>, Error<types::Error>> {
+            let Self { client, project_id, hosting_order_id, phone_number } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let hosting_order_id = hosting_order_id.map_err(Error::InvalidRequest)?;
+            let phone_number = phone_number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/hostingOrders/{}/numbers/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& hosting_order_id
+                .to_string()), encode_path(& phone_number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_hosting_order_number",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_hosting_order_report`]
+
+[`Client::get_hosting_order_report`]: super::Client::get_hosting_order_report*/
+    #[derive(Debug, Clone)]
+    pub struct GetHostingOrderReport<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        hosting_order_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetHostingOrderReport<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                hosting_order_id: Err("hosting_order_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn hosting_order_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hosting_order_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hosting_order_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}/report`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HostingOrderReport>, Error<types::Error>> {
+            let Self { client, project_id, hosting_order_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let hosting_order_id = hosting_order_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/hostingOrders/{}/report", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& hosting_order_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_hosting_order_report",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::import_hosting_order_numbers`]
+
+[`Client::import_hosting_order_numbers`]: super::Client::import_hosting_order_numbers*/
+    #[derive(Debug, Clone)]
+    pub struct ImportHostingOrderNumbers<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ImportNumbersRequest, String>,
+    }
+    impl<'a> ImportHostingOrderNumbers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ImportNumbersRequest>,
+            <V as std::convert::TryInto<
+                types::ImportNumbersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ImportNumbersRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ImportNumbersRequest,
+            ) -> types::builder::ImportNumbersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:importNumbers`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ImportHostingOrder>, Error<types::Error>> {
+            let Self { client, project_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ImportNumbersRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/hostingOrders:importNumbers", client.baseurl,
+                encode_path(& project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_hosting_order_numbers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::text_enable_hosting_order_numbers`]
+
+[`Client::text_enable_hosting_order_numbers`]: super::Client::text_enable_hosting_order_numbers*/
+    #[derive(Debug, Clone)]
+    pub struct TextEnableHostingOrderNumbers<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        body: Result<types::builder::TextEnableNumbersRequest, String>,
+    }
+    impl<'a> TextEnableHostingOrderNumbers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TextEnableNumbersRequest>,
+            <V as std::convert::TryInto<
+                types::TextEnableNumbersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `TextEnableNumbersRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TextEnableNumbersRequest,
+            ) -> types::builder::TextEnableNumbersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:textEnableNumbers`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HostingOrder>, Error<types::Error>> {
+            let Self { client, project_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::TextEnableNumbersRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/hostingOrders:textEnableNumbers", client.baseurl,
+                encode_path(& project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "text_enable_hosting_order_numbers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::text_enable_hosting_order_toll_free_numbers`]
+
+[`Client::text_enable_hosting_order_toll_free_numbers`]: super::Client::text_enable_hosting_order_toll_free_numbers*/
+    #[derive(Debug, Clone)]
+    pub struct TextEnableHostingOrderTollFreeNumbers<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        body: Result<types::builder::TextEnableTollFreeNumbersRequest, String>,
+    }
+    impl<'a> TextEnableHostingOrderTollFreeNumbers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TextEnableTollFreeNumbersRequest>,
+            <V as std::convert::TryInto<
+                types::TextEnableTollFreeNumbersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `TextEnableTollFreeNumbersRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TextEnableTollFreeNumbersRequest,
+            ) -> types::builder::TextEnableTollFreeNumbersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:textEnableTollFreeNumbers`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HostingOrder>, Error<types::Error>> {
+            let Self { client, project_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::TextEnableTollFreeNumbersRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/hostingOrders:textEnableTollFreeNumbers", client
+                .baseurl, encode_path(& project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "text_enable_hosting_order_toll_free_numbers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -3360,6 +9083,968 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_qualified_numbers`]
+
+[`Client::list_qualified_numbers`]: super::Client::list_qualified_numbers*/
+    #[derive(Debug, Clone)]
+    pub struct ListQualifiedNumbers<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        order_by: Result<Option<types::OrderBy>, String>,
+        page_size: Result<Option<i32>, String>,
+        page_token: Result<Option<::std::string::String>, String>,
+        region_code: Result<Option<::std::string::String>, String>,
+        states: Result<crate::open_enum::GlobalProcessState, String>,
+    }
+    impl<'a> ListQualifiedNumbers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                order_by: Ok(None),
+                page_size: Ok(None),
+                page_token: Ok(None),
+                region_code: Ok(None),
+                states: Err("states was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn order_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OrderBy>,
+        {
+            self.order_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `OrderBy` for order_by failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for page_size failed".to_string());
+            self
+        }
+        pub fn page_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn region_code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.region_code = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for region_code failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn states<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::open_enum::GlobalProcessState>,
+        {
+            self.states = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `crate :: open_enum :: GlobalProcessState` for states failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/projects/{projectId}/qualifiedNumbers`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListQualifiedNumber>, Error<types::Error>> {
+            let Self {
+                client,
+                project_id,
+                order_by,
+                page_size,
+                page_token,
+                region_code,
+                states,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let order_by = order_by.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let page_token = page_token.map_err(Error::InvalidRequest)?;
+            let region_code = region_code.map_err(Error::InvalidRequest)?;
+            let states = states.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/qualifiedNumbers", client.baseurl, encode_path(&
+                project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                .query(&progenitor_client::QueryParam::new("pageToken", &page_token))
+                .query(&progenitor_client::QueryParam::new("regionCode", &region_code))
+                .query(&progenitor_client::QueryParam::new("states", &states))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_qualified_numbers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_qualified_number`]
+
+[`Client::get_qualified_number`]: super::Client::get_qualified_number*/
+    #[derive(Debug, Clone)]
+    pub struct GetQualifiedNumber<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        phone_number: Result<::std::string::String, String>,
+    }
+    impl<'a> GetQualifiedNumber<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                phone_number: Err("phone_number was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn phone_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.phone_number = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone_number failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::QualifiedNumber>, Error<types::Error>> {
+            let Self { client, project_id, phone_number } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let phone_number = phone_number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/qualifiedNumbers/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& phone_number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_qualified_number",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_qualified_number`]
+
+[`Client::delete_qualified_number`]: super::Client::delete_qualified_number*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteQualifiedNumber<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        phone_number: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteQualifiedNumber<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                phone_number: Err("phone_number was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn phone_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.phone_number = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone_number failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, project_id, phone_number } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let phone_number = phone_number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/qualifiedNumbers/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& phone_number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_qualified_number",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::send_voice_challenge`]
+
+[`Client::send_voice_challenge`]: super::Client::send_voice_challenge*/
+    #[derive(Debug, Clone)]
+    pub struct SendVoiceChallenge<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        phone_number: Result<::std::string::String, String>,
+    }
+    impl<'a> SendVoiceChallenge<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                phone_number: Err("phone_number was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn phone_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.phone_number = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone_number failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:sendVoiceChallenge`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::QualifiedNumber>, Error<types::Error>> {
+            let Self { client, project_id, phone_number } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let phone_number = phone_number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/qualifiedNumbers/{}:sendVoiceChallenge", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                phone_number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "send_voice_challenge",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::verify_voice_challenge`]
+
+[`Client::verify_voice_challenge`]: super::Client::verify_voice_challenge*/
+    #[derive(Debug, Clone)]
+    pub struct VerifyVoiceChallenge<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        phone_number: Result<::std::string::String, String>,
+        body: Result<types::builder::VerifyVoiceChallengeRequest, String>,
+    }
+    impl<'a> VerifyVoiceChallenge<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                phone_number: Err("phone_number was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn phone_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.phone_number = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone_number failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VerifyVoiceChallengeRequest>,
+            <V as std::convert::TryInto<
+                types::VerifyVoiceChallengeRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `VerifyVoiceChallengeRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VerifyVoiceChallengeRequest,
+            ) -> types::builder::VerifyVoiceChallengeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:verifyVoiceChallenge`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::QualifiedNumber>, Error<types::Error>> {
+            let Self { client, project_id, phone_number, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let phone_number = phone_number.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::VerifyVoiceChallengeRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/qualifiedNumbers/{}:verifyVoiceChallenge", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                phone_number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "verify_voice_challenge",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::add_qualified_numbers`]
+
+[`Client::add_qualified_numbers`]: super::Client::add_qualified_numbers*/
+    #[derive(Debug, Clone)]
+    pub struct AddQualifiedNumbers<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        body: Result<types::builder::BatchCreateQualifiedNumbersRequest, String>,
+    }
+    impl<'a> AddQualifiedNumbers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BatchCreateQualifiedNumbersRequest>,
+            <V as std::convert::TryInto<
+                types::BatchCreateQualifiedNumbersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BatchCreateQualifiedNumbersRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BatchCreateQualifiedNumbersRequest,
+            ) -> types::builder::BatchCreateQualifiedNumbersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:addNumbers`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::BatchCreateQualifiedNumbersResponse>,
+            Error<types::Error>,
+        > {
+            let Self { client, project_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BatchCreateQualifiedNumbersRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/qualifiedNumbers:addNumbers", client.baseurl,
+                encode_path(& project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "add_qualified_numbers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::text_enable_qualified_numbers`]
+
+[`Client::text_enable_qualified_numbers`]: super::Client::text_enable_qualified_numbers*/
+    #[derive(Debug, Clone)]
+    pub struct TextEnableQualifiedNumbers<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        body: Result<types::builder::TextEnableNumbersRequest, String>,
+    }
+    impl<'a> TextEnableQualifiedNumbers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TextEnableNumbersRequest>,
+            <V as std::convert::TryInto<
+                types::TextEnableNumbersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `TextEnableNumbersRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TextEnableNumbersRequest,
+            ) -> types::builder::TextEnableNumbersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:textEnableNumbers`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TextEnableResponse>, Error<types::Error>> {
+            let Self { client, project_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::TextEnableNumbersRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/qualifiedNumbers:textEnableNumbers", client.baseurl,
+                encode_path(& project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "text_enable_qualified_numbers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::text_enable_qualified_toll_free_numbers`]
+
+[`Client::text_enable_qualified_toll_free_numbers`]: super::Client::text_enable_qualified_toll_free_numbers*/
+    #[derive(Debug, Clone)]
+    pub struct TextEnableQualifiedTollFreeNumbers<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        body: Result<types::builder::TextEnableTollFreeNumbersRequest, String>,
+    }
+    impl<'a> TextEnableQualifiedTollFreeNumbers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TextEnableTollFreeNumbersRequest>,
+            <V as std::convert::TryInto<
+                types::TextEnableTollFreeNumbersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `TextEnableTollFreeNumbersRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TextEnableTollFreeNumbersRequest,
+            ) -> types::builder::TextEnableTollFreeNumbersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:textEnableTollFreeNumbers`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HostingOrder>, Error<types::Error>> {
+            let Self { client, project_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::TextEnableTollFreeNumbersRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/projects/{}/qualifiedNumbers:textEnableTollFreeNumbers", client
+                .baseurl, encode_path(& project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "text_enable_qualified_toll_free_numbers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

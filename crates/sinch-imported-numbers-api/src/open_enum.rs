@@ -16,7 +16,9 @@ use std::fmt;
 
 macro_rules! open_enum {
     (
-        $(#[$doc:meta])* $name:ident $(zero = $zero:ident)? {
+        $(#[$doc:meta])* $name:ident $(zero = $zero:ident)?
+        $(codes = [$($code:literal => $cvar:ident),+])?
+        $(any_case = $any_case:literal)? {
             $($(#[$vdoc:meta])* $variant:ident = $wire:literal,)+
         }
     ) => {
@@ -45,13 +47,23 @@ macro_rules! open_enum {
             /// The documented value named `text`, if there is one.
             fn known(text: &str) -> Option<Self> {
                 match text {
-                    $($wire => Some($name::$variant),)+
-                    _ => None,
+                    $($wire => return Some($name::$variant),)+
+                    _ => {}
                 }
+                $(if $any_case {
+                    return Self::KNOWN
+                        .iter()
+                        .find(|v| v.as_str().eq_ignore_ascii_case(text))
+                        .cloned();
+                })?
+                None
             }
 
             #[allow(unused_variables)]
             fn from_integer(n: i128) -> Self {
+                $($(if n == $code {
+                    return $name::$cvar;
+                })+)?
                 $(if n == 0 {
                     return $name::$zero;
                 })?
@@ -286,6 +298,96 @@ open_enum! {
     }
 }
 
+open_enum! {
+    /// Where a hosting order is in its life. The usual path is `SUBMITTED`,
+    /// `WAITING_FOR_LOA_SIGNATURE` (text-enable orders), `IN_PROGRESS`, then
+    /// `COMPLETED` or `REJECTED`.
+    HostingOrderState zero = HostingOrderStateUnspecified {
+        /// No state given.
+        HostingOrderStateUnspecified = "HOSTING_ORDER_STATE_UNSPECIFIED",
+        /// Being prepared; not submitted yet.
+        Draft = "DRAFT",
+        /// Submitted; Sinch has not started on it.
+        Submitted = "SUBMITTED",
+        /// The letter of authorization was e-mailed and waits for its signature.
+        WaitingForLoaSignature = "WAITING_FOR_LOA_SIGNATURE",
+        /// Sinch is working through the numbers.
+        InProgress = "IN_PROGRESS",
+        /// Every step is finished; see the report for numbers that failed.
+        Completed = "COMPLETED",
+        /// Sinch refused the order.
+        Rejected = "REJECTED",
+    }
+}
+
+open_enum! {
+    /// What a hosting order does.
+    HostingOrderType zero = HostingOrderTypeUnspecified {
+        /// No type given.
+        HostingOrderTypeUnspecified = "HOSTING_ORDER_TYPE_UNSPECIFIED",
+        /// Imports numbers (`hostingOrders:importNumbers`).
+        Import = "IMPORT",
+        /// Adds SMS to numbers under a letter of authorization.
+        TextEnable = "TYPE_TEXT_ENABLE",
+    }
+}
+
+open_enum! {
+    /// Where a qualified number is in its life: the eligibility check, the
+    /// ownership proof, then hosting.
+    GlobalProcessState zero = Unspecified {
+        /// No state given.
+        Unspecified = "GLOBAL_PROCESS_STATE_UNSPECIFIED",
+        /// Sinch is checking whether the number can be hosted.
+        EligibleCheckPending = "GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING",
+        /// The number can be hosted; ownership is still to be proven.
+        Eligible = "GLOBAL_PROCESS_STATE_ELIGIBLE",
+        /// The number cannot be hosted.
+        NotEligible = "GLOBAL_PROCESS_STATE_NOT_ELIGIBLE",
+        /// The ownership proof (voice code or invoices) is under way.
+        VerificationPending = "GLOBAL_PROCESS_STATE_VERIFICATION_PENDING",
+        /// The ownership proof failed.
+        VerificationFailed = "GLOBAL_PROCESS_STATE_VERIFICATION_FAILED",
+        /// Too many failed proofs; Sinch blocked further attempts.
+        VerificationBlocked = "GLOBAL_PROCESS_STATE_VERIFICATION_BLOCKED",
+        /// Ownership is proven; the number can be text-enabled.
+        Verified = "GLOBAL_PROCESS_STATE_VERIFIED",
+        /// A hosting order for the number is running.
+        HostingInProgress = "GLOBAL_PROCESS_STATE_HOSTING_IN_PROGRESS",
+        /// The number is hosted.
+        HostingDone = "GLOBAL_PROCESS_STATE_HOSTING_DONE",
+        /// Hosting the number failed.
+        HostingFailed = "GLOBAL_PROCESS_STATE_HOSTING_FAILED",
+    }
+}
+
+open_enum! {
+    /// The kind of letter of authorization of a text-enable order. The
+    /// vendor's schema spells the values `Direct` and `Reseller`, its
+    /// examples `DIRECT`: any case reads as the known value (and is written
+    /// back in the schema's spelling).
+    LoaType any_case = true {
+        /// Signed by the numbers' owner.
+        Direct = "Direct",
+        /// Signed by a reseller for its customer.
+        Reseller = "Reseller",
+    }
+}
+
+open_enum! {
+    /// The outcome of hosting a qualified number. The vendor's schema makes
+    /// it an integer (0, 1, 2) and names the values only in prose; both the
+    /// integers and the names read.
+    HostingStatus zero = Unspecified codes = [1 => Hosted, 2 => Failed] {
+        /// No outcome yet (`0`).
+        Unspecified = "HOSTING_STATUS_UNSPECIFIED",
+        /// The number is hosted (`1`).
+        Hosted = "HOSTING_STATUS_HOSTED",
+        /// Hosting failed (`2`); see the error text.
+        Failed = "HOSTING_STATUS_FAILED",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +433,32 @@ mod tests {
             kind,
             ProvisioningType::Unknown("0".into()),
             "no unspecified value"
+        );
+    }
+
+    #[test]
+    fn integer_codes_and_any_case_spellings_decode() {
+        for (json, status) in [
+            ("0", HostingStatus::Unspecified),
+            ("1", HostingStatus::Hosted),
+            ("2", HostingStatus::Failed),
+            ("\"HOSTING_STATUS_HOSTED\"", HostingStatus::Hosted),
+            ("3", HostingStatus::Unknown("3".into())),
+        ] {
+            assert_eq!(serde_json::from_str::<HostingStatus>(json).unwrap(), status, "{json}");
+        }
+        for (json, loa) in [
+            ("\"Direct\"", LoaType::Direct),
+            ("\"DIRECT\"", LoaType::Direct),
+            ("\"reseller\"", LoaType::Reseller),
+            ("\"BLANKET\"", LoaType::Unknown("BLANKET".into())),
+        ] {
+            assert_eq!(serde_json::from_str::<LoaType>(json).unwrap(), loa, "{json}");
+        }
+        // Other enums stay exact: a lower-case state is not a known one.
+        assert_eq!(
+            serde_json::from_str::<State>("\"done\"").unwrap(),
+            State::Unknown("done".into())
         );
     }
 
