@@ -91,7 +91,7 @@ async fn pages_expose_boundaries_and_totals() {
         .unwrap();
     let shape: Vec<_> = pages
         .iter()
-        .map(|p| (p.numbers.len(), p.next_page_token.clone(), p.total_size))
+        .map(|p| (p.items.len(), p.next_page_token.clone(), p.total_size))
         .collect();
     assert_eq!(
         shape,

@@ -203,13 +203,13 @@ async fn paging_caps_page_size_and_reports_totals() {
         .try_collect()
         .await
         .unwrap();
-    let sizes: Vec<_> = pages.iter().map(|p| p.numbers.len()).collect();
+    let sizes: Vec<_> = pages.iter().map(|p| p.items.len()).collect();
     assert_eq!(sizes, [10, 10, 10, 5]);
     assert!(pages.iter().all(|p| p.total_size == Some(35)));
     // Concurrent imports finish in any order; every number appears exactly once.
     let mut listed: Vec<_> = pages
         .into_iter()
-        .flat_map(|p| p.numbers)
+        .flat_map(|p| p.items)
         .map(|n| n.phone_number().to_string())
         .collect();
     listed.sort();

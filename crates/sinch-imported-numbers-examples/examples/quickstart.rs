@@ -76,7 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .pages();
     while let Some(page) = pages.try_next().await? {
         let listed: Vec<_> = page
-            .numbers
+            .items
             .iter()
             .map(|n| n.phone_number().as_str())
             .collect();

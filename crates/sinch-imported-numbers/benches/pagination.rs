@@ -36,7 +36,7 @@ async fn prefetch_gain() {
             .pages();
         let mut count = 0;
         while let Some(page) = pages.try_next().await.unwrap() {
-            count += page.numbers.len();
+            count += page.items.len();
             tokio::time::sleep(work_per_page).await;
         }
         assert_eq!(count, 2_000);

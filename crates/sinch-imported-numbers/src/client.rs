@@ -1,4 +1,5 @@
-//! The client: configuration, credentials and the single-number calls.
+//! The client: configuration, credentials, the imported-number calls, and
+//! the accessors of the other resources.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,13 +8,14 @@ use futures::StreamExt;
 use secrecy::SecretString;
 use sinch_imported_numbers_api as api;
 
-use crate::auth::{AccessKey, AuthMode, Authenticator};
 use crate::callbacks::CallbackSecret;
+use crate::core::auth::{AccessKey, AuthMode, Authenticator};
+use crate::core::handle::Handle;
 use crate::error::{Error, ErrorKind, InputError, Result, Setting};
-use crate::handle::Handle;
+use crate::{callbacks, imported_numbers};
 use crate::{
-    BulkImport, ImportedNumber, ListFilter, ListRequest, NumberImport, PhoneNumber,
-    ProvisioningWait, RetryPolicy, UpdateRequest,
+    BulkImport, HostingOrders, ImportedNumber, ListFilter, ListRequest, NumberImport, PhoneNumber,
+    ProvisioningWait, QualifiedNumbers, RetryPolicy, UpdateRequest,
 };
 
 /// Where the Imported Numbers API is served.
@@ -270,21 +272,31 @@ impl Client {
         &self.handle.project_id
     }
 
+    /// The hosting-order calls: orders, their numbers' progress, reports.
+    pub fn hosting_orders(&self) -> HostingOrders {
+        HostingOrders::new(self.handle.clone())
+    }
+
+    /// The qualified-number calls: numbers whose ownership is being proven.
+    pub fn qualified_numbers(&self) -> QualifiedNumbers {
+        QualifiedNumbers::new(self.handle.clone())
+    }
+
     /// Lists the numbers matching `filter`; see [`ListRequest`].
     pub fn list(&self, filter: ListFilter) -> ListRequest {
-        ListRequest::new(self.handle.clone(), filter)
+        imported_numbers::list::list(self.handle.clone(), filter)
     }
 
     /// Fetches one imported number. A number that is not imported gives
     /// [`ErrorKind::NotFound`].
     pub async fn get(&self, number: &PhoneNumber) -> Result<ImportedNumber> {
-        self.handle.get(number).await
+        imported_numbers::get(&self.handle, number).await
     }
 
     /// Imports a number you own into the project. An already imported number
     /// gives [`ErrorKind::AlreadyExists`].
     pub async fn import(&self, number: impl Into<NumberImport>) -> Result<ImportedNumber> {
-        self.handle.import(number.into()).await
+        imported_numbers::import(&self.handle, number.into()).await
     }
 
     /// Imports many numbers concurrently; see [`BulkImport`]. The numbers
@@ -323,7 +335,7 @@ impl Client {
         number: &PhoneNumber,
         service_plan_id: &str,
     ) -> Result<ImportedNumber> {
-        crate::links::check_link_id(Setting::ServicePlanId, service_plan_id)?;
+        crate::imported_numbers::links::check_link_id(Setting::ServicePlanId, service_plan_id)?;
         self.update(number).unlink_service_plan().send().await?;
         self.update(number)
             .service_plan_id(service_plan_id)
@@ -337,7 +349,7 @@ impl Client {
         number: &PhoneNumber,
         campaign_id: &str,
     ) -> Result<ImportedNumber> {
-        crate::links::check_link_id(Setting::CampaignId, campaign_id)?;
+        crate::imported_numbers::links::check_link_id(Setting::CampaignId, campaign_id)?;
         self.update(number).unlink_campaign().send().await?;
         self.update(number).campaign_id(campaign_id).send().await
     }
@@ -351,17 +363,17 @@ impl Client {
     /// The secret that signs this project's callbacks; give it to
     /// [`callbacks::verify`](crate::callbacks::verify).
     pub async fn callback_secret(&self) -> Result<CallbackSecret> {
-        self.handle.callback_secret().await
+        callbacks::configuration::secret(&self.handle).await
     }
 
     /// Replaces the secret that signs this project's callbacks.
     pub async fn set_callback_secret(&self, secret: &CallbackSecret) -> Result<()> {
-        self.handle.set_callback_secret(secret).await
+        callbacks::configuration::set_secret(&self.handle, secret).await
     }
 
     /// Removes an imported number from the project.
     pub async fn delete(&self, number: &PhoneNumber) -> Result<()> {
-        self.handle.delete(number).await
+        imported_numbers::delete(&self.handle, number).await
     }
 }
 

@@ -80,6 +80,8 @@ pub enum Setting {
     CallbackSecret,
     /// A provisioning wait's poll interval or deadline.
     PollInterval,
+    /// A hosting order id.
+    HostingOrderId,
     /// An environment variable read by [`Client::from_env`](crate::Client::from_env).
     EnvironmentVariable(&'static str),
 }
@@ -101,6 +103,7 @@ impl fmt::Display for Setting {
             Setting::MaxResponseBytes => "max response bytes",
             Setting::CallbackSecret => "callback secret",
             Setting::PollInterval => "poll interval",
+            Setting::HostingOrderId => "hosting order id",
             Setting::EnvironmentVariable(name) => name,
         })
     }

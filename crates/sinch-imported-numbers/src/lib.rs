@@ -28,59 +28,62 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Where things live:
-//! * [`Client`] / [`ClientBuilder`]: configuration, credentials, the single-number calls.
-//! * [`PhoneNumber`]: validated E.164 numbers; every method takes one.
-//! * [`ListRequest`]: auto-paginating listing as a `Stream`.
-//! * [`UpdateRequest`] and [`FieldMask`]: partial updates.
-//! * [`BulkImport`]: importing many numbers concurrently.
-//! * [`ImportedNumber`] and [`Provisioning`]: what the API returns, read through accessors.
-//! * [`ProvisioningWait`]: waiting until provisioning is ready or failed.
-//! * [`callbacks`]: verifying and reading the callbacks Sinch sends.
-//! * [`Error`]: one error type; [`ErrorKind`] says what happened.
-//! * [`RetryPolicy`] and [`AuthMode`]: retries and authentication.
+//! Where things live (one folder per resource, over a shared core):
+//! * [`Client`] / [`ClientBuilder`] (`client.rs`): configuration, credentials,
+//!   the imported-number calls, and the accessors of the other resources.
+//! * `imported_numbers/`: [`ListFilter`], [`UpdateRequest`] and [`FieldMask`],
+//!   [`NumberImport`], [`BulkImport`], [`ProvisioningWait`], and the model
+//!   ([`ImportedNumber`], [`Provisioning`]).
+//! * `hosting_orders/` ([`hosting_orders`]): [`HostingOrders`], from
+//!   [`Client::hosting_orders`]: orders, their numbers' progress, the report.
+//! * `qualified_numbers/` ([`qualified_numbers`]): [`QualifiedNumbers`], from
+//!   [`Client::qualified_numbers`]: numbers whose ownership is being proven.
+//! * [`callbacks`]: verifying and reading the callbacks Sinch sends, and the
+//!   secret that signs them.
+//! * `phone_number/`: [`PhoneNumber`], validated E.164 (NANP rules for `+1`).
+//! * `core/`: what every resource shares: the one pager ([`Listing`],
+//!   [`Page`]), carriers ([`Carrier`], [`CarrierState`]), retries
+//!   ([`RetryPolicy`]), authentication ([`AuthMode`]), [`tls`].
+//! * [`Error`] (`error.rs`): one error type; [`ErrorKind`] says what happened.
 
 #![warn(missing_docs)]
 
-mod auth;
-mod bulk;
 pub mod callbacks;
 mod client;
+mod core;
 mod error;
-mod handle;
-mod import;
-mod links;
-mod list;
-mod model;
-mod nanp;
+pub mod hosting_orders;
+mod imported_numbers;
 mod phone_number;
-mod retry;
-pub mod tls;
-mod update;
-mod wait;
+pub mod qualified_numbers;
 
-pub use auth::{AuthMode, DEFAULT_TOKEN_URL};
-pub use bulk::{BulkImport, BulkReport, ImportOutcome, ImportResult};
+pub use crate::core::auth::{AuthMode, DEFAULT_TOKEN_URL};
+pub use crate::core::carrier::{Carrier, CarrierState};
+pub use crate::core::pager::{Listing, OrderBy, Page, TOKEN_WINDOW};
+pub use crate::core::retry::RetryPolicy;
+pub use crate::core::tls;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorKind, FieldViolation, InputError, Result, Setting};
-pub use import::NumberImport;
-pub use list::{ListFilter, ListRequest, NumberPattern, OrderBy};
-pub use model::{
-    Carrier, CarrierState, ImportedNumber, Page, PendingChange, Provisioning, ProvisioningOutcome,
-    ServiceState,
+pub use hosting_orders::HostingOrders;
+pub use imported_numbers::bulk::{BulkImport, BulkReport, ImportOutcome, ImportResult};
+pub use imported_numbers::import::NumberImport;
+pub use imported_numbers::list::{ListFilter, ListRequest, NumberPattern};
+pub use imported_numbers::model::{
+    ImportedNumber, PendingChange, Provisioning, ProvisioningOutcome, ServiceState,
 };
+pub use imported_numbers::update::{FieldMask, UpdatableField, UpdateRequest};
+pub use imported_numbers::wait::{Provisioned, ProvisioningWait};
 pub use phone_number::{PhoneNumber, PhoneNumberError, Region, RegionError};
-pub use retry::RetryPolicy;
-pub use update::{FieldMask, UpdatableField, UpdateRequest};
-pub use wait::{Provisioned, ProvisioningWait};
+pub use qualified_numbers::QualifiedNumbers;
 
 /// Value types the model hands out: open enums that keep values this SDK
 /// does not know yet (`Unknown(String)`), and timestamps kept as received.
 pub mod types {
     pub use sinch_imported_numbers_api::open_enum::{
-        CallbackEventType, CallbackFailureCode, CallbackResourceType, CallbackStatus, MnoOperation,
-        ProvisioningServiceType, ProvisioningType, ScheduledProvisioningStatus, SmsErrorCode,
-        State,
+        CallbackEventType, CallbackFailureCode, CallbackResourceType, CallbackStatus,
+        GlobalProcessState, HostingOrderState, HostingOrderType, HostingStatus, LoaType,
+        MnoOperation, ProvisioningServiceType, ProvisioningType, ScheduledProvisioningStatus,
+        SmsErrorCode, State,
     };
     pub use sinch_imported_numbers_api::timestamp::Timestamp;
 }
@@ -127,5 +130,8 @@ mod thread_safety {
         assert_send_sync::<crate::UpdateRequest>();
         assert_send_sync::<crate::BulkImport>();
         assert_send_sync::<crate::BulkReport>();
+        assert_send_sync::<crate::HostingOrders>();
+        assert_send_sync::<crate::QualifiedNumbers>();
+        assert_send_sync::<crate::Listing<crate::hosting_orders::HostingOrder>>();
     }
 }

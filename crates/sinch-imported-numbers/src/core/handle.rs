@@ -1,8 +1,8 @@
 //! The shared handle every request goes through: the generated client, the
 //! project, authentication and the retry policy, and how one call is made.
 //!
-//! [`Client`](crate::Client) and every request builder hold an
-//! `Arc<Handle>`, never each other. Each operation hands [`Handle::call`] a
+//! [`Client`](crate::Client), the resource accessors and every request
+//! builder hold an `Arc<Handle>`, never each other. Each operation hands [`Handle::call`] a
 //! closure that builds and sends the generated request, so a retry rebuilds
 //! the request from scratch.
 
@@ -17,11 +17,9 @@ use sinch_imported_numbers_api::ClientInfo as _;
 use sinch_imported_numbers_api as api;
 use sinch_imported_numbers_api::types;
 
-use crate::auth::Authenticator;
-use crate::callbacks::CallbackSecret;
+use super::auth::Authenticator;
+use super::retry::{retry_after, RetryPolicy};
 use crate::error::{ApiError, Error, ErrorKind, Result};
-use crate::retry::retry_after;
-use crate::{ImportedNumber, NumberImport, PhoneNumber, RetryPolicy};
 
 /// What every request needs; shared by the client and its builders.
 #[derive(Debug)]
@@ -37,9 +35,10 @@ pub(crate) struct Handle {
 /// Whether sending the same request twice has the same effect as once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Idempotency {
-    /// list, get, update (it sets fields), delete.
+    /// Reads, updates (they set fields), deletes.
     Idempotent,
-    /// import: a repeat may be answered with 409.
+    /// Creations (imports, orders, qualifications): a repeat may be
+    /// answered with 409 or create a second order.
     NotIdempotent,
 }
 
@@ -47,82 +46,6 @@ pub(crate) enum Idempotency {
 const SNIPPET_CHARS: usize = 120;
 
 impl Handle {
-    /// Fetches one number.
-    pub(crate) async fn get(&self, number: &PhoneNumber) -> Result<ImportedNumber> {
-        let raw = self
-            .call(Idempotency::Idempotent, || {
-                self.direct
-                    .get_imported_number(&self.api, &self.project_id, number.as_str())
-            })
-            .await?;
-        ImportedNumber::from_wire(raw)
-    }
-
-    /// Imports one number, after checking it.
-    pub(crate) async fn import(&self, import: NumberImport) -> Result<ImportedNumber> {
-        let body = import.into_body()?;
-        let raw = self
-            .call(Idempotency::NotIdempotent, || {
-                self.api
-                    .import_number()
-                    .project_id(&self.project_id)
-                    .body(body.clone())
-                    .send()
-            })
-            .await?;
-        ImportedNumber::from_wire(raw)
-    }
-
-    /// Deletes one number.
-    pub(crate) async fn delete(&self, number: &PhoneNumber) -> Result<()> {
-        self.call(Idempotency::Idempotent, || {
-            self.api
-                .delete_imported_number()
-                .project_id(&self.project_id)
-                .phone_number(number.as_str())
-                .send()
-        })
-        .await
-    }
-
-    /// The project's callback secret.
-    pub(crate) async fn callback_secret(&self) -> Result<CallbackSecret> {
-        let config = self
-            .call(Idempotency::Idempotent, || {
-                self.api
-                    .get_callback_configuration()
-                    .project_id(&self.project_id)
-                    .send()
-            })
-            .await?;
-        config
-            .hmac_secret
-            .filter(|s| !s.is_empty())
-            .map(CallbackSecret::from_server)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Decode,
-                    "the callback configuration has no hmacSecret",
-                )
-            })
-    }
-
-    /// Sets the project's callback secret.
-    pub(crate) async fn set_callback_secret(&self, secret: &CallbackSecret) -> Result<()> {
-        let body = types::CallbackConfigurationUpdate {
-            hmac_secret: secret.expose().to_owned(),
-        };
-        self.call(Idempotency::Idempotent, || {
-            self.api
-                .update_callback_configuration()
-                .project_id(&self.project_id)
-                .body(body.clone())
-                .send()
-        })
-        .await?;
-        Ok(())
-    }
-
     /// Sends a request built by `send`, authenticating it and retrying it as
     /// the policy allows, within the policy's overall deadline if it has one.
     pub(crate) async fn call<T, F, Fut>(&self, idempotency: Idempotency, send: F) -> Result<T>

@@ -1,4 +1,4 @@
-//! The facade's own data model: what the API returns, as users read it.
+//! The imported-number model: what the API returns about a number, as users read it.
 //!
 //! Every value comes from the generated wire types, which stay an
 //! implementation detail (reachable through [`ImportedNumber::raw`]). Absent
@@ -7,16 +7,9 @@
 //! [`Decode`](crate::ErrorKind::Decode) error instead of an empty success.
 
 mod number;
-mod page;
 mod provisioning;
 
 pub use number::ImportedNumber;
-pub use page::Page;
-pub use provisioning::{
-    Carrier, CarrierState, PendingChange, Provisioning, ProvisioningOutcome, ServiceState,
-};
+pub use provisioning::{PendingChange, Provisioning, ProvisioningOutcome, ServiceState};
 
-/// `Some(text)` unless the server left it out or sent it empty.
-fn non_empty(text: &Option<String>) -> Option<&str> {
-    text.as_deref().filter(|t| !t.is_empty())
-}
+use crate::core::non_empty;

@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind, InputError, Result, Setting};
-use crate::handle::Handle;
+use crate::core::handle::Handle;
 use crate::{ImportedNumber, PhoneNumber, ProvisioningOutcome};
 
 /// How a finished provisioning ended.
@@ -102,7 +102,7 @@ impl ProvisioningWait {
         let mut pause = self.poll_interval;
         let mut polls = 0u32;
         loop {
-            let number = self.handle.get(&self.number).await?;
+            let number = super::get(&self.handle, &self.number).await?;
             polls += 1;
             match number.provisioning().outcome() {
                 ProvisioningOutcome::Settled => return Ok(Provisioned::Ready(Box::new(number))),

@@ -10,9 +10,10 @@
 use sinch_imported_numbers_api::types;
 
 use super::non_empty;
+use crate::core::carrier::{Carrier, CarrierState};
 use crate::types::{
-    MnoOperation, ProvisioningServiceType, ProvisioningType, ScheduledProvisioningStatus,
-    SmsErrorCode, State, Timestamp,
+    ProvisioningServiceType, ProvisioningType, ScheduledProvisioningStatus, SmsErrorCode, State,
+    Timestamp,
 };
 
 /// Where a number's provisioning stands; from [`ImportedNumber::provisioning`](crate::ImportedNumber::provisioning).
@@ -71,7 +72,7 @@ impl<'a> Provisioning<'a> {
             Carrier::MmsAtt => mno.mms_att.as_ref(),
             Carrier::MmsTmo => mno.mms_tmo.as_ref(),
         }?;
-        Some(CarrierState { carrier, raw })
+        Some(CarrierState::imported(carrier, raw))
     }
 
     /// Every carrier configuration the server reports.
@@ -178,64 +179,6 @@ impl<'a> ServiceState<'a> {
     }
 
     /// The error code, when it failed (the server sends `""` otherwise).
-    pub fn error_code(&self) -> Option<&'a str> {
-        non_empty(&self.raw.error_code)
-    }
-
-    /// The error message, when it failed.
-    pub fn error_message(&self) -> Option<&'a str> {
-        non_empty(&self.raw.error_message)
-    }
-
-    /// When the state last changed.
-    pub fn updated(&self) -> Option<&'a Timestamp> {
-        self.raw.update_time.as_ref()
-    }
-}
-
-/// A carrier configuration the API reports on (`mnoConfiguration.*`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Carrier {
-    /// SMS on AT&T (`smsAtt`).
-    SmsAtt,
-    /// SMS on T-Mobile (`smsTmo`).
-    SmsTmo,
-    /// MMS on AT&T (`mmsAtt`).
-    MmsAtt,
-    /// MMS on T-Mobile (`mmsTmo`).
-    MmsTmo,
-}
-
-impl Carrier {
-    /// Every carrier configuration, in the API's order.
-    pub const ALL: [Carrier; 4] = [Self::SmsAtt, Self::SmsTmo, Self::MmsAtt, Self::MmsTmo];
-}
-
-/// One carrier's configuration state.
-#[derive(Clone, Copy, Debug)]
-pub struct CarrierState<'a> {
-    carrier: Carrier,
-    raw: &'a types::MnoOperationStatus,
-}
-
-impl<'a> CarrierState<'a> {
-    /// Which carrier configuration this is.
-    pub fn carrier(&self) -> Carrier {
-        self.carrier
-    }
-
-    /// Its state, when the server sent one.
-    pub fn state(&self) -> Option<&'a State> {
-        self.raw.state.as_ref()
-    }
-
-    /// What is being done on the carrier.
-    pub fn operation(&self) -> Option<&'a MnoOperation> {
-        self.raw.operation.as_ref()
-    }
-
-    /// The error code, when it failed.
     pub fn error_code(&self) -> Option<&'a str> {
         non_empty(&self.raw.error_code)
     }

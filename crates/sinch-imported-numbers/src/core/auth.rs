@@ -293,7 +293,7 @@ impl TokenCache {
             .await
             .map_err(Error::transport)?;
         let status = response.status();
-        let wait = crate::retry::retry_after(response.headers());
+        let wait = crate::core::retry::retry_after(response.headers());
         let body = read_capped(&mut response, MAX_TOKEN_RESPONSE_BYTES).await?;
         if !status.is_success() {
             return Err(match status.as_u16() {
@@ -365,7 +365,7 @@ mod tests {
             id: "key-id".into(),
             secret: SecretString::from("s3cr3t-value"),
         };
-        let http = crate::tls::http_client_builder().unwrap().build().unwrap();
+        let http = crate::core::tls::http_client_builder().unwrap().build().unwrap();
         for mode in [AuthMode::Basic, AuthMode::oauth2()] {
             let auth = Authenticator::new(&mode, key.clone(), http.clone());
             let text = format!("{auth:?}");

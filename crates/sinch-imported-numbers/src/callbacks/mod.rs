@@ -25,6 +25,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub(crate) mod configuration;
+
 use std::fmt;
 
 use hmac::{Hmac, Mac};

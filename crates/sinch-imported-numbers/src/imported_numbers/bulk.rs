@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use futures::stream::{BoxStream, Stream, StreamExt};
 
 use crate::error::{Error, ErrorKind};
-use crate::handle::Handle;
+use crate::core::handle::Handle;
 use crate::{ImportedNumber, NumberImport, PhoneNumber};
 
 /// The default number of imports in flight.
@@ -139,7 +139,7 @@ impl BulkImport {
             let handle = handle.clone();
             async move {
                 let number = import.number().clone();
-                let result = match handle.import(import).await {
+                let result = match super::import(&handle, import).await {
                     Ok(n) => ImportResult::Imported(Box::new(n)),
                     Err(e) if e.kind() == ErrorKind::AlreadyExists => ImportResult::AlreadyExisted,
                     Err(e) => ImportResult::Failed(e),

@@ -3,7 +3,7 @@
 use sinch_imported_numbers_api::types;
 
 use crate::error::{InputError, Result, Setting};
-use crate::links;
+use super::links;
 use crate::{PhoneNumber, Region};
 
 /// A number to import, with the settings it should start with.

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use sinch_imported_numbers_api::types;
 
 use crate::error::{Error, ErrorKind, InputError, Result};
-use crate::handle::{Handle, Idempotency};
+use crate::core::handle::{Handle, Idempotency};
 use crate::{ImportedNumber, PhoneNumber};
 
 /// A field the API allows to be updated.
@@ -273,7 +273,7 @@ impl UpdateRequest {
             return Err(invalid.into());
         }
         if let Some(url) = self.values.get(&UpdatableField::CallbackUrl) {
-            crate::import::check_callback_url(url)?;
+            crate::imported_numbers::import::check_callback_url(url)?;
         }
         let mask = self.mask();
         if mask.is_empty() {

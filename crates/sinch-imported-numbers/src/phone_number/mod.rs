@@ -8,12 +8,14 @@
 //! the final value is built, which keeps it far cheaper than a full
 //! libphonenumber port.
 
+mod nanp;
+
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::nanp;
+
 
 /// E.164 allows at most 15 digits, country code included.
 const MAX_DIGITS: usize = 15;

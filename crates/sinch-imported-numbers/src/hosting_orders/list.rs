@@ -1,0 +1,224 @@
+//! Listing hosting orders and the numbers of one order: the filters (the
+//! API requires state, type, service plan and campaign for orders, so
+//! [`HostingOrderFilter::new`] takes all four) and the page fetches behind
+//! the shared [`Listing`].
+
+use std::sync::Arc;
+
+use crate::core::handle::{Handle, Idempotency};
+use crate::core::pager::{Listing, OrderBy, Page};
+use crate::error::{InputError, Result, Setting};
+use crate::types::{HostingOrderState, HostingOrderType, State};
+use crate::Region;
+
+use super::{check_id, HostingOrder, HostingOrderNumber};
+
+/// Which hosting orders to list. The service refuses a listing without a
+/// state, a type, a service plan and a campaign, so all four are needed to
+/// build one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostingOrderFilter {
+    state: HostingOrderState,
+    order_type: HostingOrderType,
+    service_plan_id: String,
+    campaign_id: String,
+    region: Option<Region>,
+    order_by: Option<OrderBy>,
+}
+
+impl HostingOrderFilter {
+    /// Orders in `state`, of `order_type`, for this service plan and campaign.
+    /// Empty ids are refused when the listing starts, before anything is sent.
+    pub fn new(
+        state: HostingOrderState,
+        order_type: HostingOrderType,
+        service_plan_id: impl Into<String>,
+        campaign_id: impl Into<String>,
+    ) -> Self {
+        HostingOrderFilter {
+            state,
+            order_type,
+            service_plan_id: service_plan_id.into(),
+            campaign_id: campaign_id.into(),
+            region: None,
+            order_by: None,
+        }
+    }
+
+    /// Only orders of this region.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// The order of the results.
+    pub fn order_by(mut self, order: OrderBy) -> Self {
+        self.order_by = Some(order);
+        self
+    }
+
+    fn check(&self) -> std::result::Result<(), InputError> {
+        if self.service_plan_id.trim().is_empty() {
+            return Err(InputError::Missing(Setting::ServicePlanId));
+        }
+        if self.campaign_id.trim().is_empty() {
+            return Err(InputError::Missing(Setting::CampaignId));
+        }
+        Ok(())
+    }
+}
+
+/// Which numbers of a hosting order to list: all of them by default, or
+/// only those whose steps are in the given states.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostingOrderNumberFilter {
+    osr_update: Option<State>,
+    platform_provisioning: Option<State>,
+    campaign_provisioning: Option<State>,
+    order_by: Option<OrderBy>,
+}
+
+impl HostingOrderNumberFilter {
+    /// Every number of the order.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only numbers whose OSR update is in `state`.
+    pub fn osr_update(mut self, state: State) -> Self {
+        self.osr_update = Some(state);
+        self
+    }
+
+    /// Only numbers whose SMS platform provisioning is in `state`.
+    pub fn platform_provisioning(mut self, state: State) -> Self {
+        self.platform_provisioning = Some(state);
+        self
+    }
+
+    /// Only numbers whose campaign link is in `state`.
+    pub fn campaign_provisioning(mut self, state: State) -> Self {
+        self.campaign_provisioning = Some(state);
+        self
+    }
+
+    /// The order of the results.
+    pub fn order_by(mut self, order: OrderBy) -> Self {
+        self.order_by = Some(order);
+        self
+    }
+}
+
+pub(crate) fn orders(handle: Arc<Handle>, filter: HostingOrderFilter) -> Listing<HostingOrder> {
+    let checked = filter.check();
+    let filter = Arc::new(filter);
+    Listing::new(
+        checked,
+        Arc::new(move |page_size, token| {
+            let (handle, filter) = (handle.clone(), filter.clone());
+            Box::pin(async move { fetch_orders(&handle, &filter, page_size, token).await })
+        }),
+    )
+}
+
+async fn fetch_orders(
+    handle: &Handle,
+    filter: &HostingOrderFilter,
+    page_size: Option<u32>,
+    token: Option<String>,
+) -> Result<Page<HostingOrder>> {
+    let response = handle
+        .call(Idempotency::Idempotent, || {
+            let mut request = handle
+                .api
+                .list_hosting_orders()
+                .project_id(&handle.project_id)
+                .states(filter.state.clone())
+                .type_(filter.order_type.clone())
+                .service_plan_id(&filter.service_plan_id)
+                .campaign_id(&filter.campaign_id);
+            if let Some(region) = filter.region {
+                request = request.region_code(region.code());
+            }
+            if let Some(order) = filter.order_by {
+                request = request.order_by(order.wire());
+            }
+            if let Some(size) = page_size {
+                request = request.page_size(size as i32);
+            }
+            if let Some(token) = &token {
+                request = request.page_token(token);
+            }
+            request.send()
+        })
+        .await?;
+    let orders = response
+        .hosting_orders
+        .unwrap_or_default()
+        .into_iter()
+        .map(HostingOrder::from_wire)
+        .collect::<Result<_>>()?;
+    Ok(Page::new(orders, response.next_page_token, response.total_size))
+}
+
+pub(crate) fn numbers(
+    handle: Arc<Handle>,
+    hosting_order_id: String,
+    filter: HostingOrderNumberFilter,
+) -> Listing<HostingOrderNumber> {
+    let checked = check_id(&hosting_order_id);
+    let query = Arc::new((hosting_order_id, filter));
+    Listing::new(
+        checked,
+        Arc::new(move |page_size, token| {
+            let (handle, query) = (handle.clone(), query.clone());
+            Box::pin(async move {
+                fetch_numbers(&handle, &query.0, &query.1, page_size, token).await
+            })
+        }),
+    )
+}
+
+async fn fetch_numbers(
+    handle: &Handle,
+    hosting_order_id: &str,
+    filter: &HostingOrderNumberFilter,
+    page_size: Option<u32>,
+    token: Option<String>,
+) -> Result<Page<HostingOrderNumber>> {
+    let response = handle
+        .call(Idempotency::Idempotent, || {
+            let mut request = handle
+                .api
+                .list_hosting_order_numbers()
+                .project_id(&handle.project_id)
+                .hosting_order_id(hosting_order_id);
+            if let Some(state) = &filter.osr_update {
+                request = request.osr_update_state(state.clone());
+            }
+            if let Some(state) = &filter.platform_provisioning {
+                request = request.platform_provisioning_state(state.clone());
+            }
+            if let Some(state) = &filter.campaign_provisioning {
+                request = request.campaign_provisioning_state(state.clone());
+            }
+            if let Some(order) = filter.order_by {
+                request = request.order_by(order.wire());
+            }
+            if let Some(size) = page_size {
+                request = request.page_size(size as i32);
+            }
+            if let Some(token) = &token {
+                request = request.page_token(token);
+            }
+            request.send()
+        })
+        .await?;
+    let numbers = response
+        .numbers
+        .unwrap_or_default()
+        .into_iter()
+        .map(HostingOrderNumber::from_wire)
+        .collect::<Result<_>>()?;
+    Ok(Page::new(numbers, response.next_page_token, response.total_size))
+}

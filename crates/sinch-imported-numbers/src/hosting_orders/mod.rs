@@ -1,0 +1,147 @@
+//! Hosting orders: Sinch's work on a batch of numbers (an import, or adding
+//! SMS under a letter of authorization), followed per number through the OSR
+//! update, SMS platform provisioning and campaign linking.
+//!
+//! Reach it with [`Client::hosting_orders`](crate::Client::hosting_orders).
+//! `model.rs` holds what the API returns (orders, per-number progress, the
+//! report); `list.rs` the two listings' filters.
+
+pub(crate) mod list;
+pub(crate) mod model;
+
+use std::sync::Arc;
+
+use crate::core::handle::{Handle, Idempotency};
+use crate::core::pager::Listing;
+use crate::error::{InputError, Result, Setting};
+use crate::PhoneNumber;
+
+pub use list::{HostingOrderFilter, HostingOrderNumberFilter};
+pub use model::{
+    AddressInfo, AuthorisedPersonInfo, HostingOrder, HostingOrderNumber, HostingOrderReport, Step,
+    TextEnableInfo,
+};
+
+/// The hosting-order calls of one project; from
+/// [`Client::hosting_orders`](crate::Client::hosting_orders). Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct HostingOrders {
+    handle: Arc<Handle>,
+}
+
+impl HostingOrders {
+    pub(crate) fn new(handle: Arc<Handle>) -> Self {
+        HostingOrders { handle }
+    }
+
+    /// The project's hosting orders that match `filter`, page after page;
+    /// see [`Listing`].
+    pub fn list(&self, filter: HostingOrderFilter) -> Listing<HostingOrder> {
+        list::orders(self.handle.clone(), filter)
+    }
+
+    /// One hosting order. An id that is empty, contains `/` or is `.`/`..`
+    /// is refused before sending ([`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput));
+    /// an unknown one gives [`ErrorKind::NotFound`](crate::ErrorKind::NotFound).
+    pub async fn get(&self, hosting_order_id: &str) -> Result<HostingOrder> {
+        check_id(hosting_order_id)?;
+        let handle = &self.handle;
+        let raw = handle
+            .call(Idempotency::Idempotent, || {
+                handle
+                    .api
+                    .get_hosting_order()
+                    .project_id(&handle.project_id)
+                    .hosting_order_id(hosting_order_id)
+                    .send()
+            })
+            .await?;
+        HostingOrder::from_wire(raw)
+    }
+
+    /// How many of an order's numbers have passed each step. The id is
+    /// checked as for [`get`](Self::get).
+    pub async fn report(&self, hosting_order_id: &str) -> Result<HostingOrderReport> {
+        check_id(hosting_order_id)?;
+        let handle = &self.handle;
+        let raw = handle
+            .call(Idempotency::Idempotent, || {
+                handle
+                    .api
+                    .get_hosting_order_report()
+                    .project_id(&handle.project_id)
+                    .hosting_order_id(hosting_order_id)
+                    .send()
+            })
+            .await?;
+        Ok(HostingOrderReport::from_wire(raw))
+    }
+
+    /// The numbers of one order with the progress of each, page after page;
+    /// see [`Listing`]. A bad id is the listing's first and only item.
+    pub fn numbers(
+        &self,
+        hosting_order_id: &str,
+        filter: HostingOrderNumberFilter,
+    ) -> Listing<HostingOrderNumber> {
+        list::numbers(self.handle.clone(), hosting_order_id.to_owned(), filter)
+    }
+
+    /// The progress of one number of an order. An unknown order or a
+    /// number not in it gives [`ErrorKind::NotFound`](crate::ErrorKind::NotFound).
+    pub async fn number(
+        &self,
+        hosting_order_id: &str,
+        number: &PhoneNumber,
+    ) -> Result<HostingOrderNumber> {
+        check_id(hosting_order_id)?;
+        let handle = &self.handle;
+        let raw = handle
+            .call(Idempotency::Idempotent, || {
+                handle
+                    .api
+                    .get_hosting_order_number()
+                    .project_id(&handle.project_id)
+                    .hosting_order_id(hosting_order_id)
+                    .phone_number(number.as_str())
+                    .send()
+            })
+            .await?;
+        HostingOrderNumber::from_wire(raw)
+    }
+}
+
+/// Hosting order ids are opaque (ULIDs today, but the SDK does not rely on
+/// it): refused only when they cannot be one path segment.
+pub(crate) fn check_id(id: &str) -> std::result::Result<(), InputError> {
+    if id.trim().is_empty() {
+        return Err(InputError::Missing(Setting::HostingOrderId));
+    }
+    if id == "." || id == ".." || id.contains('/') || id.chars().any(char::is_control) {
+        return Err(InputError::invalid(
+            Setting::HostingOrderId,
+            format!("{id:?} cannot be a path segment (no '/', control characters, '.' or '..')"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_opaque_but_must_be_one_segment() {
+        for good in ["01arz3ndektsv4rrffq69g5fav", "ORDER-1", "a b", "ä", "x:y"] {
+            assert!(check_id(good).is_ok(), "{good:?}");
+        }
+        assert_eq!(check_id(" "), Err(InputError::Missing(Setting::HostingOrderId)));
+        for bad in ["a/b", "/", ".", "..", "a\nb"] {
+            assert_eq!(
+                check_id(bad).unwrap_err().setting(),
+                Some(Setting::HostingOrderId),
+                "{bad:?}"
+            );
+        }
+    }
+}
