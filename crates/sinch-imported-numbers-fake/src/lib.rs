@@ -54,12 +54,17 @@
 
 mod auth;
 mod callbacks;
-mod handlers;
+mod hosting_orders;
+mod imported_numbers;
 mod page_token;
 mod problem;
 mod provisioning;
+mod qualified_numbers;
+mod request;
 mod spec_check;
-mod store;
+
+pub use hosting_orders::store::{HostingOrderNumberSeed, HostingOrderSeed, HostingStep};
+pub use qualified_numbers::store::QualifiedNumberSeed;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -73,14 +78,18 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use sinch_imported_numbers_api::open_enum::{HostingOrderState, State as StepState};
 use sinch_imported_numbers_api::types::ImportedNumber;
 use tokio::sync::oneshot;
 
 use crate::auth::Auth;
 use crate::callbacks::{Delivery, Sent};
+use crate::hosting_orders::store::HostingOrders;
+use crate::imported_numbers::handlers;
+use crate::imported_numbers::store::Store;
 use crate::problem::Problem;
 use crate::provisioning::{FailRule, FailWhen, Timing};
-use crate::store::Store;
+use crate::qualified_numbers::store::QualifiedNumbers;
 
 /// The key id the fake accepts unless configured otherwise.
 pub const DEFAULT_KEY_ID: &str = "fake-key-id";
@@ -92,6 +101,8 @@ pub const DEFAULT_CALLBACK_SECRET: &str = "fake-callback-secret";
 
 pub(crate) struct AppState {
     store: RwLock<Store>,
+    hosting: RwLock<HostingOrders>,
+    qualified: RwLock<QualifiedNumbers>,
     timing: Timing,
     delivery: Delivery,
     sent: Sent,
@@ -239,6 +250,8 @@ impl FakeServerBuilder {
     pub async fn start(self) -> std::io::Result<FakeServer> {
         let state = Arc::new(AppState {
             store: RwLock::new(Store::new(self.timing)),
+            hosting: RwLock::default(),
+            qualified: RwLock::default(),
             timing: self.timing,
             delivery: self.delivery,
             sent: Sent::default(),
@@ -282,6 +295,8 @@ impl FakeServerBuilder {
                 get(handlers::get_callback_configuration)
                     .patch(handlers::update_callback_configuration),
             )
+            .merge(hosting_order_routes())
+            .merge(qualified_number_routes())
             .route_layer(middleware::from_fn_with_state(state.clone(), guard));
         let app = Router::new()
             .merge(api)
@@ -308,6 +323,57 @@ impl FakeServerBuilder {
             _stop: stop,
         })
     }
+}
+
+/// The hosting-order operations. The custom methods (`:importNumbers`, ...)
+/// are literal text in the collection's segment.
+fn hosting_order_routes() -> Router<Arc<AppState>> {
+    use hosting_orders::handlers as h;
+    const ORDERS: &str = "/v1/projects/{project_id}/hostingOrders";
+    Router::new()
+        .route(ORDERS, get(h::list))
+        .route(&format!("{ORDERS}:importNumbers"), post(h::import_numbers))
+        .route(
+            &format!("{ORDERS}:textEnableNumbers"),
+            post(h::text_enable_numbers),
+        )
+        .route(
+            &format!("{ORDERS}:textEnableTollFreeNumbers"),
+            post(h::text_enable_toll_free_numbers),
+        )
+        .route(&format!("{ORDERS}/{{order_id}}"), get(h::get))
+        .route(&format!("{ORDERS}/{{order_id}}/report"), get(h::report))
+        .route(
+            &format!("{ORDERS}/{{order_id}}/numbers"),
+            get(h::list_numbers),
+        )
+        .route(
+            &format!("{ORDERS}/{{order_id}}/numbers/{{phone_number}}"),
+            get(h::get_number),
+        )
+}
+
+/// The qualified-number operations. A route cannot hold a parameter and
+/// literal text in one segment, so `{rest}` takes the number with its
+/// optional `:verb`, which the handlers split off.
+fn qualified_number_routes() -> Router<Arc<AppState>> {
+    use qualified_numbers::handlers as h;
+    const NUMBERS: &str = "/v1/projects/{project_id}/qualifiedNumbers";
+    Router::new()
+        .route(NUMBERS, get(h::list))
+        .route(&format!("{NUMBERS}:addNumbers"), post(h::add_numbers))
+        .route(
+            &format!("{NUMBERS}:textEnableNumbers"),
+            post(h::text_enable_numbers),
+        )
+        .route(
+            &format!("{NUMBERS}:textEnableTollFreeNumbers"),
+            post(h::text_enable_toll_free_numbers),
+        )
+        .route(
+            &format!("{NUMBERS}/{{rest}}"),
+            get(h::get).delete(h::delete).post(h::post_verb),
+        )
 }
 
 impl AppState {
@@ -503,5 +569,77 @@ impl FakeServer {
     /// Revokes every issued OAuth2 token, as if they had expired server-side.
     pub fn revoke_tokens(&self) {
         self.state.auth.revoke_all();
+    }
+
+    /// Stores a hosting order directly, without HTTP, with its numbers and
+    /// their step states as `seed` describes; returns the order's id.
+    pub fn seed_hosting_order(&self, project_id: &str, seed: HostingOrderSeed) -> String {
+        self.state
+            .hosting
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .seed(project_id, seed)
+    }
+
+    /// Moves a hosting order to `state` (its `updatedTime` follows).
+    /// Returns `false` when the project has no such order.
+    pub fn set_hosting_order_state(
+        &self,
+        project_id: &str,
+        hosting_order_id: &str,
+        state: HostingOrderState,
+    ) -> bool {
+        self.state
+            .hosting
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .set_state(project_id, hosting_order_id, state)
+    }
+
+    /// Sets one step of a hosting-order number to `state`. Returns `false`
+    /// when the order or the number in it does not exist.
+    pub fn set_hosting_order_number_step(
+        &self,
+        project_id: &str,
+        hosting_order_id: &str,
+        phone_number: &str,
+        step: HostingStep,
+        state: StepState,
+    ) -> bool {
+        self.state
+            .hosting
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .set_step(project_id, hosting_order_id, phone_number, step, state)
+    }
+
+    /// How many hosting orders `project_id` has.
+    pub fn hosting_order_count(&self, project_id: &str) -> usize {
+        self.state
+            .hosting
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .len(project_id)
+    }
+
+    /// Stores a qualified number directly, without HTTP. Returns `false`
+    /// (and changes nothing) when the project already has the number.
+    pub fn seed_qualified_number(&self, project_id: &str, seed: QualifiedNumberSeed) -> bool {
+        self.state
+            .qualified
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .seed(project_id, seed)
+    }
+
+    /// The code the last `:sendVoiceChallenge` call "read out" to
+    /// `phone_number`, while it waits to be checked; `None` when no
+    /// challenge is pending.
+    pub fn voice_code(&self, project_id: &str, phone_number: &str) -> Option<String> {
+        self.state
+            .qualified
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .code(project_id, phone_number)
     }
 }

@@ -56,6 +56,17 @@ impl Problem {
         )
     }
 
+    /// A 404 naming what could not be found (for resources other than
+    /// imported numbers).
+    pub(crate) fn no_such(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
+    }
+
+    /// A 409 naming what already exists.
+    pub(crate) fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "ALREADY_EXISTS", message)
+    }
+
     pub(crate) fn already_exists() -> Self {
         Self::new(
             StatusCode::CONFLICT,

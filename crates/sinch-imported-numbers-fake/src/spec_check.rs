@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use openapiv3::{
-    AdditionalProperties, ObjectType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    Schema, SchemaKind, Type,
+    AdditionalProperties, Components, ObjectType, OpenAPI, Parameter, ParameterSchemaOrContent,
+    ReferenceOr, Schema, SchemaKind, Type,
 };
 use serde_json::Value;
 
@@ -41,17 +41,37 @@ pub(crate) struct SpecIndex {
     operations: HashMap<String, Operation>,
 }
 
+/// The parameter `p` stands for: itself, or the shared one its `$ref`
+/// (`#/components/parameters/...`) names, followed through chained refs.
+/// `None` for a reference to nothing, which the spec's own check refuses.
+fn resolve_parameter<'a>(
+    components: Option<&'a Components>,
+    p: &'a ReferenceOr<Parameter>,
+) -> Option<&'a Parameter> {
+    let mut current = p;
+    // A cycle of references cannot end anywhere; a few hops are plenty.
+    for _ in 0..8 {
+        match current {
+            ReferenceOr::Item(parameter) => return Some(parameter),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                current = components?.parameters.get(name)?;
+            }
+        }
+    }
+    None
+}
+
 impl SpecIndex {
     fn new(spec: OpenAPI) -> Self {
         let mut operations = HashMap::new();
+        let components = spec.components.as_ref();
         for (_, _, op) in spec.operations() {
             let query = op
                 .parameters
                 .iter()
-                .filter_map(|p| match p {
-                    ReferenceOr::Item(Parameter::Query { parameter_data, .. }) => {
-                        Some(parameter_data)
-                    }
+                .filter_map(|p| match resolve_parameter(components, p) {
+                    Some(Parameter::Query { parameter_data, .. }) => Some(parameter_data),
                     _ => None,
                 })
                 .filter_map(|data| match &data.format {
@@ -324,6 +344,70 @@ mod tests {
         assert_eq!(
             err,
             "`orderBy` must be one of createdTime, updatedTime; got \"name\""
+        );
+    }
+
+    #[test]
+    fn shared_parameters_are_followed() {
+        // pageSize, pageToken and orderBy are `$ref`s to components/parameters here.
+        let base = [
+            ("states", "SUBMITTED"),
+            ("type", "IMPORT"),
+            ("servicePlanId", "p"),
+            ("campaignId", "c"),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut all = base.to_vec();
+            all.extend_from_slice(extra);
+            pairs(&all)
+        };
+        let ok = with(&[
+            ("pageSize", "5"),
+            ("pageToken", "abc"),
+            ("orderBy", "updatedTime"),
+        ]);
+        assert_eq!(SPEC.check_query("ListHostingOrders", &ok), Ok(()));
+        assert_eq!(
+            SPEC.check_query("ListHostingOrders", &with(&[("pageSize", "ten")])),
+            Err("`pageSize` must be an integer; got \"ten\"".to_owned())
+        );
+        assert_eq!(
+            SPEC.check_query("ListHostingOrders", &with(&[("orderBy", "name")])),
+            Err("`orderBy` must be one of createdTime, updatedTime; got \"name\"".to_owned())
+        );
+        let err = SPEC
+            .check_query("ListHostingOrders", &with(&[("states", "OPEN")]))
+            .unwrap_err();
+        assert!(err.contains("given more than once"), "{err}");
+        let err = SPEC
+            .check_query("ListQualifiedNumbers", &pairs(&[("states", "OPEN")]))
+            .unwrap_err();
+        assert!(
+            err.starts_with("`states` must be one of GLOBAL_PROCESS_STATE_UNSPECIFIED"),
+            "{err}"
+        );
+        let numbers = pairs(&[
+            ("pageSize", "2"),
+            ("osrUpdateState", "DONE"),
+            ("pageToken", "t"),
+        ]);
+        assert_eq!(
+            SPEC.check_query("ListHostingOrderNumbers", &numbers),
+            Ok(())
+        );
+        let err = SPEC
+            .check_query("ListHostingOrderNumbers", &pairs(&[("pageSize", "x")]))
+            .unwrap_err();
+        assert_eq!(err, "`pageSize` must be an integer; got \"x\"");
+        // Every query parameter of every operation is known, none dropped.
+        let names: Vec<_> = SPEC.operations["ListQualifiedNumbers"]
+            .query
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["regionCode", "states", "pageSize", "pageToken", "orderBy"]
         );
     }
 

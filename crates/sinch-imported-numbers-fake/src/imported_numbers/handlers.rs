@@ -1,4 +1,5 @@
-//! The API's five operations and the OAuth2 token endpoint.
+//! The five imported-number operations, the two callback-configuration
+//! ones, the OAuth2 token endpoint and the answer for unknown paths.
 
 use std::sync::Arc;
 
@@ -15,68 +16,15 @@ use sinch_imported_numbers::{FieldMask, UpdatableField};
 use sinch_imported_numbers_api::types::{CreateImportedNumberRequest, ImportedNumber};
 
 use crate::callbacks;
+use crate::imported_numbers::store::{ListQuery, Order, Search};
 use crate::page_token;
 use crate::problem::Problem;
 use crate::provisioning::Pending;
+use crate::request::{check_phone, check_region, page_size, param, parse_json, query_pairs};
 use crate::spec_check::SPEC;
-use crate::store::{ListQuery, Order, Search};
 use crate::AppState;
 
 type Reply = Result<Json<Value>, Problem>;
-
-fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, Problem> {
-    serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
-        .map_err(|e| Problem::invalid(format!("query string cannot be decoded: {e}")))
-}
-
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
-}
-
-/// E.164 with the NANP shape for +1; the fake's own check, independent of the SDK's.
-fn check_phone(text: &str, field: &str) -> Result<(), Problem> {
-    let invalid = |why: &str| {
-        Err(Problem::invalid(format!(
-            "{field} {text:?} is not valid: {why}"
-        )))
-    };
-    let Some(digits) = text.strip_prefix('+') else {
-        return invalid("it must start with +");
-    };
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return invalid("only digits may follow the +");
-    }
-    if !(7..=15).contains(&digits.len()) || digits.starts_with('0') {
-        return invalid("E.164 numbers have 7 to 15 digits and no leading 0");
-    }
-    if let Some(national) = digits.strip_prefix('1') {
-        let b = national.as_bytes();
-        if b.len() != 10 || b[0] < b'2' || b[3] < b'2' {
-            return invalid("+1 numbers are NXX-NXX-XXXX");
-        }
-    }
-    Ok(())
-}
-
-fn check_region(region: &str) -> Result<(), Problem> {
-    match region {
-        "US" | "CA" => Ok(()),
-        other => Err(Problem::invalid(format!(
-            "regionCode {other:?} is not supported; use US or CA"
-        ))),
-    }
-}
-
-fn parse_json(body: &Bytes, operation_id: &str) -> Result<Value, Problem> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| Problem::invalid(format!("request body is not valid JSON: {e}")))?;
-    SPEC.check_body(operation_id, &value)
-        .map_err(Problem::invalid)?;
-    Ok(value)
-}
 
 pub(crate) async fn list(
     State(app): State<Arc<AppState>>,
@@ -124,14 +72,7 @@ pub(crate) async fn list(
             _ => Order::Created,
         },
     };
-    let requested: i64 = param(&pairs, "pageSize")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let page_size = if requested <= 0 {
-        app.default_page_size
-    } else {
-        (requested as usize).min(app.max_page_size)
-    };
+    let page_size = page_size(&app, &pairs);
     let after = match param(&pairs, "pageToken").filter(|t| !t.is_empty()) {
         Some(token) => Some(page_token::decode(&project_id, &query, token)?),
         None => None,
@@ -391,22 +332,6 @@ pub(crate) async fn no_route() -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phone_checks() {
-        assert!(check_phone("+12065550134", "n").is_ok());
-        assert!(check_phone("+46701234567", "n").is_ok());
-        for bad in [
-            "12065550134",
-            "+1206555013",
-            "+10065550134",
-            "+1206055013a",
-            "+0123456789",
-            " 12065550134",
-        ] {
-            assert!(check_phone(bad, "n").is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn relink_requires_unlink_first() {

@@ -1,0 +1,5 @@
+//! Hosting orders (`.../hostingOrders`): importing numbers and text-enabling
+//! them through orders, each number's steps, and the order's report.
+
+pub(crate) mod handlers;
+pub(crate) mod store;

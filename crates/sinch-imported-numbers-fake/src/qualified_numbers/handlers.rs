@@ -1,0 +1,294 @@
+//! The eight qualified-number operations. The ones on one number share the
+//! route `.../qualifiedNumbers/{rest}`: `rest` is the number, optionally
+//! followed by `:verb` (`sendVoiceChallenge`, `verifyVoiceChallenge`).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+use sinch_imported_numbers_api::open_enum::HostingStatus;
+use sinch_imported_numbers_api::types::{
+    BatchCreateQualifiedNumbersRequest, QualifiedNumber, VerifyVoiceChallengeRequest,
+};
+
+use crate::hosting_orders::handlers::{open_text_enable_order, open_toll_free_order};
+use crate::problem::Problem;
+use crate::qualified_numbers::store::QualifiedQuery;
+use crate::request::{
+    by_updated, check_phone, check_phone_list, check_region, checked_query, no_body, page_size,
+    page_token as token_param, param, parse_body,
+};
+use crate::{page_token, AppState};
+
+type Reply = Result<Json<Value>, Problem>;
+
+/// At most this many numbers per `qualifiedNumbers:textEnableNumbers` call.
+pub(crate) const TEXT_ENABLE_LIMIT: usize = 500;
+
+/// A qualified number as sent: `hostedNumber.status` is an integer (0, 1,
+/// 2) on the wire, as the vendor documents it, not the name the SDK's type
+/// writes.
+pub(crate) fn qualified_json(number: &QualifiedNumber) -> Value {
+    let mut value = serde_json::to_value(number).expect("generated types serialize");
+    if let Some(status) = number
+        .hosted_number
+        .as_ref()
+        .and_then(|h| h.status.as_ref())
+    {
+        let code = match status {
+            HostingStatus::Unspecified => Value::from(0),
+            HostingStatus::Hosted => Value::from(1),
+            HostingStatus::Failed => Value::from(2),
+            other => other
+                .as_str()
+                .parse::<i64>()
+                .map_or_else(|_| Value::from(other.as_str()), Value::from),
+        };
+        value["hostedNumber"]["status"] = code;
+    }
+    value
+}
+
+/// `GET .../qualifiedNumbers`
+pub(crate) async fn list(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    let pairs = checked_query(raw, "ListQualifiedNumbers")?;
+    let region = param(&pairs, "regionCode").map(str::to_owned);
+    if let Some(region) = &region {
+        check_region(region)?;
+    }
+    let query = QualifiedQuery {
+        // Required and checked against the enum by the spec.
+        state: param(&pairs, "states")
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or_else(|e| match e {}),
+        region,
+        by_updated: by_updated(&pairs),
+    };
+    let after = token_param(&pairs)
+        .map(|t| page_token::decode(&project_id, &query, t))
+        .transpose()?;
+    let store = app.qualified.read().unwrap_or_else(|p| p.into_inner());
+    let page = store.list(&project_id, &query, after, page_size(&app, &pairs));
+    let next = page
+        .more_after
+        .map(|position| page_token::encode(&project_id, &query, position))
+        .unwrap_or_default();
+    let numbers: Vec<Value> = page.items.into_iter().map(qualified_json).collect();
+    Ok(Json(json!({
+        "qualifiedNumbers": numbers,
+        "nextPageToken": next,
+        "totalSize": page.total,
+    })))
+}
+
+/// `POST .../qualifiedNumbers:addNumbers`: every number starts in
+/// `GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING`.
+pub(crate) async fn add_numbers(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    checked_query(raw, "AddQualifiedNumbers")?;
+    let request: BatchCreateQualifiedNumbersRequest = parse_body(
+        &body,
+        "AddQualifiedNumbers",
+        "BatchCreateQualifiedNumbersRequest",
+    )?;
+    // The API states no limit; numbers outside the US and Canada cannot be hosted.
+    check_phone_list(&request.phone_numbers, "phoneNumbers", usize::MAX)?;
+    if let Some((i, other)) = request
+        .phone_numbers
+        .iter()
+        .enumerate()
+        .find(|(_, n)| !n.starts_with("+1"))
+    {
+        return Err(Problem::invalid(format!(
+            "phoneNumbers[{i}] {other:?} is not a US or CA number; only those can be hosted"
+        )));
+    }
+    let added = app
+        .qualified
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .add(&project_id, &request.phone_numbers)?;
+    let numbers: Vec<Value> = added.iter().map(qualified_json).collect();
+    Ok(Json(json!({ "qualifiedNumbers": numbers })))
+}
+
+/// `POST .../qualifiedNumbers:textEnableNumbers`: opens a text-enable order
+/// and answers its id only.
+pub(crate) async fn text_enable_numbers(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    checked_query(raw, "TextEnableQualifiedNumbers")?;
+    let request = parse_body(
+        &body,
+        "TextEnableQualifiedNumbers",
+        "TextEnableNumbersRequest",
+    )?;
+    let order = open_text_enable_order(&app, &project_id, request, TEXT_ENABLE_LIMIT)?;
+    Ok(Json(json!({ "hostingOrderId": order.hosting_order_id })))
+}
+
+/// `POST .../qualifiedNumbers:textEnableTollFreeNumbers`: answers the whole order.
+pub(crate) async fn text_enable_toll_free_numbers(
+    State(app): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    checked_query(raw, "TextEnableQualifiedTollFreeNumbers")?;
+    let request = parse_body(
+        &body,
+        "TextEnableQualifiedTollFreeNumbers",
+        "TextEnableTollFreeNumbersRequest",
+    )?;
+    let order = open_toll_free_order(&app, &project_id, request)?;
+    Ok(Json(
+        serde_json::to_value(order).expect("generated types serialize"),
+    ))
+}
+
+/// The custom methods on one number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    SendVoiceChallenge,
+    VerifyVoiceChallenge,
+}
+
+/// Splits `rest` into the number and its verb (after the last `:`); a 404
+/// for a verb the API does not have.
+fn split(rest: &str) -> Result<(&str, Option<Verb>), Problem> {
+    let Some((phone, verb)) = rest.rsplit_once(':') else {
+        return Ok((rest, None));
+    };
+    let verb = match verb {
+        "sendVoiceChallenge" => Verb::SendVoiceChallenge,
+        "verifyVoiceChallenge" => Verb::VerifyVoiceChallenge,
+        other => {
+            return Err(Problem::no_such(format!(
+                "no such operation on a qualified number: :{other}"
+            )))
+        }
+    };
+    Ok((phone, Some(verb)))
+}
+
+fn method_not_allowed(allowed: &str) -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        format!("this path accepts {allowed} only"),
+    )
+}
+
+/// The number of a path without a verb (GET and DELETE).
+fn plain_number(rest: &str) -> Result<&str, Problem> {
+    match split(rest)? {
+        (phone, None) => {
+            check_phone(phone, "phoneNumber")?;
+            Ok(phone)
+        }
+        (_, Some(_)) => Err(method_not_allowed("POST")),
+    }
+}
+
+/// `GET .../qualifiedNumbers/{phoneNumber}`
+pub(crate) async fn get(
+    State(app): State<Arc<AppState>>,
+    Path((project_id, rest)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    let phone = plain_number(&rest)?;
+    checked_query(raw, "GetQualifiedNumber")?;
+    let store = app.qualified.read().unwrap_or_else(|p| p.into_inner());
+    Ok(Json(qualified_json(store.get(&project_id, phone)?)))
+}
+
+/// `DELETE .../qualifiedNumbers/{phoneNumber}`: 200 without a body.
+pub(crate) async fn delete(
+    State(app): State<Arc<AppState>>,
+    Path((project_id, rest)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<(), Problem> {
+    let phone = plain_number(&rest)?;
+    checked_query(raw, "DeleteQualifiedNumber")?;
+    app.qualified
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .delete(&project_id, phone)
+}
+
+/// `POST .../qualifiedNumbers/{phoneNumber}:sendVoiceChallenge` and
+/// `...:verifyVoiceChallenge`.
+pub(crate) async fn post_verb(
+    State(app): State<Arc<AppState>>,
+    Path((project_id, rest)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    let (phone, verb) = split(&rest)?;
+    let Some(verb) = verb else {
+        return Err(method_not_allowed("GET and DELETE"));
+    };
+    check_phone(phone, "phoneNumber")?;
+    let mut store = app.qualified.write().unwrap_or_else(|p| p.into_inner());
+    let number = match verb {
+        Verb::SendVoiceChallenge => {
+            checked_query(raw, "SendVoiceChallenge")?;
+            no_body(&body)?;
+            store.send_challenge(&project_id, phone)?
+        }
+        Verb::VerifyVoiceChallenge => {
+            checked_query(raw, "VerifyVoiceChallenge")?;
+            let request: VerifyVoiceChallengeRequest =
+                parse_body(&body, "VerifyVoiceChallenge", "VerifyVoiceChallengeRequest")?;
+            if request.code.trim().is_empty() {
+                return Err(Problem::invalid("code must not be empty"));
+            }
+            store.verify_challenge(&project_id, phone, &request.code)?
+        }
+    };
+    Ok(Json(qualified_json(&number)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sinch_imported_numbers_api::types::QualifiedNumberHosting;
+
+    #[test]
+    fn verbs_split_on_the_last_colon() {
+        assert!(matches!(split("+12065550100"), Ok(("+12065550100", None))));
+        assert!(matches!(
+            split("+12065550100:sendVoiceChallenge"),
+            Ok(("+12065550100", Some(Verb::SendVoiceChallenge)))
+        ));
+        let err = split("+12065550100:call").err().unwrap();
+        assert_eq!(err.http, StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn hosting_status_is_an_integer() {
+        let number = QualifiedNumber {
+            hosted_number: Some(QualifiedNumberHosting {
+                status: Some(HostingStatus::Failed),
+                error: Some("x".into()),
+            }),
+            ..QualifiedNumber::default()
+        };
+        assert_eq!(qualified_json(&number)["hostedNumber"]["status"], json!(2));
+    }
+}

@@ -1,0 +1,5 @@
+//! Qualified numbers (`.../qualifiedNumbers`): proving ownership of numbers
+//! by invoice or voice challenge, and text-enabling them.
+
+pub(crate) mod handlers;
+pub(crate) mod store;
