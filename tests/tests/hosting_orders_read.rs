@@ -17,7 +17,9 @@ use workspace_tests::{client, error_json, phone, PROJECT};
 const HANG_GUARD: Duration = Duration::from_secs(20);
 
 async fn guarded<F: std::future::Future>(f: F) -> F::Output {
-    tokio::time::timeout(HANG_GUARD, f).await.expect("the call hung")
+    tokio::time::timeout(HANG_GUARD, f)
+        .await
+        .expect("the call hung")
 }
 
 fn orders_path() -> String {
@@ -77,7 +79,11 @@ async fn listing_sends_every_filter_and_follows_tokens_to_the_end() {
         assert!(first.contains(part), "{part} missing from {first}");
     }
     assert!(!first.contains("pageToken"), "{first}");
-    assert!(requests[1].target.contains("pageToken=t1"), "{}", requests[1].target);
+    assert!(
+        requests[1].target.contains("pageToken=t1"),
+        "{}",
+        requests[1].target
+    );
 }
 
 #[tokio::test]
@@ -103,19 +109,31 @@ async fn odd_but_valid_answers_are_tolerated() {
     .unwrap();
     assert_eq!(orders.len(), 1);
     let order = &orders[0];
-    assert_eq!(order.state(), Some(&HostingOrderState::Unknown("ON_HOLD".into())));
-    assert_eq!(order.order_type(), Some(&HostingOrderType::Unknown("PORT_IN".into())));
+    assert_eq!(
+        order.state(),
+        Some(&HostingOrderState::Unknown("ON_HOLD".into()))
+    );
+    assert_eq!(
+        order.order_type(),
+        Some(&HostingOrderType::Unknown("PORT_IN".into()))
+    );
     assert!(!order.is_finished() && !order.awaits_signature());
     assert_eq!(order.display_name(), None);
     assert_eq!(order.region(), None);
     assert_eq!(order.created().map(|t| t.as_str()), Some("not a time"));
-    assert_eq!(order.text_enable_info().unwrap().loa_type(), Some(&LoaType::Direct));
+    assert_eq!(
+        order.text_enable_info().unwrap().loa_type(),
+        Some(&LoaType::Direct)
+    );
 }
 
 #[tokio::test]
 async fn a_repeated_page_token_ends_the_listing_with_an_error() {
     let server = Misbehaving::start(|_, _| {
-        Reply::json(200, json!({"hostingOrders": [order_json("o1")], "nextPageToken": "same"}))
+        Reply::json(
+            200,
+            json!({"hostingOrders": [order_json("o1")], "nextPageToken": "same"}),
+        )
     })
     .await;
     let results: Vec<_> = guarded(
@@ -137,7 +155,10 @@ async fn a_repeated_page_token_ends_the_listing_with_an_error() {
 #[tokio::test]
 async fn an_item_that_is_not_an_order_fails_the_page_instead_of_vanishing() {
     let server = Misbehaving::start(|_, _| {
-        Reply::json(200, json!({"hostingOrders": [order_json("o1"), {"state": "DRAFT"}]}))
+        Reply::json(
+            200,
+            json!({"hostingOrders": [order_json("o1"), {"state": "DRAFT"}]}),
+        )
     })
     .await;
     let err = guarded(
@@ -159,11 +180,21 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let orders = client(&server.url()).hosting_orders();
     for (filter, setting) in [
         (
-            HostingOrderFilter::new(HostingOrderState::Completed, HostingOrderType::Import, " ", "c"),
+            HostingOrderFilter::new(
+                HostingOrderState::Completed,
+                HostingOrderType::Import,
+                " ",
+                "c",
+            ),
             Setting::ServicePlanId,
         ),
         (
-            HostingOrderFilter::new(HostingOrderState::Completed, HostingOrderType::Import, "p", ""),
+            HostingOrderFilter::new(
+                HostingOrderState::Completed,
+                HostingOrderType::Import,
+                "p",
+                "",
+            ),
             Setting::CampaignId,
         ),
     ] {
@@ -175,10 +206,19 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     for id in ["", "a/b", "..", "."] {
         let err = guarded(orders.get(id)).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{id:?}");
-        assert_eq!(err.input_error().and_then(|e| e.setting()), Some(Setting::HostingOrderId));
-        assert_eq!(guarded(orders.report(id)).await.unwrap_err().kind(), ErrorKind::InvalidInput);
         assert_eq!(
-            guarded(orders.number(id, &phone("+12025550134"))).await.unwrap_err().kind(),
+            err.input_error().and_then(|e| e.setting()),
+            Some(Setting::HostingOrderId)
+        );
+        assert_eq!(
+            guarded(orders.report(id)).await.unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
+        assert_eq!(
+            guarded(orders.number(id, &phone("+12025550134")))
+                .await
+                .unwrap_err()
+                .kind(),
             ErrorKind::InvalidInput
         );
         let listed = guarded(
@@ -190,10 +230,19 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .await;
         assert_eq!(listed.unwrap_err().kind(), ErrorKind::InvalidInput);
     }
-    let err = guarded(orders.list(filter()).page_size(0).items().try_collect::<Vec<_>>())
-        .await
-        .unwrap_err();
-    assert_eq!(err.input_error().and_then(|e| e.setting()), Some(Setting::PageSize));
+    let err = guarded(
+        orders
+            .list(filter())
+            .page_size(0)
+            .items()
+            .try_collect::<Vec<_>>(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.input_error().and_then(|e| e.setting()),
+        Some(Setting::PageSize)
+    );
     assert_eq!(server.count(|_| true), 0, "nothing reached the server");
 }
 
@@ -204,7 +253,10 @@ async fn get_report_and_errors() {
         if target.ends_with("/hostingOrders/missing") {
             Reply::json(404, error_json(404, "NOT_FOUND", "no such order"))
         } else if target.ends_with("/hostingOrders/o1/report") {
-            Reply::json(200, json!({"total": 5, "osrUpdated": 4, "smsProvisioned": -2, "addedToCampaign": 1}))
+            Reply::json(
+                200,
+                json!({"total": 5, "osrUpdated": 4, "smsProvisioned": -2, "addedToCampaign": 1}),
+            )
         } else if target.ends_with("/hostingOrders/empty") {
             Reply::json(200, json!({}))
         } else if target.ends_with("/hostingOrders/o%201") {
@@ -222,13 +274,21 @@ async fn get_report_and_errors() {
     let report = guarded(orders.report("o1")).await.unwrap();
     assert_eq!(report.total(), Some(5));
     assert_eq!(report.osr_updated(), Some(4));
-    assert_eq!(report.sms_provisioned(), None, "a negative count reads as unknown");
+    assert_eq!(
+        report.sms_provisioned(),
+        None,
+        "a negative count reads as unknown"
+    );
     assert_eq!(report.ongoing_manual_action(), None);
     let err = guarded(orders.get("missing")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert_eq!(err.http_status(), Some(404));
     let err = guarded(orders.get("empty")).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Decode, "a 200 without an order is no success");
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Decode,
+        "a 200 without an order is no success"
+    );
 }
 
 #[tokio::test]
@@ -271,24 +331,44 @@ async fn order_numbers_with_their_steps_and_carriers() {
     let osr = first.osr_update().unwrap();
     assert!(osr.is_done());
     assert_eq!(osr.target(), Some("104029"));
-    assert_eq!(first.platform_provisioning().unwrap().state(), Some(&State::InProgress));
+    assert_eq!(
+        first.platform_provisioning().unwrap().state(),
+        Some(&State::InProgress)
+    );
     let campaign = first.campaign_provisioning().unwrap();
-    assert_eq!(campaign.state(), Some(&State::Unknown("WAITING_FOR_CARRIER".into())));
+    assert_eq!(
+        campaign.state(),
+        Some(&State::Unknown("WAITING_FOR_CARRIER".into()))
+    );
     assert!(!campaign.is_done() && !campaign.is_failed());
     let tmo = first.carrier(Carrier::SmsTmo).unwrap();
     assert_eq!(tmo.state(), Some(&State::Failed));
     assert_eq!(tmo.error_code(), Some("60135"));
     assert_eq!(tmo.operation(), None);
-    assert_eq!(first.carrier(Carrier::SmsAtt).unwrap().error_code(), None, "\"\" is no error");
+    assert_eq!(
+        first.carrier(Carrier::SmsAtt).unwrap().error_code(),
+        None,
+        "\"\" is no error"
+    );
     assert_eq!(first.carriers().count(), 2);
     let bare = &page.items[1];
     assert!(bare.osr_update().is_none() && bare.carriers().next().is_none());
     let target = &server.requests()[0].target;
-    for part in ["osrUpdateState=DONE", "platformProvisioningState=IN_PROGRESS", "campaignProvisioningState=WAITING"] {
+    for part in [
+        "osrUpdateState=DONE",
+        "platformProvisioningState=IN_PROGRESS",
+        "campaignProvisioningState=WAITING",
+    ] {
         assert!(target.contains(part), "{part} missing from {target}");
     }
-    let one = guarded(orders.number("o1", &phone("+12025550134"))).await.unwrap();
+    let one = guarded(orders.number("o1", &phone("+12025550134")))
+        .await
+        .unwrap();
     assert!(one.osr_update().unwrap().is_done());
     let path = &server.requests()[1].target;
-    assert_eq!(path, &format!("{}/o1/numbers/+12025550134", orders_path()), "the + is sent raw");
+    assert_eq!(
+        path,
+        &format!("{}/o1/numbers/+12025550134", orders_path()),
+        "the + is sent raw"
+    );
 }

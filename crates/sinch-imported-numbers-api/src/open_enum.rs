@@ -445,7 +445,11 @@ mod tests {
             ("\"HOSTING_STATUS_HOSTED\"", HostingStatus::Hosted),
             ("3", HostingStatus::Unknown("3".into())),
         ] {
-            assert_eq!(serde_json::from_str::<HostingStatus>(json).unwrap(), status, "{json}");
+            assert_eq!(
+                serde_json::from_str::<HostingStatus>(json).unwrap(),
+                status,
+                "{json}"
+            );
         }
         for (json, loa) in [
             ("\"Direct\"", LoaType::Direct),
@@ -453,7 +457,11 @@ mod tests {
             ("\"reseller\"", LoaType::Reseller),
             ("\"BLANKET\"", LoaType::Unknown("BLANKET".into())),
         ] {
-            assert_eq!(serde_json::from_str::<LoaType>(json).unwrap(), loa, "{json}");
+            assert_eq!(
+                serde_json::from_str::<LoaType>(json).unwrap(),
+                loa,
+                "{json}"
+            );
         }
         // Other enums stay exact: a lower-case state is not a known one.
         assert_eq!(

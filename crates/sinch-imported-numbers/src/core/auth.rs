@@ -365,7 +365,10 @@ mod tests {
             id: "key-id".into(),
             secret: SecretString::from("s3cr3t-value"),
         };
-        let http = crate::core::tls::http_client_builder().unwrap().build().unwrap();
+        let http = crate::core::tls::http_client_builder()
+            .unwrap()
+            .build()
+            .unwrap();
         for mode in [AuthMode::Basic, AuthMode::oauth2()] {
             let auth = Authenticator::new(&mode, key.clone(), http.clone());
             let text = format!("{auth:?}");

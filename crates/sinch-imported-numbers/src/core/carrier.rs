@@ -99,4 +99,3 @@ impl<'a> CarrierState<'a> {
         field!(self.update_time).as_ref()
     }
 }
-

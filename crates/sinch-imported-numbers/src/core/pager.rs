@@ -66,7 +66,11 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// A page as decoded from the wire: an empty token means the last page,
     /// a negative total means unknown.
-    pub(crate) fn new(items: Vec<T>, next_page_token: Option<String>, total_size: Option<i32>) -> Self {
+    pub(crate) fn new(
+        items: Vec<T>,
+        next_page_token: Option<String>,
+        total_size: Option<i32>,
+    ) -> Self {
         Page {
             items,
             next_page_token: next_page_token.filter(|t| !t.is_empty()),
@@ -336,7 +340,11 @@ mod tests {
     #[tokio::test]
     async fn follows_tokens_to_the_end() {
         let calls = Arc::new(AtomicUsize::new(0));
-        let items: Vec<usize> = canned(4, calls.clone()).items().try_collect().await.unwrap();
+        let items: Vec<usize> = canned(4, calls.clone())
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
         assert_eq!(items, [0, 1, 2, 3, 4]);
         assert_eq!(calls.load(Ordering::SeqCst), 5);
     }

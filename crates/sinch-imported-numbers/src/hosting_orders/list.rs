@@ -158,7 +158,11 @@ async fn fetch_orders(
         .into_iter()
         .map(HostingOrder::from_wire)
         .collect::<Result<_>>()?;
-    Ok(Page::new(orders, response.next_page_token, response.total_size))
+    Ok(Page::new(
+        orders,
+        response.next_page_token,
+        response.total_size,
+    ))
 }
 
 pub(crate) fn numbers(
@@ -172,9 +176,9 @@ pub(crate) fn numbers(
         checked,
         Arc::new(move |page_size, token| {
             let (handle, query) = (handle.clone(), query.clone());
-            Box::pin(async move {
-                fetch_numbers(&handle, &query.0, &query.1, page_size, token).await
-            })
+            Box::pin(
+                async move { fetch_numbers(&handle, &query.0, &query.1, page_size, token).await },
+            )
         }),
     )
 }
@@ -220,5 +224,9 @@ async fn fetch_numbers(
         .into_iter()
         .map(HostingOrderNumber::from_wire)
         .collect::<Result<_>>()?;
-    Ok(Page::new(numbers, response.next_page_token, response.total_size))
+    Ok(Page::new(
+        numbers,
+        response.next_page_token,
+        response.total_size,
+    ))
 }

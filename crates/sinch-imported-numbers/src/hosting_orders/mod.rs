@@ -135,7 +135,10 @@ mod tests {
         for good in ["01arz3ndektsv4rrffq69g5fav", "ORDER-1", "a b", "ä", "x:y"] {
             assert!(check_id(good).is_ok(), "{good:?}");
         }
-        assert_eq!(check_id(" "), Err(InputError::Missing(Setting::HostingOrderId)));
+        assert_eq!(
+            check_id(" "),
+            Err(InputError::Missing(Setting::HostingOrderId))
+        );
         for bad in ["a/b", "/", ".", "..", "a\nb"] {
             assert_eq!(
                 check_id(bad).unwrap_err().setting(),

@@ -76,7 +76,10 @@ impl HostingOrder {
     /// Whether the order waits for a person: the letter of authorization
     /// was e-mailed to the authorised person and is not signed yet.
     pub fn awaits_signature(&self) -> bool {
-        matches!(self.state(), Some(HostingOrderState::WaitingForLoaSignature))
+        matches!(
+            self.state(),
+            Some(HostingOrderState::WaitingForLoaSignature)
+        )
     }
 
     /// When the order was created.
@@ -424,11 +427,18 @@ mod tests {
         let info = order.text_enable_info().unwrap();
         assert_eq!(info.loa_type(), Some(&LoaType::Direct));
         assert_eq!(info.nnid(), Some("104029"));
-        assert_eq!(info.authorised_person().unwrap().email(), Some("a@b.example"));
+        assert_eq!(
+            info.authorised_person().unwrap().email(),
+            Some("a@b.example")
+        );
         assert_eq!(info.authorised_person().unwrap().first_name(), None);
         let body = r#"{"hostingOrderId":"o1","textEnableInfo":{"nnid":"1"},"hostingOrderInfo":{"nnid":"2"}}"#;
         let order = HostingOrder::from_wire(serde_json::from_str(body).unwrap()).unwrap();
-        assert_eq!(order.text_enable_info().unwrap().nnid(), Some("1"), "the schema's key wins");
+        assert_eq!(
+            order.text_enable_info().unwrap().nnid(),
+            Some("1"),
+            "the schema's key wins"
+        );
     }
 
     #[test]
@@ -443,12 +453,25 @@ mod tests {
     fn odd_values_are_tolerated() {
         let body = r#"{"hostingOrderId":"o1","state":"PAUSED","type":"PORT_IN","createdTime":"yesterday"}"#;
         let order = HostingOrder::from_wire(serde_json::from_str(body).unwrap()).unwrap();
-        assert_eq!(order.state(), Some(&HostingOrderState::Unknown("PAUSED".into())));
+        assert_eq!(
+            order.state(),
+            Some(&HostingOrderState::Unknown("PAUSED".into()))
+        );
         assert!(!order.is_finished());
-        assert_eq!(order.order_type(), Some(&HostingOrderType::Unknown("PORT_IN".into())));
+        assert_eq!(
+            order.order_type(),
+            Some(&HostingOrderType::Unknown("PORT_IN".into()))
+        );
         let report = HostingOrderReport::from_wire(
             serde_json::from_str(r#"{"total":3,"osrUpdated":-1}"#).unwrap(),
         );
-        assert_eq!((report.total(), report.osr_updated(), report.sms_provisioned()), (Some(3), None, None));
+        assert_eq!(
+            (
+                report.total(),
+                report.osr_updated(),
+                report.sms_provisioned()
+            ),
+            (Some(3), None, None)
+        );
     }
 }

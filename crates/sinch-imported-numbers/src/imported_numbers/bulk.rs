@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use futures::stream::{BoxStream, Stream, StreamExt};
 
-use crate::error::{Error, ErrorKind};
 use crate::core::handle::Handle;
+use crate::error::{Error, ErrorKind};
 use crate::{ImportedNumber, NumberImport, PhoneNumber};
 
 /// The default number of imports in flight.

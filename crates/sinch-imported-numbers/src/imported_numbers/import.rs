@@ -2,8 +2,8 @@
 
 use sinch_imported_numbers_api::types;
 
-use crate::error::{InputError, Result, Setting};
 use super::links;
+use crate::error::{InputError, Result, Setting};
 use crate::{PhoneNumber, Region};
 
 /// A number to import, with the settings it should start with.

@@ -171,7 +171,11 @@ async fn fetch(
         .into_iter()
         .map(ImportedNumber::from_wire)
         .collect::<Result<_>>()?;
-    Ok(Page::new(numbers, response.next_page_token, response.total_size))
+    Ok(Page::new(
+        numbers,
+        response.next_page_token,
+        response.total_size,
+    ))
 }
 
 #[cfg(test)]

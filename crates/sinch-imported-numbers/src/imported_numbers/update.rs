@@ -15,8 +15,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use sinch_imported_numbers_api::types;
 
-use crate::error::{Error, ErrorKind, InputError, Result};
 use crate::core::handle::{Handle, Idempotency};
+use crate::error::{Error, ErrorKind, InputError, Result};
 use crate::{ImportedNumber, PhoneNumber};
 
 /// A field the API allows to be updated.

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::error::{Error, ErrorKind, InputError, Result, Setting};
 use crate::core::handle::Handle;
+use crate::error::{Error, ErrorKind, InputError, Result, Setting};
 use crate::{ImportedNumber, PhoneNumber, ProvisioningOutcome};
 
 /// How a finished provisioning ended.

@@ -15,8 +15,6 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-
-
 /// E.164 allows at most 15 digits, country code included.
 const MAX_DIGITS: usize = 15;
 /// The shortest numbers in service (e.g. some Pacific islands) have 7 digits

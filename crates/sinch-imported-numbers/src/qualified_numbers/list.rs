@@ -92,5 +92,9 @@ async fn fetch(
         .into_iter()
         .map(QualifiedNumber::from_wire)
         .collect::<Result<_>>()?;
-    Ok(Page::new(numbers, response.next_page_token, response.total_size))
+    Ok(Page::new(
+        numbers,
+        response.next_page_token,
+        response.total_size,
+    ))
 }
