@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sinch_imported_numbers::types::{
+    GlobalProcessState, HostingOrderState, HostingOrderType, State,
+};
 
 /// Import, list, update and watch Sinch imported numbers.
 ///
@@ -84,6 +87,12 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Wait until numbers' provisioning is ready or failed.
     Wait(WaitArgs),
+    /// Hosting orders: list them, show one, its report or its numbers.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+    /// Qualified numbers (ownership being proven): list, show or delete them.
+    #[command(subcommand)]
+    Qualified(QualifiedCommand),
     /// Show or replace the secret that signs this project's callbacks.
     #[command(subcommand)]
     CallbackSecret(SecretCommand),
@@ -338,6 +347,218 @@ pub struct VerifyArgs {
     pub output: Format,
 }
 
+/// `orders`.
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// List hosting orders, streaming (any size, flat memory).
+    List(OrdersListArgs),
+    /// Show one hosting order.
+    Get(OrderArgs),
+    /// Show how many of an order's numbers have passed each step.
+    Report(OrderArgs),
+    /// List an order's numbers with each one's progress, streaming; or,
+    /// given a NUMBER too, show that number only.
+    Numbers(OrderNumbersArgs),
+}
+
+/// `orders list`.
+#[derive(Debug, Args)]
+pub struct OrdersListArgs {
+    /// The orders' state (required by the API; any case, short or wire
+    /// form): draft, submitted, waiting-for-loa-signature, in-progress,
+    /// completed, rejected.
+    #[arg(long, value_parser = parse_order_state)]
+    pub state: HostingOrderState,
+    /// The orders' type (required by the API; any case): import,
+    /// text-enable.
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_order_type)]
+    pub order_type: HostingOrderType,
+    /// The orders' service plan (required by the API).
+    #[arg(long)]
+    pub service_plan_id: String,
+    /// The orders' campaign (required by the API).
+    #[arg(long)]
+    pub campaign_id: String,
+    /// Only orders of this region.
+    #[arg(long, value_parser = parse_region)]
+    pub region: Option<sinch_imported_numbers::Region>,
+    /// The order of the results.
+    #[arg(long, value_enum)]
+    pub order_by: Option<OrderArg>,
+    /// Orders per request.
+    #[arg(long, default_value_t = 100)]
+    pub page_size: u32,
+    /// The output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+/// `orders get` and `orders report`.
+#[derive(Debug, Args)]
+pub struct OrderArgs {
+    /// The hosting order's id.
+    pub id: String,
+    /// The output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+/// `orders numbers`.
+#[derive(Debug, Args)]
+pub struct OrderNumbersArgs {
+    /// The hosting order's id.
+    pub id: String,
+    /// Show only this number of the order (no listing).
+    #[arg(conflicts_with_all = ["osr_update", "platform", "campaign", "order_by"])]
+    pub number: Option<String>,
+    /// The region of a number written without +country code.
+    #[arg(long, default_value = "US", value_parser = parse_region)]
+    pub default_region: sinch_imported_numbers::Region,
+    /// Only numbers whose OSR update is in this state: waiting,
+    /// in-progress, done, failed.
+    #[arg(long, value_name = "STATE", value_parser = parse_step_state)]
+    pub osr_update: Option<State>,
+    /// Only numbers whose SMS platform provisioning is in this state.
+    #[arg(long, value_name = "STATE", value_parser = parse_step_state)]
+    pub platform: Option<State>,
+    /// Only numbers whose campaign link is in this state.
+    #[arg(long, value_name = "STATE", value_parser = parse_step_state)]
+    pub campaign: Option<State>,
+    /// The order of the results.
+    #[arg(long, value_enum)]
+    pub order_by: Option<OrderArg>,
+    /// Numbers per request.
+    #[arg(long, default_value_t = 100)]
+    pub page_size: u32,
+    /// The output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+/// `qualified`.
+#[derive(Debug, Subcommand)]
+pub enum QualifiedCommand {
+    /// List qualified numbers in one state, streaming (any size, flat memory).
+    List(QualifiedListArgs),
+    /// Show one qualified number.
+    Get(GetArgs),
+    /// Remove qualified numbers from the project.
+    Delete(QualifiedDeleteArgs),
+}
+
+/// `qualified list`.
+#[derive(Debug, Args)]
+pub struct QualifiedListArgs {
+    /// The numbers' state (required by the API; any case, with or without
+    /// GLOBAL_PROCESS_STATE_, `-` or `_`): eligible-check-pending, eligible,
+    /// not-eligible, verification-pending, verification-failed,
+    /// verification-blocked, verified, hosting-in-progress, hosting-done,
+    /// hosting-failed.
+    #[arg(long, value_parser = parse_global_state)]
+    pub state: GlobalProcessState,
+    /// Only numbers of this region.
+    #[arg(long, value_parser = parse_region)]
+    pub region: Option<sinch_imported_numbers::Region>,
+    /// The order of the results.
+    #[arg(long, value_enum)]
+    pub order_by: Option<OrderArg>,
+    /// Numbers per request.
+    #[arg(long, default_value_t = 100)]
+    pub page_size: u32,
+    /// The output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+/// `qualified delete`.
+#[derive(Debug, Args)]
+pub struct QualifiedDeleteArgs {
+    /// The numbers to delete.
+    #[arg(required = true)]
+    pub numbers: Vec<String>,
+    /// The region of numbers written without +country code.
+    #[arg(long, default_value = "US", value_parser = parse_region)]
+    pub default_region: sinch_imported_numbers::Region,
+    /// Delete without asking.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// The output format of the outcomes.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+/// Reads a documented value of an open enum as people write it: any case,
+/// `-` or `_` between words, with or without the wire `prefix`. Unknown
+/// text, and the `*_UNSPECIFIED` value, are refused with the accepted values
+/// listed, so nothing the server does not document is sent.
+fn choice<T: Clone>(
+    text: &str,
+    known: &[T],
+    wire: fn(&T) -> &str,
+    prefix: &str,
+    what: &str,
+) -> Result<T, String> {
+    let wanted = text.trim().to_ascii_uppercase().replace('-', "_");
+    let accepted = || known.iter().filter(|v| !wire(v).ends_with("UNSPECIFIED"));
+    if let Some(found) = accepted().find(|v| {
+        let w = wire(v);
+        w == wanted || w.strip_prefix(prefix) == Some(wanted.as_str())
+    }) {
+        return Ok(found.clone());
+    }
+    let names: Vec<String> = accepted()
+        .map(|v| {
+            let w = wire(v);
+            w.strip_prefix(prefix)
+                .unwrap_or(w)
+                .to_ascii_lowercase()
+                .replace('_', "-")
+        })
+        .collect();
+    Err(format!(
+        "unknown {what} {text:?}; accepted values: {}",
+        names.join(", ")
+    ))
+}
+
+/// A hosting-order state (`completed`, `WAITING_FOR_LOA_SIGNATURE`, ...).
+pub fn parse_order_state(text: &str) -> Result<HostingOrderState, String> {
+    choice(
+        text,
+        HostingOrderState::KNOWN,
+        HostingOrderState::as_str,
+        "",
+        "hosting order state",
+    )
+}
+
+/// A hosting-order type (`import`, `text-enable`, `TYPE_TEXT_ENABLE`).
+pub fn parse_order_type(text: &str) -> Result<HostingOrderType, String> {
+    choice(
+        text,
+        HostingOrderType::KNOWN,
+        HostingOrderType::as_str,
+        "TYPE_",
+        "hosting order type",
+    )
+}
+
+/// A qualified number's state (`verified`, `GLOBAL_PROCESS_STATE_VERIFIED`, ...).
+pub fn parse_global_state(text: &str) -> Result<GlobalProcessState, String> {
+    choice(
+        text,
+        GlobalProcessState::KNOWN,
+        GlobalProcessState::as_str,
+        "GLOBAL_PROCESS_STATE_",
+        "qualified number state",
+    )
+}
+
+/// A step's state (`done`, `failed`, `in-progress`, `waiting`).
+pub fn parse_step_state(text: &str) -> Result<State, String> {
+    choice(text, State::KNOWN, State::as_str, "", "step state")
+}
+
 fn parse_region(text: &str) -> Result<sinch_imported_numbers::Region, String> {
     text.parse()
         .map_err(|e: sinch_imported_numbers::RegionError| e.to_string())
@@ -378,6 +599,56 @@ mod tests {
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("3d").is_err());
         assert!(parse_duration("9999h").is_err());
+    }
+
+    #[test]
+    fn enum_values_are_read_as_people_write_them() {
+        for text in ["completed", "COMPLETED", "Completed", " completed "] {
+            assert_eq!(parse_order_state(text), Ok(HostingOrderState::Completed));
+        }
+        for text in ["waiting-for-loa-signature", "WAITING_FOR_LOA_SIGNATURE"] {
+            assert_eq!(
+                parse_order_state(text),
+                Ok(HostingOrderState::WaitingForLoaSignature)
+            );
+        }
+        for text in ["text-enable", "TYPE_TEXT_ENABLE", "type-text-enable"] {
+            assert_eq!(parse_order_type(text), Ok(HostingOrderType::TextEnable));
+        }
+        assert_eq!(parse_order_type("Import"), Ok(HostingOrderType::Import));
+        for text in [
+            "verification-pending",
+            "GLOBAL_PROCESS_STATE_VERIFICATION_PENDING",
+            "global-process-state-verification-pending",
+            "Verification_Pending",
+        ] {
+            assert_eq!(
+                parse_global_state(text),
+                Ok(GlobalProcessState::VerificationPending)
+            );
+        }
+        assert_eq!(parse_step_state("in-progress"), Ok(State::InProgress));
+    }
+
+    #[test]
+    fn unknown_and_unspecified_values_are_refused_with_the_accepted_ones() {
+        let refused = parse_order_state("finished").unwrap_err();
+        assert!(refused.contains(r#""finished""#), "{refused}");
+        assert!(
+            refused.ends_with(
+                "draft, submitted, waiting-for-loa-signature, in-progress, completed, rejected"
+            ),
+            "{refused}"
+        );
+        assert!(parse_order_state("hosting-order-state-unspecified").is_err());
+        assert!(parse_order_type("").is_err());
+        assert!(parse_order_type("type").is_err());
+        assert!(parse_step_state("STATE_UNSPECIFIED").is_err());
+        let refused = parse_global_state("unspecified").unwrap_err();
+        assert!(
+            refused.contains("eligible-check-pending, eligible,"),
+            "{refused}"
+        );
     }
 
     #[test]

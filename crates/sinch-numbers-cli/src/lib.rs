@@ -5,7 +5,8 @@
 //!
 //! Where things live: [`args`] (the command line), `config` (the client from
 //! flags and environment), `rows` (reading CSV files), `import` (the bulk
-//! import), `commands` (every other command), `output` (the formats),
+//! import), `commands` (every other command, one file per resource:
+//! imported numbers, hosting orders, qualified numbers), `output` (the formats),
 //! `progress` (the bar), `failure` (messages and exit statuses).
 
 pub mod args;
@@ -84,21 +85,25 @@ async fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             import::run(None, args, out, show_progress).await
         }
         Command::VerifyCallback(args) if args.secret_file.is_some() => {
-            commands::verify_callback(None, args, out).await
+            commands::imported::verify_callback(None, args, out).await
         }
         command => {
             let client = config::client(&cli.connection)?;
             match command {
                 Command::Import(args) => import::run(Some(client), args, out, show_progress).await,
-                Command::List(args) => commands::list(&client, args, out).await,
-                Command::Get(args) => commands::get(&client, args, out).await,
-                Command::Update(args) => commands::update(&client, args, out).await,
-                Command::Relink(args) => commands::relink(&client, args, out).await,
-                Command::Delete(args) => commands::delete(&client, args, out).await,
-                Command::Wait(args) => commands::wait(&client, args, out).await,
-                Command::CallbackSecret(c) => commands::callback_secret(&client, c, out).await,
+                Command::List(args) => commands::imported::list(&client, args, out).await,
+                Command::Get(args) => commands::imported::get(&client, args, out).await,
+                Command::Update(args) => commands::imported::update(&client, args, out).await,
+                Command::Relink(args) => commands::imported::relink(&client, args, out).await,
+                Command::Delete(args) => commands::imported::delete(&client, args, out).await,
+                Command::Wait(args) => commands::imported::wait(&client, args, out).await,
+                Command::CallbackSecret(c) => {
+                    commands::imported::callback_secret(&client, c, out).await
+                }
+                Command::Orders(c) => commands::orders::run(&client, c, out).await,
+                Command::Qualified(c) => commands::qualified::run(&client, c, out).await,
                 Command::VerifyCallback(args) => {
-                    commands::verify_callback(Some(&client), args, out).await
+                    commands::imported::verify_callback(Some(&client), args, out).await
                 }
                 Command::Completions { .. } => unreachable!("handled above"),
             }

@@ -1,6 +1,11 @@
-//! Writing numbers in the formats people and scripts want, one at a time:
-//! nothing is buffered beyond the current number, so a listing of any size
-//! streams in flat memory.
+//! Writing records (numbers, orders, reports) in the formats people and
+//! scripts want, one at a time: nothing is buffered beyond the current
+//! record, so a listing of any size streams in flat memory.
+//!
+//! Each kind of record says once, in its [`Record`] implementation, what its
+//! CSV columns are, which of them the table shows and how wide, and how it
+//! reads as JSON (the API's own body, as received); [`RecordWriter`] does the
+//! rest the same way for all of them.
 
 use std::io::{self, Write};
 
@@ -8,15 +13,42 @@ use sinch_imported_numbers::{ImportedNumber, ProvisioningOutcome};
 
 use crate::args::Format;
 
-const COLUMNS: [&str; 7] = [
-    "phone_number",
-    "region",
-    "display_name",
-    "service_plan_id",
-    "campaign_id",
-    "callback_url",
-    "provisioning",
-];
+/// One table column: its heading, the CSV field it shows, its width, and
+/// whether a longer value is cut to the width (otherwise it overflows).
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    /// The heading, in capitals.
+    pub heading: &'static str,
+    /// The index of the field in [`Record::fields`].
+    pub field: usize,
+    /// The padded width (the last column is not padded).
+    pub width: usize,
+    /// Cut longer values to the width, marking the cut.
+    pub clip: bool,
+}
+
+/// A shorthand for a table column.
+pub const fn column(heading: &'static str, field: usize, width: usize, clip: bool) -> Column {
+    Column {
+        heading,
+        field,
+        width,
+        clip,
+    }
+}
+
+/// Something the commands print.
+pub trait Record {
+    /// The CSV header: one name per field.
+    const COLUMNS: &'static [&'static str];
+    /// The table's columns, in order.
+    const TABLE: &'static [Column];
+    /// The fields as text, in [`COLUMNS`](Self::COLUMNS) order; an absent
+    /// value is empty.
+    fn fields(&self) -> Vec<String>;
+    /// Writes the record as one JSON value (the API's body as received).
+    fn write_json(&self, out: &mut dyn Write, pretty: bool) -> serde_json::Result<()>;
+}
 
 /// A number's provisioning in a word, with the error codes of a failure.
 pub fn provisioning_text(n: &ImportedNumber) -> String {
@@ -38,41 +70,87 @@ pub fn provisioning_text(n: &ImportedNumber) -> String {
     }
 }
 
-fn fields(n: &ImportedNumber) -> [String; 7] {
-    [
-        n.phone_number().to_string(),
-        n.region_code().unwrap_or("").to_owned(),
-        n.display_name().unwrap_or("").to_owned(),
-        n.service_plan_id().unwrap_or("").to_owned(),
-        n.campaign_id().unwrap_or("").to_owned(),
-        n.callback_url().unwrap_or("").to_owned(),
-        provisioning_text(n),
-    ]
+/// Writes a value as JSON, compact or indented.
+pub fn json<T: serde::Serialize>(
+    value: &T,
+    out: &mut dyn Write,
+    pretty: bool,
+) -> serde_json::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(out, value)
+    } else {
+        serde_json::to_writer(out, value)
+    }
+}
+
+/// Text of an optional value; empty when absent.
+pub fn text<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl Record for ImportedNumber {
+    const COLUMNS: &'static [&'static str] = &[
+        "phone_number",
+        "region",
+        "display_name",
+        "service_plan_id",
+        "campaign_id",
+        "callback_url",
+        "provisioning",
+    ];
+    const TABLE: &'static [Column] = &[
+        column("NUMBER", 0, 16, false),
+        column("REGION", 1, 6, false),
+        column("DISPLAY NAME", 2, 24, true),
+        column("SERVICE PLAN", 3, 20, true),
+        column("CAMPAIGN", 4, 20, true),
+        column("PROVISIONING", 6, 0, false),
+    ];
+
+    fn fields(&self) -> Vec<String> {
+        vec![
+            self.phone_number().to_string(),
+            text(self.region_code()),
+            text(self.display_name()),
+            text(self.service_plan_id()),
+            text(self.campaign_id()),
+            text(self.callback_url()),
+            provisioning_text(self),
+        ]
+    }
+
+    fn write_json(&self, out: &mut dyn Write, pretty: bool) -> serde_json::Result<()> {
+        json(self.raw(), out, pretty)
+    }
 }
 
 /// Where the records go: CSV has its own (buffered) writer.
 enum Sink<W: Write> {
-    // Boxed: the CSV writer is large, and a NumberWriter lives across awaits.
+    // Boxed: the CSV writer is large, and a writer lives across awaits.
     Csv(Box<csv::Writer<W>>),
     Plain(io::BufWriter<W>),
 }
 
-/// Writes numbers to `out` in one format.
-pub struct NumberWriter<W: Write> {
+/// Writes records of one kind to `out` in one format.
+pub struct RecordWriter<W: Write, R: Record> {
     format: Format,
     sink: Sink<W>,
     written: u64,
-    /// A list (JSON array) or one number (JSON object).
+    /// A list (JSON array) or one record (JSON object).
     many: bool,
+    record: std::marker::PhantomData<fn(&R)>,
 }
 
-impl<W: Write> NumberWriter<W> {
-    /// A writer for a list of numbers.
+/// The writer of imported numbers.
+pub type NumberWriter<W> = RecordWriter<W, ImportedNumber>;
+
+impl<W: Write, R: Record> RecordWriter<W, R> {
+    /// A writer for a list of records.
     pub fn list(format: Format, out: W) -> Self {
         Self::new(format, out, true)
     }
 
-    /// A writer for exactly one number.
+    /// A writer for exactly one record.
     pub fn single(format: Format, out: W) -> Self {
         Self::new(format, out, false)
     }
@@ -82,52 +160,48 @@ impl<W: Write> NumberWriter<W> {
             Format::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
             _ => Sink::Plain(io::BufWriter::new(out)),
         };
-        NumberWriter {
+        RecordWriter {
             format,
             sink,
             written: 0,
             many,
+            record: std::marker::PhantomData,
         }
     }
 
-    /// Writes one number.
-    pub fn write(&mut self, n: &ImportedNumber) -> io::Result<()> {
+    /// Writes one record.
+    pub fn write(&mut self, record: &R) -> io::Result<()> {
         let first = self.written == 0;
         match &mut self.sink {
             Sink::Csv(csv) => {
                 if first {
-                    csv.write_record(COLUMNS)?;
+                    csv.write_record(R::COLUMNS)?;
                 }
-                csv.write_record(fields(n))?;
+                csv.write_record(record.fields())?;
             }
             Sink::Plain(out) => match self.format {
                 Format::Json if self.many => {
                     out.write_all(if first { b"[\n" } else { b",\n" })?;
-                    serde_json::to_writer(&mut *out, n.raw())?;
+                    record.write_json(out, false)?;
                 }
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, n.raw())?;
+                    record.write_json(out, true)?;
                     out.write_all(b"\n")?;
                 }
                 Format::Jsonl => {
-                    serde_json::to_writer(&mut *out, n.raw())?;
+                    record.write_json(out, false)?;
                     out.write_all(b"\n")?;
                 }
                 _ => {
                     if first {
-                        writeln!(
-                            out,
-                            "{:<16} {:<6} {:<24} {:<20} {:<20} PROVISIONING",
-                            "NUMBER", "REGION", "DISPLAY NAME", "SERVICE PLAN", "CAMPAIGN"
-                        )?;
+                        table_line(out, R::TABLE.iter().map(|c| (*c, c.heading)))?;
                     }
-                    let [number, region, name, plan, campaign, _, provisioning] = fields(n);
-                    writeln!(
+                    let fields = record.fields();
+                    table_line(
                         out,
-                        "{number:<16} {region:<6} {:<24} {:<20} {:<20} {provisioning}",
-                        clip(&name, 24),
-                        clip(&plan, 20),
-                        clip(&campaign, 20)
+                        R::TABLE
+                            .iter()
+                            .map(|c| (*c, fields.get(c.field).map_or("", String::as_str))),
                     )?;
                 }
             },
@@ -136,12 +210,12 @@ impl<W: Write> NumberWriter<W> {
         Ok(())
     }
 
-    /// Closes the list and flushes; returns how many numbers were written.
+    /// Closes the list and flushes; returns how many records were written.
     pub fn finish(mut self) -> io::Result<u64> {
         match &mut self.sink {
             Sink::Csv(csv) => {
                 if self.written == 0 {
-                    csv.write_record(COLUMNS)?;
+                    csv.write_record(R::COLUMNS)?;
                 }
                 csv.flush()?;
             }
@@ -156,6 +230,28 @@ impl<W: Write> NumberWriter<W> {
     }
 }
 
+/// One table line: cells padded to their columns' widths and separated by
+/// a space; the last cell unpadded.
+fn table_line<'a>(
+    out: &mut dyn Write,
+    cells: impl ExactSizeIterator<Item = (Column, &'a str)>,
+) -> io::Result<()> {
+    let last = cells.len().saturating_sub(1);
+    for (i, (column, cell)) in cells.enumerate() {
+        let cell = if column.clip {
+            clip(cell, column.width)
+        } else {
+            cell.to_owned()
+        };
+        if i == last {
+            writeln!(out, "{cell}")?;
+        } else {
+            write!(out, "{cell:<width$} ", width = column.width)?;
+        }
+    }
+    Ok(())
+}
+
 /// `text` cut to `width` characters, marking the cut.
 fn clip(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -164,5 +260,29 @@ fn clip(text: &str, width: usize) -> String {
         let mut cut: String = text.chars().take(width - 1).collect();
         cut.push('…');
         cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_are_padded_clipped_or_left_long() {
+        let mut out = Vec::new();
+        let columns = [
+            column("A", 0, 4, false),
+            column("B", 1, 4, true),
+            column("C", 2, 0, false),
+        ];
+        table_line(
+            &mut out,
+            columns
+                .iter()
+                .zip(["abcdef", "abcdef", "x"])
+                .map(|(c, t)| (*c, t)),
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "abcdef abc… x\n");
     }
 }

@@ -1,14 +1,13 @@
-//! Every command but `import`: listing, single-number operations, deletes,
-//! waits, the callback secret and callback checks. Each returns the exit
-//! status; output goes to `out`, problems to stderr.
+//! The imported-number commands but `import`: listing, single-number
+//! operations, deletes, waits, the callback secret and callback checks.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
-use futures::{stream, StreamExt, TryStreamExt};
+use futures::{stream, StreamExt};
 use sinch_imported_numbers::callbacks::{self, CallbackSecret};
 use sinch_imported_numbers::{
-    Client, ErrorKind, ListFilter, NumberPattern, OrderBy, PhoneNumber, Provisioned, Region,
+    Client, ListFilter, NumberPattern, OrderBy, PhoneNumber, Provisioned,
 };
 
 use crate::args::{
@@ -20,16 +19,7 @@ use crate::failure::{self, Failure};
 use crate::output::{provisioning_text, NumberWriter};
 use crate::rows::Rows;
 
-fn io(e: std::io::Error) -> Failure {
-    Failure::failed(format!("cannot write the output: {e}"))
-}
-
-fn number(text: &str, region: Region) -> Result<PhoneNumber, Failure> {
-    PhoneNumber::parse_with_region(text, region).map_err(|e| {
-        Failure::usage(format!("{text:?} is not a valid phone number: {e}"))
-            .hint("write it in E.164 (+12065550134) or as a national number of --default-region")
-    })
-}
+use super::{confirm, delete_all, io, number, stream_listing, write_one, Target};
 
 /// `list`: streams every matching number.
 pub async fn list(client: &Client, args: ListArgs, out: &mut dyn Write) -> Result<u8, Failure> {
@@ -52,28 +42,8 @@ pub async fn list(client: &Client, args: ListArgs, out: &mut dyn Write) -> Resul
             OrderArg::Updated => OrderBy::UpdatedTime,
         });
     }
-    let mut numbers = client.list(filter).page_size(args.page_size).items();
-    let mut writer = NumberWriter::list(args.output, out);
-    let mut listed = 0u64;
-    loop {
-        match numbers.try_next().await {
-            Ok(Some(n)) => {
-                writer.write(&n).map_err(io)?;
-                listed += 1;
-            }
-            Ok(None) => break,
-            Err(e) => {
-                // Close what was written (a valid JSON array, say) first.
-                writer.finish().map_err(io)?;
-                return Err(Failure::from_sdk(
-                    &format!("listing stopped after {listed} numbers"),
-                    &e,
-                ));
-            }
-        }
-    }
-    writer.finish().map_err(io)?;
-    Ok(failure::OK)
+    let numbers = client.list(filter).page_size(args.page_size).items();
+    stream_listing(numbers, args.output, out, "numbers", None).await
 }
 
 /// `get`.
@@ -83,10 +53,7 @@ pub async fn get(client: &Client, args: GetArgs, out: &mut dyn Write) -> Result<
         .get(&n)
         .await
         .map_err(|e| Failure::from_sdk(n.as_str(), &e))?;
-    let mut writer = NumberWriter::single(args.output, out);
-    writer.write(&got).map_err(io)?;
-    writer.finish().map_err(io)?;
-    Ok(failure::OK)
+    write_one(&got, args.output, out)
 }
 
 /// `update`.
@@ -124,10 +91,7 @@ pub async fn update(client: &Client, args: UpdateArgs, out: &mut dyn Write) -> R
             failure
         }
     })?;
-    let mut writer = NumberWriter::single(args.output, out);
-    writer.write(&updated).map_err(io)?;
-    writer.finish().map_err(io)?;
-    Ok(failure::OK)
+    write_one(&updated, args.output, out)
 }
 
 /// `relink`: unlink, then link.
@@ -158,25 +122,10 @@ pub async fn relink(client: &Client, args: RelinkArgs, out: &mut dyn Write) -> R
     Ok(failure::OK)
 }
 
-/// Asks on the terminal; refuses when there is none to ask on.
-fn confirm(question: &str) -> Result<bool, Failure> {
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::usage("refusing to delete without confirmation")
-            .hint("pass --yes to delete without being asked"));
-    }
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES"))
-}
-
 /// `delete`: one number or a file of them; a number already gone counts as
 /// deleted, so re-running is safe.
 pub async fn delete(client: &Client, args: DeleteArgs, out: &mut dyn Write) -> Result<u8, Failure> {
-    let targets: Vec<(u64, String, Result<PhoneNumber, String>)> = match (&args.csv, &args.number) {
+    let targets: Vec<Target> = match (&args.csv, &args.number) {
         (Some(path), _) => Rows::open(path, Default::default(), args.default_region)?
             .map(|row| {
                 let n = PhoneNumber::parse_with_region(&row.written, args.default_region)
@@ -197,55 +146,11 @@ pub async fn delete(client: &Client, args: DeleteArgs, out: &mut dyn Write) -> R
         writeln!(out, "nothing deleted").map_err(io)?;
         return Ok(failure::OK);
     }
-    let mut results = stream::iter(targets)
-        .map(|(line, written, n)| {
-            let client = client.clone();
-            async move {
-                let result = match n {
-                    Err(why) => Err(why),
-                    Ok(n) => match client.delete(&n).await {
-                        Ok(()) => Ok("deleted"),
-                        Err(e) if e.kind() == ErrorKind::NotFound => Ok("not found"),
-                        Err(e) => Err(e.to_string()),
-                    },
-                };
-                (line, written, result)
-            }
-        })
-        .buffered(8);
-    let (mut deleted, mut failed) = (0u64, 0u64);
-    while let Some((line, written, result)) = results.next().await {
-        let subject = if line == 0 {
-            written.clone()
-        } else {
-            format!("row {line} ({written})")
-        };
-        match result {
-            Ok(word) => {
-                deleted += 1;
-                if args.output == Format::Jsonl || args.output == Format::Json {
-                    writeln!(
-                        out,
-                        "{}",
-                        serde_json::json!({"number": written, "outcome": word})
-                    )
-                    .map_err(io)?;
-                } else {
-                    writeln!(out, "{written}\t{word}").map_err(io)?;
-                }
-            }
-            Err(why) => {
-                failed += 1;
-                eprintln!("error: {subject}: {why}");
-            }
-        }
-    }
-    eprintln!("deleted {deleted}, failed {failed}");
-    Ok(if failed > 0 {
-        failure::SOME_FAILED
-    } else {
-        failure::OK
+    delete_all(targets, args.output, out, |n| {
+        let client = client.clone();
+        async move { client.delete(&n).await }
     })
+    .await
 }
 
 /// `wait`: each number's provisioning outcome.

@@ -1,0 +1,168 @@
+//! The commands other than `import`, one file per resource: `imported`
+//! (imported numbers, the callback secret, callback checks), `orders`
+//! (hosting orders) and `qualified` (qualified numbers). This file holds
+//! what they share: reading numbers, streaming a listing, asking before a
+//! delete and running deletes. Each command returns the exit status; output
+//! goes to `out`, problems to stderr.
+
+pub mod imported;
+pub mod orders;
+pub mod qualified;
+
+use std::future::Future;
+use std::io::{IsTerminal, Write};
+
+use futures::stream::{self, BoxStream};
+use futures::{StreamExt, TryStreamExt};
+use sinch_imported_numbers::{Error, ErrorKind, PhoneNumber, Region};
+
+use crate::args::Format;
+use crate::failure::{self, Failure};
+use crate::output::{Record, RecordWriter};
+
+/// A failure to write the output.
+fn io(e: std::io::Error) -> Failure {
+    Failure::failed(format!("cannot write the output: {e}"))
+}
+
+/// A number as people write it; a bad one is a usage error.
+fn number(text: &str, region: Region) -> Result<PhoneNumber, Failure> {
+    PhoneNumber::parse_with_region(text, region).map_err(|e| {
+        Failure::usage(format!("{text:?} is not a valid phone number: {e}"))
+            .hint("write it in E.164 (+12065550134) or as a national number of --default-region")
+    })
+}
+
+/// An SDK error about `subject`, with `not_found` as the advice when the
+/// server did not know what was asked for.
+fn sdk_failure(subject: &str, error: &Error, not_found: &str) -> Failure {
+    let failure = Failure::from_sdk(subject, error);
+    if error.kind() == ErrorKind::NotFound {
+        failure.hint(not_found)
+    } else {
+        failure
+    }
+}
+
+/// Writes every item of a listing as it arrives. An error part way closes
+/// what was written (a valid JSON array, say) and then fails, saying how far
+/// the listing got; `not_found` replaces the advice for a 404.
+async fn stream_listing<R: Record>(
+    mut items: BoxStream<'static, sinch_imported_numbers::Result<R>>,
+    format: Format,
+    out: &mut dyn Write,
+    what: &str,
+    not_found: Option<&str>,
+) -> Result<u8, Failure> {
+    let mut writer = RecordWriter::<_, R>::list(format, out);
+    let mut listed = 0u64;
+    loop {
+        match items.try_next().await {
+            Ok(Some(item)) => {
+                writer.write(&item).map_err(io)?;
+                listed += 1;
+            }
+            Ok(None) => break,
+            Err(e) => {
+                writer.finish().map_err(io)?;
+                let subject = format!("listing stopped after {listed} {what}");
+                return Err(match not_found {
+                    Some(hint) => sdk_failure(&subject, &e, hint),
+                    None => Failure::from_sdk(&subject, &e),
+                });
+            }
+        }
+    }
+    writer.finish().map_err(io)?;
+    Ok(failure::OK)
+}
+
+/// Writes exactly one record.
+fn write_one<R: Record>(record: &R, format: Format, out: &mut dyn Write) -> Result<u8, Failure> {
+    let mut writer = RecordWriter::<_, R>::single(format, out);
+    writer.write(record).map_err(io)?;
+    writer.finish().map_err(io)?;
+    Ok(failure::OK)
+}
+
+/// Asks on the terminal; refuses when there is none to ask on.
+fn confirm(question: &str) -> Result<bool, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage("refusing to delete without confirmation")
+            .hint("pass --yes to delete without being asked"));
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES"))
+}
+
+/// What to delete: the CSV line (0 for a number given as an argument), the
+/// number as written, and the number or why it is not one.
+type Target = (u64, String, Result<PhoneNumber, String>);
+
+/// Runs `delete` on every valid target, eight at a time, printing one line
+/// per deleted number; a number already gone counts as deleted, so
+/// re-running is safe. Exit 1 when any target failed or was invalid.
+async fn delete_all<F, Fut>(
+    targets: Vec<Target>,
+    format: Format,
+    out: &mut dyn Write,
+    delete: F,
+) -> Result<u8, Failure>
+where
+    F: Fn(PhoneNumber) -> Fut,
+    Fut: Future<Output = sinch_imported_numbers::Result<()>>,
+{
+    let mut results = stream::iter(targets)
+        .map(|(line, written, n)| {
+            let deleting = n.map(&delete);
+            async move {
+                let result = match deleting {
+                    Err(why) => Err(why),
+                    Ok(deleting) => match deleting.await {
+                        Ok(()) => Ok("deleted"),
+                        Err(e) if e.kind() == ErrorKind::NotFound => Ok("not found"),
+                        Err(e) => Err(e.to_string()),
+                    },
+                };
+                (line, written, result)
+            }
+        })
+        .buffered(8);
+    let (mut deleted, mut failed) = (0u64, 0u64);
+    while let Some((line, written, result)) = results.next().await {
+        match result {
+            Ok(word) => {
+                deleted += 1;
+                if matches!(format, Format::Json | Format::Jsonl) {
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({"number": written, "outcome": word})
+                    )
+                    .map_err(io)?;
+                } else {
+                    writeln!(out, "{written}\t{word}").map_err(io)?;
+                }
+            }
+            Err(why) => {
+                failed += 1;
+                if line == 0 {
+                    eprintln!("error: {written}: {why}");
+                } else {
+                    eprintln!("error: row {line} ({written}): {why}");
+                }
+            }
+        }
+    }
+    eprintln!("deleted {deleted}, failed {failed}");
+    Ok(if failed > 0 {
+        failure::SOME_FAILED
+    } else {
+        failure::OK
+    })
+}
