@@ -67,3 +67,27 @@ pub fn number_json(number: &str) -> Value {
 pub fn error_json(code: u16, status: &str, message: &str) -> Value {
     json!({"code": code.to_string(), "status": status, "message": message})
 }
+
+/// Sends `method path_and_query` to `base_url` with an optional JSON body
+/// and, when `basic` is given, Basic credentials; returns the status and
+/// the body as JSON (a JSON string holding the text when it is not JSON).
+pub async fn send_json(
+    base_url: &str,
+    basic: Option<(&str, &str)>,
+    method: reqwest::Method,
+    path_and_query: &str,
+    body: Option<&Value>,
+) -> (reqwest::StatusCode, Value) {
+    let mut request = http().request(method, format!("{base_url}{path_and_query}"));
+    if let Some((id, secret)) = basic {
+        request = request.basic_auth(id, Some(secret));
+    }
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.send().await.expect("the local server answers");
+    let status = response.status();
+    let text = response.text().await.expect("the body reads");
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
+}

@@ -39,9 +39,55 @@
 //!   tokens are scoped like the key), and OAuth2 client credentials at
 //!   `POST /oauth2/token`.
 //!
-//! The listing of "hosting order" numbers (`servicePlanId` and `campaignId`,
-//! both required by the API) returns the numbers linked to both; the vendor
+//! The listing of imported numbers (`servicePlanId` and `campaignId`, both
+//! required by the API) returns the numbers linked to both; the vendor
 //! pages do not say more.
+//!
+//! Hosting orders (`.../hostingOrders`, all eight operations):
+//!
+//! * `:importNumbers` opens an `IMPORT` order for at most 5 numbers;
+//!   `:textEnableNumbers` and `:textEnableTollFreeNumbers` open
+//!   `TYPE_TEXT_ENABLE` orders under exactly one letter of authorization
+//!   (direct, reseller or, not for toll-free, blanket) with every part of the
+//!   signatory and address given, else a 400 naming the missing field; the
+//!   toll-free body's `projectId` must be the path's. Every number is E.164
+//!   and the region US or CA;
+//! * a new order is `SUBMITTED`, has a 26-character lowercase ULID-like id,
+//!   RFC 3339 UTC times, `textEnableInfo` from its letter (`loaType`
+//!   `Direct`/`Reseller`), and each number's steps (OSR update, platform and
+//!   campaign provisioning, the four carriers) `WAITING`. Orders do not move
+//!   on their own: tests move them ([`FakeServer::set_hosting_order_state`],
+//!   [`FakeServer::set_hosting_order_number_step`]) or seed them in any state
+//!   ([`FakeServer::seed_hosting_order`], [`HostingOrderSeed`]);
+//! * the listing filters by `states`, `type`, `servicePlanId`, `campaignId`
+//!   (all required; an empty `campaignId` matches orders without one, as
+//!   toll-free orders are) and `regionCode`; an order's numbers by the state
+//!   of their OSR update, platform or campaign provisioning; both page with
+//!   opaque tokens bound to the query;
+//! * the report counts the order's numbers: `osrUpdated`, `smsProvisioned`,
+//!   `addedToCampaign` those whose OSR update, platform or campaign
+//!   provisioning is `DONE`, `ongoingManualAction` those with any step
+//!   `FAILED`.
+//!
+//! Qualified numbers (`.../qualifiedNumbers`, all eight operations):
+//!
+//! * `:addNumbers` records +1 numbers in
+//!   `GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING` (409 when one is already
+//!   there; the region follows the area code); `:textEnableNumbers` opens a
+//!   text-enable hosting order for at most 500 numbers and answers its id
+//!   only; `:textEnableTollFreeNumbers` answers the whole order;
+//! * `{number}:sendVoiceChallenge` (no body) moves the number to
+//!   `..._VERIFICATION_PENDING` with a random 4 to 6 digit code that tests
+//!   read with [`FakeServer::voice_code`]; `{number}:verifyVoiceChallenge`
+//!   with that code verifies it, with another code fails the verification,
+//!   and without a pending challenge answers 400;
+//! * `hostedNumber.status` is sent as the integer the vendor documents
+//!   (0, 1, 2); [`FakeServer::seed_qualified_number`] and
+//!   [`QualifiedNumberSeed`] put numbers in any state.
+//!
+//! The same rules hold for every operation: auth, the spec check of query
+//! and body, the flat error shape, and 404 for an unknown order or number or
+//! for a `:verb` the API does not have.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
