@@ -210,6 +210,14 @@ impl<W: Write, R: Record> RecordWriter<W, R> {
         Ok(())
     }
 
+    /// Hands what was written so far to the output.
+    pub fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Csv(csv) => csv.flush(),
+            Sink::Plain(out) => out.flush(),
+        }
+    }
+
     /// Closes the list and flushes; returns how many records were written.
     pub fn finish(mut self) -> io::Result<u64> {
         match &mut self.sink {

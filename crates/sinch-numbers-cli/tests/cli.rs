@@ -1,7 +1,8 @@
 //! `sinch-numbers` as people run it: the binary against the fake server, for
 //! every subcommand and output format, CSV files with bad rows (dry run and
 //! real), re-runs, reports, exit statuses, and the progress bar on a
-//! terminal (under `script`, which gives the program a pseudo-terminal).
+//! terminal (under `script`, which gives the program a pseudo-terminal);
+//! hosting orders and qualified numbers from the fake's seeding helpers.
 
 use std::path::Path;
 use std::process::Output;
@@ -10,7 +11,13 @@ use std::time::Duration;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use sinch_imported_numbers::callbacks::{self, CallbackSecret};
-use sinch_imported_numbers_fake::{FakeServer, FakeServerBuilder};
+use sinch_imported_numbers::types::{
+    GlobalProcessState, HostingOrderState, HostingOrderType, HostingStatus, State,
+};
+use sinch_imported_numbers_fake::{
+    FakeServer, FakeServerBuilder, HostingOrderNumberSeed, HostingOrderSeed, HostingStep,
+    QualifiedNumberSeed,
+};
 
 const PROJECT: &str = "cli-project";
 
@@ -626,5 +633,543 @@ fn the_progress_bar_is_drawn_on_a_terminal_only() {
         String::from_utf8_lossy(&piped.stderr),
         "",
         "no bar off a terminal"
+    );
+}
+
+/// `orders list` with the four filters the API requires and `extra`.
+fn orders_list(fake: &Fake, format: &str, extra: &[&str]) -> Output {
+    fake.cli()
+        .args(["orders", "list", "--state", "completed", "--type", "import"])
+        .args(["--service-plan-id", "p", "--campaign-id", "c", "-o", format])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// A completed import order for plan `p` and campaign `c`.
+fn completed_order(id: &str) -> HostingOrderSeed {
+    HostingOrderSeed::new()
+        .id(id)
+        .state(HostingOrderState::Completed)
+        .service_plan_id("p")
+        .campaign_id("c")
+}
+
+#[test]
+fn orders_list_in_every_format_with_filters() {
+    let fake = Fake::start();
+    for i in 1..=3 {
+        fake.server.seed_hosting_order(
+            PROJECT,
+            completed_order(&format!("order-{i}")).display_name(format!("Batch {i}")),
+        );
+    }
+    fake.server
+        .seed_hosting_order(PROJECT, completed_order("order-ca").region_code("CA"));
+    // Not listed: another state, another type, another campaign.
+    fake.server.seed_hosting_order(
+        PROJECT,
+        completed_order("other-state").state(HostingOrderState::Rejected),
+    );
+    fake.server.seed_hosting_order(
+        PROJECT,
+        completed_order("other-type").order_type(HostingOrderType::TextEnable),
+    );
+    fake.server
+        .seed_hosting_order(PROJECT, completed_order("other-campaign").campaign_id("c2"));
+
+    let table = stdout(&orders_list(&fake, "table", &["--page-size", "2"]));
+    let mut lines = table.lines();
+    let header = lines.next().unwrap();
+    for heading in [
+        "ID",
+        "STATE",
+        "TYPE",
+        "REGION",
+        "DISPLAY NAME",
+        "SERVICE PLAN",
+        "CAMPAIGN",
+        "CREATED",
+        "UPDATED",
+    ] {
+        assert!(header.contains(heading), "{header}");
+    }
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    assert!(rows.iter().any(|r| r.starts_with("order-1 ")
+        && r.contains("COMPLETED")
+        && r.contains("IMPORT")
+        && r.contains("Batch 1")));
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&orders_list(&fake, "json", &["--page-size", "2"]).stdout).unwrap();
+    let ids: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["hostingOrderId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 4, "{json}");
+    assert!(ids.contains(&"order-ca") && !ids.contains(&"other-state"));
+
+    let csv_text = stdout(&orders_list(&fake, "csv", &["--region", "CA"]));
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "hosting_order_id",
+            "state",
+            "type",
+            "region",
+            "display_name",
+            "service_plan_id",
+            "campaign_id",
+            "created_time",
+            "updated_time"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].iter().take(7).collect::<Vec<_>>(),
+        ["order-ca", "COMPLETED", "IMPORT", "CA", "", "p", "c"]
+    );
+
+    let jsonl = stdout(&orders_list(&fake, "jsonl", &["--order-by", "updated"]));
+    assert_eq!(jsonl.lines().count(), 4);
+
+    // States and types in any case and short form.
+    let output = fake
+        .cli()
+        .args([
+            "orders",
+            "list",
+            "--state",
+            "COMPLETED",
+            "--type",
+            "text-enable",
+        ])
+        .args([
+            "--service-plan-id",
+            "p",
+            "--campaign-id",
+            "c",
+            "-o",
+            "jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(stdout(&output).contains(r#""hostingOrderId":"other-type""#));
+    let empty = orders_list(&fake, "json", &["--region", "CA", "--order-by", "created"]);
+    assert_eq!(
+        stdout(&empty).lines().count(),
+        3,
+        "one order, one line each"
+    );
+    fake.cli()
+        .args(["orders", "list", "--state", "draft", "--type", "import"])
+        .args(["--service-plan-id", "p", "--campaign-id", "c", "-o", "json"])
+        .assert()
+        .success()
+        .stdout("[]\n");
+}
+
+#[test]
+fn orders_list_needs_its_four_filters_and_known_values() {
+    let fake = Fake::start();
+    fake.cli()
+        .args(["orders", "list", "--state", "completed"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--type <TYPE>"))
+        .stderr(predicate::str::contains("--service-plan-id"))
+        .stderr(predicate::str::contains("--campaign-id"));
+    fake.cli()
+        .args(["orders", "list", "--type", "import"])
+        .args(["--service-plan-id", "p", "--campaign-id", "c"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--state <STATE>"));
+    fake.cli()
+        .args(["orders", "list", "--state", "finished", "--type", "import"])
+        .args(["--service-plan-id", "p", "--campaign-id", "c"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            r#"unknown hosting order state "finished""#,
+        ))
+        .stderr(predicate::str::contains(
+            "draft, submitted, waiting-for-loa-signature, in-progress, completed, rejected",
+        ));
+    fake.cli()
+        .args([
+            "orders",
+            "list",
+            "--state",
+            "completed",
+            "--type",
+            "port-in",
+        ])
+        .args(["--service-plan-id", "p", "--campaign-id", "c"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("import, text-enable"));
+    fake.cli()
+        .args(["orders", "numbers", "some-order", "--osr-update", "stuck"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "waiting, in-progress, done, failed",
+        ));
+    fake.cli()
+        .args(["qualified", "list", "--state", "pending"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "eligible-check-pending, eligible, not-eligible, verification-pending",
+        ));
+    fake.cli()
+        .args(["qualified", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--state <STATE>"));
+    assert_eq!(fake.server.request_count(), 0, "nothing was sent");
+}
+
+#[test]
+fn orders_get_report_and_numbers() {
+    let fake = Fake::start();
+    let id = fake.server.seed_hosting_order(
+        PROJECT,
+        completed_order("order-1")
+            .display_name("Spring batch")
+            .number(HostingOrderNumberSeed::new("+12065550101").all_steps(State::Done))
+            .number(
+                HostingOrderNumberSeed::new("+12065550102")
+                    .step(HostingStep::OsrUpdate, State::Done)
+                    .step(HostingStep::PlatformProvisioning, State::Failed),
+            )
+            .number(HostingOrderNumberSeed::new("+12065550103")),
+    );
+    assert_eq!(id, "order-1");
+
+    fake.cli()
+        .args(["orders", "get", "order-1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ID "))
+        .stdout(predicate::str::contains("order-1 "))
+        .stdout(predicate::str::contains("Spring batch"));
+    let json = fake
+        .cli()
+        .args(["orders", "get", "order-1", "-o", "json"])
+        .output()
+        .unwrap();
+    let order: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(order["hostingOrderId"], "order-1");
+    assert_eq!(order["state"], "COMPLETED");
+    assert_eq!(order["campaignId"], "c");
+
+    // The report: table, CSV and JSON.
+    fake.cli()
+        .args(["orders", "report", "order-1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "TOTAL    OSR UPDATED SMS PROVISIONED ADDED TO CAMPAIGN ONGOING MANUAL ACTION\n3 ",
+        ));
+    fake.cli()
+        .args(["orders", "report", "order-1", "-o", "csv"])
+        .assert()
+        .success()
+        .stdout(
+            "total,osr_updated,sms_provisioned,added_to_campaign,ongoing_manual_action\n3,2,1,1,1\n",
+        );
+    let json = fake
+        .cli()
+        .args(["orders", "report", "order-1", "-o", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["total"], 3);
+    assert_eq!(report["osrUpdated"], 2);
+    assert_eq!(report["ongoingManualAction"], 1);
+
+    // The numbers, all or filtered, and one of them.
+    let table = fake
+        .cli()
+        .args(["orders", "numbers", "order-1", "--page-size", "2"])
+        .output()
+        .unwrap();
+    let table = stdout(&table);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "{table}");
+    assert!(lines[0].starts_with("NUMBER           OSR UPDATE  PLATFORM    CAMPAIGN    SMS ATT"));
+    assert!(table.contains("+12065550102     DONE        FAILED      WAITING     WAITING"));
+    let filtered = fake
+        .cli()
+        .args(["orders", "numbers", "order-1", "--osr-update", "DONE"])
+        .args(["--platform", "failed", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    let filtered = stdout(&filtered);
+    assert_eq!(filtered.lines().count(), 1, "{filtered}");
+    assert!(filtered.contains(r#""phoneNumber":"+12065550102""#));
+    let json = fake
+        .cli()
+        .args(["orders", "numbers", "order-1", "--campaign", "in-progress"])
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&json).trim(), "[]");
+    let one = fake
+        .cli()
+        .args(["orders", "numbers", "order-1", "206-555-0101", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(one.status.success(), "{one:?}");
+    let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(one["phoneNumber"], "+12065550101");
+    assert_eq!(one["osrUpdate"]["state"], "DONE");
+    fake.cli()
+        .args(["orders", "numbers", "order-1", "+12065550101", "-o", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(
+            "\n+12065550101,DONE,DONE,DONE,DONE,DONE,DONE,DONE\n",
+        ));
+    fake.cli()
+        .args(["orders", "numbers", "order-1", "+12065550199"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("HTTP 404"));
+    fake.cli()
+        .args([
+            "orders",
+            "numbers",
+            "order-1",
+            "+12065550101",
+            "--osr-update",
+            "done",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn orders_not_found_absent_fields_and_unknown_values() {
+    let fake = Fake::start();
+    fake.cli()
+        .args(["orders", "get", "nope"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("hosting order nope"))
+        .stderr(predicate::str::contains("HTTP 404"))
+        .stderr(predicate::str::contains(
+            "hint: no hosting order with this id",
+        ));
+    fake.cli()
+        .args(["orders", "report", "nope"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("HTTP 404"));
+    fake.cli()
+        .args(["orders", "numbers", "nope", "-o", "json"])
+        .assert()
+        .code(1)
+        .stdout("[]\n")
+        .stderr(predicate::str::contains("listing stopped after 0 numbers"));
+    // An id that cannot be one: refused before sending (usage, exit 2).
+    fake.cli().args(["orders", "get", "a/b"]).assert().code(2);
+
+    // No campaign, no display name, a state this SDK does not know.
+    fake.server.seed_hosting_order(
+        PROJECT,
+        HostingOrderSeed::new()
+            .id("bare")
+            .state(HostingOrderState::Unknown("PAUSED".into())),
+    );
+    fake.cli()
+        .args(["orders", "get", "bare", "-o", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\nbare,PAUSED,IMPORT,US,,plan,,"));
+    fake.cli()
+        .args(["orders", "get", "bare"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("PAUSED"));
+    let json = fake
+        .cli()
+        .args(["orders", "get", "bare", "-o", "json"])
+        .output()
+        .unwrap();
+    let order: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(order["state"], "PAUSED");
+    assert!(order.get("campaignId").is_none(), "{order}");
+    assert!(order.get("displayName").is_none(), "{order}");
+}
+
+#[test]
+fn a_listing_of_many_pages_is_streamed_page_by_page() {
+    use std::io::BufRead;
+    // Each request takes 300 ms: the first page is printed while the later
+    // ones are still on their way.
+    let fake = Fake::with(FakeServer::builder().latency(Duration::from_millis(300)));
+    for i in 0..6 {
+        fake.server
+            .seed_hosting_order(PROJECT, completed_order(&format!("order-{i}")));
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sinch-numbers"))
+        .env_clear()
+        .env("SINCH_PROJECT_ID", PROJECT)
+        .env("SINCH_KEY_ID", fake.server.key_id())
+        .env("SINCH_KEY_SECRET", fake.server.key_secret())
+        .env("SINCH_IMPORTED_NUMBERS_URL", fake.server.base_url())
+        .args(["orders", "list", "--state", "completed", "--type", "import"])
+        .args(["--service-plan-id", "p", "--campaign-id", "c"])
+        .args(["--page-size", "2", "-o", "jsonl"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let first_seen = std::time::Instant::now();
+    assert!(first.contains("hostingOrderId"), "{first}");
+    assert_eq!(lines.count(), 5);
+    assert!(child.wait().unwrap().success());
+    // Two more pages (two more 300 ms requests) came after the first line.
+    let rest = first_seen.elapsed();
+    assert!(
+        rest >= Duration::from_millis(400),
+        "the first page should be printed as soon as it comes; it came only {rest:?} before the end"
+    );
+    assert_eq!(fake.server.request_count(), 3, "one request per page");
+}
+
+#[test]
+fn qualified_list_get_and_delete() {
+    let fake = Fake::start();
+    for (number, state) in [
+        ("+12025550134", GlobalProcessState::VerificationPending),
+        ("+12025550135", GlobalProcessState::VerificationPending),
+        ("+14165550136", GlobalProcessState::VerificationPending),
+        ("+12025550137", GlobalProcessState::Verified),
+    ] {
+        assert!(fake
+            .server
+            .seed_qualified_number(PROJECT, QualifiedNumberSeed::new(number, state)));
+    }
+    fake.server.seed_qualified_number(
+        PROJECT,
+        QualifiedNumberSeed::new("+12025550138", GlobalProcessState::HostingFailed)
+            .hosted_number(HostingStatus::Unknown("7".into()), "carrier said no"),
+    );
+    let list = |state: &str, format: &str, extra: &[&str]| -> String {
+        let output = fake
+            .cli()
+            .args(["qualified", "list", "--state", state, "-o", format])
+            .args(["--page-size", "2"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        stdout(&output)
+    };
+    let table = list("verification-pending", "table", &[]);
+    assert!(
+        table.starts_with("NUMBER           REGION STATE "),
+        "{table}"
+    );
+    assert_eq!(table.lines().count(), 4, "{table}");
+    assert!(table.contains("GLOBAL_PROCESS_STATE_VERIFICATION_PENDING"));
+    let json: serde_json::Value = serde_json::from_str(&list(
+        "GLOBAL_PROCESS_STATE_VERIFICATION_PENDING",
+        "json",
+        &[],
+    ))
+    .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    assert_eq!(json[0]["ownershipVerification"]["status"], "IN_PROGRESS");
+    assert_eq!(
+        list("Verification_Pending", "jsonl", &["--region", "CA"])
+            .lines()
+            .count(),
+        1
+    );
+    let csv_text = list("verified", "csv", &[]);
+    assert!(
+        csv_text.starts_with("phone_number,region,state,osr_eligibility,"),
+        "{csv_text}"
+    );
+    assert!(
+        csv_text.contains("\n+12025550137,US,GLOBAL_PROCESS_STATE_VERIFIED,DONE,,DONE,,HOSTING_STATUS_UNSPECIFIED,,"),
+        "{csv_text}"
+    );
+
+    // One number; a hosting status this SDK does not know, as received.
+    fake.cli()
+        .args(["qualified", "get", "(202) 555-0138"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "GLOBAL_PROCESS_STATE_HOSTING_FAILED",
+        ))
+        .stdout(predicate::str::contains(" 7 "));
+    let one = fake
+        .cli()
+        .args(["qualified", "get", "+12025550138", "-o", "json"])
+        .output()
+        .unwrap();
+    let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(one["hostedNumber"]["error"], "carrier said no");
+    fake.cli()
+        .args(["qualified", "get", "+12025550199"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("HTTP 404"))
+        .stderr(predicate::str::contains(
+            "not a qualified number of this project",
+        ));
+
+    // Deletes ask first, refuse bad numbers before sending, and repeat safely.
+    fake.cli()
+        .args(["qualified", "delete", "+12025550134"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass --yes"));
+    fake.cli()
+        .args(["qualified", "delete", "+12025550134", "12345", "--yes"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "\"12345\" is not a valid phone number",
+        ));
+    assert_eq!(
+        list("verification-pending", "jsonl", &[]).lines().count(),
+        3
+    );
+    fake.cli()
+        .args([
+            "qualified",
+            "delete",
+            "+12025550134",
+            "202-555-0135",
+            "--yes",
+        ])
+        .assert()
+        .success()
+        .stdout("+12025550134\tdeleted\n202-555-0135\tdeleted\n")
+        .stderr(predicate::str::contains("deleted 2, failed 0"));
+    fake.cli()
+        .args(["qualified", "delete", "+12025550134", "-y", "-o", "jsonl"])
+        .assert()
+        .success()
+        .stdout(r#"{"number":"+12025550134","outcome":"not found"}"#.to_owned() + "\n");
+    assert_eq!(
+        list("verification-pending", "jsonl", &[]).lines().count(),
+        1
     );
 }

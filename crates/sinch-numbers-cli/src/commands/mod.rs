@@ -13,7 +13,7 @@ use std::future::Future;
 use std::io::{IsTerminal, Write};
 
 use futures::stream::{self, BoxStream};
-use futures::{StreamExt, TryStreamExt};
+use futures::{FutureExt, StreamExt, TryStreamExt};
 use sinch_imported_numbers::{Error, ErrorKind, PhoneNumber, Region};
 
 use crate::args::Format;
@@ -57,7 +57,16 @@ async fn stream_listing<R: Record>(
     let mut writer = RecordWriter::<_, R>::list(format, out);
     let mut listed = 0u64;
     loop {
-        match items.try_next().await {
+        // What is written reaches the reader whenever the next item is not
+        // ready yet (a page is on its way), not only when the buffer fills.
+        let next = match items.try_next().now_or_never() {
+            Some(next) => next,
+            None => {
+                writer.flush().map_err(io)?;
+                items.try_next().await
+            }
+        };
+        match next {
             Ok(Some(item)) => {
                 writer.write(&item).map_err(io)?;
                 listed += 1;
