@@ -11,8 +11,9 @@
 //!
 //! `[[out-of-scope]]` entries name operations (`operation`, a pattern) the
 //! SDK deliberately does not cover, with a `reason`: a document that has
-//! them (the vendor's OpenAPI file also describes hosting orders) reports
-//! them as out of scope, not as missing from the spec.
+//! them reports them as out of scope, not as missing from the spec (the
+//! project's file has none today: the SDK covers every operation of the
+//! vendor's OpenAPI file).
 
 use std::path::Path;
 

@@ -70,10 +70,16 @@ fn join(values: &BTreeSet<String>) -> String {
 
 /// The part of a path template that names its resource collection:
 /// `/v1/projects/{}/importedNumbers/{}` -> `/v1/projects/{}/importedNumbers`.
+/// A custom method's `:verb` is not part of it
+/// (`/v1/projects/{}/hostingOrders:importNumbers` -> `/v1/projects/{}/hostingOrders`).
 fn collection(template: &str) -> String {
     let mut out = String::new();
     let mut after_param = false;
-    for segment in template.split('/').filter(|s| !s.is_empty()) {
+    let segments = template
+        .split('/')
+        .map(|s| s.split_once(':').map_or(s, |(name, _verb)| name))
+        .filter(|s| !s.is_empty());
+    for segment in segments {
         out.push('/');
         out.push_str(segment);
         if segment == "{}" {
@@ -110,6 +116,15 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
         operation: String::new(),
         out: Vec::new(),
     };
+    for pointer in &page.repairs {
+        diff.add(
+            "document-repaired",
+            Severity::Info,
+            pointer.clone(),
+            None,
+            Some("a list of schemas under `properties`, read as the schema's `allOf`".into()),
+        );
+    }
     if let (Some(spec_hosts), Some(page_hosts)) = (&spec.servers, &page.servers) {
         for host in page_hosts.difference(spec_hosts) {
             diff.add(
@@ -784,5 +799,64 @@ fn compare_flat(
             Some(format!("at {}", paths.join(", "))),
             None,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_custom_method_belongs_to_its_collection() {
+        assert_eq!(
+            collection("/v1/projects/{}/hostingOrders:importNumbers"),
+            "/v1/projects/{}/hostingOrders"
+        );
+        assert_eq!(
+            collection("/v1/projects/{}/qualifiedNumbers/{}:sendVoiceChallenge"),
+            "/v1/projects/{}/qualifiedNumbers"
+        );
+        assert_eq!(
+            collection("/v1/projects/{}/importedNumbers/{}"),
+            "/v1/projects/{}/importedNumbers"
+        );
+    }
+
+    #[test]
+    fn a_new_custom_method_on_a_known_collection_is_missing_in_the_spec() {
+        let mut spec = Api::new(Kind::Spec);
+        spec.operations.insert(
+            OpKey::new(
+                "post",
+                "/v1/projects/{projectId}/hostingOrders:importNumbers",
+            ),
+            Operation::default(),
+        );
+        // A page that names no servers and has one operation the spec lacks.
+        let mut page = Api::new(Kind::Markdown);
+        page.operations.insert(
+            OpKey::new("post", "/v1/projects/{projectId}/hostingOrders:cancel"),
+            Operation::default(),
+        );
+        let found = compare(&spec, &page, "cancel.md");
+        let rules: Vec<&str> = found.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["operation-missing-in-spec"]);
+    }
+
+    #[test]
+    fn repairs_are_reported_as_information() {
+        let spec = Api::new(Kind::Spec);
+        let mut page = Api::new(Kind::OpenApi);
+        page.operations
+            .insert(OpKey::new("get", "/v1/x"), Operation::default());
+        page.repairs
+            .push("/components/schemas/X/properties/allOf".into());
+        let found = compare(&spec, &page, "vendor.yaml");
+        let repaired = found
+            .iter()
+            .find(|f| f.rule == "document-repaired")
+            .expect("reported");
+        assert_eq!(repaired.location, "/components/schemas/X/properties/allOf");
+        assert!(!repaired.is_drift());
     }
 }

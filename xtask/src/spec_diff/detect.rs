@@ -125,7 +125,7 @@ fn seen(signals: &[Signal], text: &str) -> (bool, Vec<&'static str>) {
 /// What a page turned out to be. An OpenAPI document comes parsed, so it
 /// is parsed once.
 pub enum Detected {
-    Document(Box<openapiv3::OpenAPI>),
+    Document(Box<super::openapi::Parsed>),
     Page(Kind),
 }
 
@@ -140,8 +140,8 @@ impl Detected {
 
 /// The format `text` is in, or why it cannot be told.
 pub fn detect(text: &str) -> Result<Detected, String> {
-    if let Some(document) = super::openapi::parse(text)? {
-        return Ok(Detected::Document(Box::new(document)));
+    if let Some(parsed) = super::openapi::parse(text)? {
+        return Ok(Detected::Document(Box::new(parsed)));
     }
     let (redoc_anchor, redoc) = seen(&REDOC, text);
     // The markdown reference is also published collapsed onto one line.

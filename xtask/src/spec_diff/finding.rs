@@ -204,6 +204,10 @@ pub const RULES: &[(&str, &str)] = &[
         "the page documents an operation of another API (other host or base path) (info)",
     ),
     (
+        "document-repaired",
+        "the document breaks OpenAPI where the meaning is evident, and is read with that meaning (info)",
+    ),
+    (
         "operation-out-of-scope",
         "the document has an operation `openapi/accepted-drift.toml` lists as out of this SDK's scope (info)",
     ),

@@ -3,10 +3,13 @@
 //!
 //! `$ref`s to schemas, parameters, request bodies and responses are followed;
 //! an `allOf` is the union of its parts (required where any part requires
-//! it); fields keep their format and whether they are read-only (a
-//! read-only object makes everything in it read-only). The vendor's
-//! `type: integer, format: enum` (its protobuf generator's way of saying
-//! "an enum whose values are not listed") reads as such, not as a format.
+//! it); a `oneOf` or `anyOf` is the union of its alternatives (required
+//! where every alternative requires it), also beside `type: object`; fields
+//! keep their format and whether they are read-only (a read-only object
+//! makes everything in it read-only). The vendor's `type: integer, format:
+//! enum` (its protobuf generator's way of saying "an enum") reads as an enum
+//! whose values are those listed, or not listed when there are none; it is
+//! not a format.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -262,12 +265,12 @@ impl<'a> Reader<'a> {
     /// `Array of objects (Name)` but not the name of a string enum.
     fn item_schema_name(&self, items: &'a ReferenceOr<Box<Schema>>) -> Option<String> {
         let (schema, name) = self.resolve_boxed(items)?;
-        matches!(
-            schema.schema_kind,
-            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. }
-        )
-        .then_some(name)
-        .flatten()
+        let object = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
+            SchemaKind::Any(any) => object_like(any),
+            _ => false,
+        };
+        object.then_some(name).flatten()
     }
 
     /// Every property below `schema`, by dotted path.
@@ -304,48 +307,25 @@ impl<'a> Reader<'a> {
     fn walk_parts_here(&self, schema: &'a Schema, prefix: &str, out: &mut BTreeMap<String, Field>) {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
-                for (name, property) in &object.properties {
-                    let Some((resolved, schema_name)) = self.resolve_boxed(property) else {
-                        continue;
-                    };
-                    let path = if prefix.is_empty() {
-                        name.clone()
-                    } else {
-                        format!("{prefix}.{name}")
-                    };
-                    let mut field =
-                        describe(resolved, schema_name, |items| self.item_schema_name(items));
-                    field.required = object.required.contains(name);
-                    // `readOnly` next to a `$ref` (wrapped in an allOf) or on
-                    // any schema the reference goes through.
-                    field.read_only |= self.read_only_on_the_way(property);
-                    out.insert(path.clone(), field);
-                    self.walk(resolved, &path, out);
-                }
+                self.walk_properties(&object.properties, &object.required, prefix, out);
             }
             // A composition (the vendor's `CreateImportedNumberRequest` is
             // ImportedNumber plus `required`): the union of its parts' fields,
             // required when any part requires them.
-            SchemaKind::AllOf { all_of } => {
-                let mut required = Vec::new();
-                for part in all_of {
-                    let Some((part, _)) = self.resolve(part) else {
-                        continue;
-                    };
-                    if let SchemaKind::Type(Type::Object(object)) = &part.schema_kind {
-                        required.extend(object.required.iter().cloned());
-                    }
-                    self.walk_parts(part, prefix, out);
-                }
-                for name in required {
-                    let path = if prefix.is_empty() {
-                        name
-                    } else {
-                        format!("{prefix}.{name}")
-                    };
-                    if let Some(field) = out.get_mut(&path) {
-                        field.required = true;
-                    }
+            SchemaKind::AllOf { all_of } => self.walk_all_of(all_of, &[], prefix, out),
+            SchemaKind::OneOf { one_of: options } | SchemaKind::AnyOf { any_of: options } => {
+                self.walk_options(options, prefix, out);
+            }
+            // An object that also composes (`type: object` beside `oneOf`,
+            // `properties` beside `allOf`): its own properties, then its parts,
+            // then its alternatives.
+            SchemaKind::Any(any) => {
+                self.walk_properties(&any.properties, &any.required, prefix, out);
+                self.walk_all_of(&any.all_of, &any.required, prefix, out);
+                self.walk_options(&any.one_of, prefix, out);
+                self.walk_options(&any.any_of, prefix, out);
+                if let Some((items, _)) = any.items.as_ref().and_then(|i| self.resolve_boxed(i)) {
+                    self.walk_parts(items, prefix, out);
                 }
             }
             SchemaKind::Type(Type::Array(array)) => {
@@ -355,6 +335,111 @@ impl<'a> Reader<'a> {
             }
             _ => {}
         }
+    }
+
+    /// The named properties of an object, each with what is below it.
+    fn walk_properties(
+        &self,
+        properties: impl IntoIterator<Item = (&'a String, &'a ReferenceOr<Box<Schema>>)>,
+        required: &[String],
+        prefix: &str,
+        out: &mut BTreeMap<String, Field>,
+    ) {
+        for (name, property) in properties {
+            let Some((resolved, schema_name)) = self.resolve_boxed(property) else {
+                continue;
+            };
+            let path = join_path(prefix, name);
+            let mut field = describe(resolved, schema_name, |items| self.item_schema_name(items));
+            field.required = required.contains(name);
+            // `readOnly` next to a `$ref` (wrapped in an allOf) or on
+            // any schema the reference goes through.
+            field.read_only |= self.read_only_on_the_way(property);
+            out.insert(path.clone(), field);
+            self.walk(resolved, &path, out);
+        }
+    }
+
+    /// The parts of an `allOf`, and `required` names (the parts' own, and
+    /// `also_required` from the schema around them) marked on whichever
+    /// part defines them.
+    fn walk_all_of(
+        &self,
+        parts: &'a [ReferenceOr<Schema>],
+        also_required: &[String],
+        prefix: &str,
+        out: &mut BTreeMap<String, Field>,
+    ) {
+        let mut required = also_required.to_vec();
+        for part in parts {
+            let Some((part, _)) = self.resolve(part) else {
+                continue;
+            };
+            match &part.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    required.extend(object.required.iter().cloned());
+                }
+                SchemaKind::Any(any) => required.extend(any.required.iter().cloned()),
+                _ => {}
+            }
+            self.walk_parts(part, prefix, out);
+        }
+        for name in required {
+            if let Some(field) = out.get_mut(&join_path(prefix, &name)) {
+                field.required = true;
+            }
+        }
+    }
+
+    /// The alternatives of a `oneOf` or `anyOf`, read as one object: every
+    /// field any alternative has. A field directly at this level is
+    /// required only when every alternative has it and requires it (the
+    /// toll-free request's common fields, not its `directLoaInfo`, which
+    /// only one alternative has); deeper fields keep their own flag, which
+    /// is relative to their parent.
+    fn walk_options(
+        &self,
+        options: &'a [ReferenceOr<Schema>],
+        prefix: &str,
+        out: &mut BTreeMap<String, Field>,
+    ) {
+        let mut read = 0;
+        // Per path: the field as first read, how many alternatives have it,
+        // and whether all of those require it.
+        let mut merged: BTreeMap<String, (Field, usize, bool)> = BTreeMap::new();
+        for option in options {
+            let Some((option, _)) = self.resolve(option) else {
+                continue;
+            };
+            read += 1;
+            let mut fields = BTreeMap::new();
+            self.walk_parts(option, prefix, &mut fields);
+            for (path, field) in fields {
+                let required = field.required;
+                let entry = merged.entry(path).or_insert((field, 0, true));
+                entry.1 += 1;
+                entry.2 &= required;
+            }
+        }
+        for (path, (mut field, count, all_require)) in merged {
+            let rest = if prefix.is_empty() {
+                path.as_str()
+            } else {
+                path.get(prefix.len() + 1..).unwrap_or("")
+            };
+            let this_level = !rest.contains('.');
+            field.required = all_require && (count == read || !this_level);
+            out.entry(path).or_insert(field);
+        }
+    }
+}
+
+/// `prefix.name`, or `name` at the top.
+fn join_path(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
     }
 }
 
@@ -366,8 +451,7 @@ fn describe<'a>(
 ) -> Field {
     let (ty, enumeration, schema_name) = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {
-            let values: std::collections::BTreeSet<_> =
-                s.enumeration.iter().flatten().cloned().collect();
+            let values: BTreeSet<_> = s.enumeration.iter().flatten().cloned().collect();
             (
                 Some(Ty::String),
                 if values.is_empty() {
@@ -378,15 +462,24 @@ fn describe<'a>(
                 None,
             )
         }
-        SchemaKind::Type(Type::Integer(i)) if format_name(&i.format).as_deref() == Some("enum") => {
-            (Some(Ty::Integer), EnumInfo::Unlisted, None)
+        SchemaKind::Type(Type::Integer(i)) => {
+            let values: BTreeSet<String> =
+                i.enumeration.iter().flatten().map(i64::to_string).collect();
+            let enumeration = if !values.is_empty() {
+                EnumInfo::Values(values)
+            } else if format_name(&i.format).as_deref() == Some("enum") {
+                EnumInfo::Unlisted
+            } else {
+                EnumInfo::None
+            };
+            (Some(Ty::Integer), enumeration, None)
         }
-        SchemaKind::Type(Type::Integer(_)) => (Some(Ty::Integer), EnumInfo::None, None),
         SchemaKind::Type(Type::Number(_)) => (Some(Ty::Number), EnumInfo::None, None),
         SchemaKind::Type(Type::Boolean(_)) => (Some(Ty::Boolean), EnumInfo::None, None),
         SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => {
             (Some(Ty::Object), EnumInfo::None, name)
         }
+        SchemaKind::Any(any) if object_like(any) => (Some(Ty::Object), EnumInfo::None, name),
         SchemaKind::Type(Type::Array(array)) => (
             Some(Ty::Array),
             EnumInfo::None,
@@ -411,6 +504,20 @@ fn describe<'a>(
     }
 }
 
+/// Whether a schema that mixes keywords (`type: object` beside `oneOf`,
+/// `properties` beside `allOf`) describes an object.
+fn object_like(any: &openapiv3::AnySchema) -> bool {
+    match any.typ.as_deref() {
+        Some(typ) => typ == "object",
+        None => {
+            !any.properties.is_empty()
+                || !any.all_of.is_empty()
+                || !any.one_of.is_empty()
+                || !any.any_of.is_empty()
+        }
+    }
+}
+
 /// A format as written in the document (`date-time`, `int64`, or any other).
 fn format_name<T: serde::Serialize>(
     format: &openapiv3::VariantOrUnknownOrEmpty<T>,
@@ -425,12 +532,106 @@ fn format_name<T: serde::Serialize>(
 mod tests {
     use super::*;
 
+    /// The request body of the only operation of `doc`, read as a page.
+    fn request_fields(doc: &str) -> BTreeMap<String, Field> {
+        let api = super::super::openapi::read(doc).unwrap();
+        let op = api.operations.values().next().unwrap();
+        match &op.request {
+            Some(Fields::Paths(fields)) => fields.clone(),
+            other => panic!("a request body, not {other:?}"),
+        }
+    }
+
+    const ONE_OF: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /v1/projects/{projectId}/things:send:
+    post:
+      operationId: send
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Send'}
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Send:
+      type: object
+      oneOf:
+        - $ref: '#/components/schemas/ByMail'
+        - $ref: '#/components/schemas/ByPhone'
+    Common:
+      type: object
+      required: [to, body]
+      properties:
+        to: {type: string}
+        body: {type: string}
+        note: {type: string}
+    ByMail:
+      allOf:
+        - $ref: '#/components/schemas/Common'
+        - type: object
+          required: [mail]
+          properties:
+            mail:
+              type: object
+              required: [address]
+              properties:
+                address: {type: string}
+    ByPhone:
+      allOf:
+        - $ref: '#/components/schemas/Common'
+        - type: object
+          required: [phone]
+          properties:
+            phone: {type: string}
+"#;
+
+    #[test]
+    fn one_of_alternatives_read_as_one_object() {
+        let fields = request_fields(ONE_OF);
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            ["body", "mail", "mail.address", "note", "phone", "to"]
+        );
+        // Required by every alternative: required.
+        assert!(fields["to"].required && fields["body"].required);
+        assert!(!fields["note"].required);
+        // Required by the one alternative that has it: not required overall.
+        assert!(!fields["mail"].required && !fields["phone"].required);
+        // Below such a field, the flag is relative to it, so it stays.
+        assert!(fields["mail.address"].required);
+        assert_eq!(fields["mail"].ty, Some(Ty::Object));
+    }
+
+    #[test]
+    fn integer_enums_read_with_their_values() {
+        let doc = ONE_OF
+            .replace(
+                "note: {type: string}",
+                "note: {type: integer, format: enum, enum: [0, 1, 2]}",
+            )
+            .replace(
+                "phone: {type: string}",
+                "phone: {type: integer, format: enum}",
+            );
+        let fields = request_fields(&doc);
+        let values = |v: &[&str]| EnumInfo::Values(v.iter().map(|s| s.to_string()).collect());
+        assert_eq!(fields["note"].enumeration, values(&["0", "1", "2"]));
+        assert_eq!(fields["note"].format, None, "`enum` is not a format");
+        // `format: enum` without values: an enum whose values are not listed.
+        assert_eq!(fields["phone"].enumeration, EnumInfo::Unlisted);
+    }
+
     #[test]
     fn project_spec_reads_into_the_model() {
         let spec =
             crate::spec::load(&crate::workspace_root().join(crate::spec::SPEC_PATH)).unwrap();
         let api = read(&spec, Kind::Spec);
-        assert_eq!(api.operations.len(), 7);
+        assert_eq!(api.operations.len(), 23);
         let list = &api.operations[&OpKey::new("get", "/v1/projects/{projectId}/importedNumbers")];
         assert!(list.params["path.projectId"].required);
         assert!(list.params["query.servicePlanId"].required);

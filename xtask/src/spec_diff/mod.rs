@@ -132,7 +132,7 @@ pub fn read_text(text: &str, format_in: Option<Kind>) -> Result<Api, String> {
         None => detect::detect(text)?,
     };
     let api = match &detected {
-        Detected::Document(document) => from_spec::read(document, Kind::OpenApi),
+        Detected::Document(parsed) => parsed.read(),
         Detected::Page(Kind::OpenApi) => openapi::read(text)?,
         Detected::Page(Kind::Markdown) => markdown::read(text),
         Detected::Page(Kind::Redoc) => redoc::read(text),

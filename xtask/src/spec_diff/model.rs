@@ -233,6 +233,9 @@ pub struct Api {
     pub operations: BTreeMap<OpKey, Operation>,
     /// The hosts of the servers it names (`None`: the source does not say).
     pub servers: Option<BTreeSet<String>>,
+    /// Places (JSON pointers) where an OpenAPI document breaks the format in
+    /// a way with one evident meaning, and was read with that meaning.
+    pub repairs: Vec<String>,
 }
 
 impl Api {

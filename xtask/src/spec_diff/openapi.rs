@@ -2,11 +2,20 @@
 //! own OpenAPI file, or any other, is then compared with the spec like any
 //! page, spec against spec (in the spirit of oasdiff), with the same rules.
 //!
-//! The vendor's layout (see `../shared/vendor-docs/vendor-contract-notes.md`):
-//! parameters shared as components and referenced with `$ref`, responses
-//! composed with `allOf`, `x-webhooks`, and operations on the same base path
-//! that this SDK does not cover (hosting orders, qualified numbers). The
-//! reading itself is `from_spec.rs`, shared with the project's own spec.
+//! The vendor's layout (see `../shared/vendor-docs/vendor-contract-notes.md`
+//! and `hosting-and-qualified-numbers.md`): parameters shared as components
+//! and referenced with `$ref`, request bodies and responses that are
+//! components of their own, responses composed with `allOf`, a request that
+//! is a `oneOf`, custom methods (`hostingOrders:importNumbers`) and
+//! `x-webhooks`. The reading itself is `from_spec.rs`, shared with the
+//! project's own spec.
+//!
+//! One defect of the vendor's file is read as what it evidently means: in
+//! the toll-free text-enable request variants, `allOf: [$ref ...]` sits
+//! inside `properties`, where a property schema belongs, and a list is no
+//! schema. Such a list is read as the enclosing schema's `allOf` (its fields
+//! are the common part of the request), and each place is reported as
+//! `document-repaired` (information), so the defect stays visible.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
@@ -14,10 +23,27 @@ use serde_json::Value;
 use super::from_spec;
 use super::model::{Api, Kind};
 
+/// A parsed OpenAPI document and where it had to be repaired to be read.
+#[derive(Debug)]
+pub struct Parsed {
+    pub document: OpenAPI,
+    /// JSON pointers to the repaired places (see the module comment).
+    pub repairs: Vec<String>,
+}
+
+impl Parsed {
+    /// The comparison model of the document, repairs included.
+    pub fn read(&self) -> Api {
+        let mut api = from_spec::read(&self.document, Kind::OpenApi);
+        api.repairs = self.repairs.clone();
+        api
+    }
+}
+
 /// Whether `text` is an OpenAPI document: a YAML or JSON mapping with an
 /// `openapi` version and `paths`. Errors say why a document that claims to
 /// be one cannot be read.
-pub fn parse(text: &str) -> Result<Option<OpenAPI>, String> {
+pub fn parse(text: &str) -> Result<Option<Parsed>, String> {
     // Cheap first: most pages are not documents at all.
     if !(text.contains("openapi") && text.contains("paths")) {
         return Ok(None);
@@ -25,7 +51,7 @@ pub fn parse(text: &str) -> Result<Option<OpenAPI>, String> {
     let Ok(yaml) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
         return Ok(None);
     };
-    let raw = to_json(yaml);
+    let mut raw = to_json(yaml);
     let Some(version) = raw.get("openapi") else {
         return Ok(None);
     };
@@ -41,16 +67,55 @@ pub fn parse(text: &str) -> Result<Option<OpenAPI>, String> {
             "an OpenAPI {version} document; only OpenAPI 3.0.x documents are read"
         ));
     }
+    let mut repairs = Vec::new();
+    repair(&mut raw, "", &mut repairs);
     serde_json::from_value(raw)
-        .map(Some)
+        .map(|document| Some(Parsed { document, repairs }))
         .map_err(|e| format!("an OpenAPI document that does not follow OpenAPI 3.0: {e}"))
 }
 
 /// Reads an OpenAPI document into the comparison model.
 pub fn read(text: &str) -> Result<Api, String> {
     match parse(text)? {
-        Some(doc) => Ok(from_spec::read(&doc, Kind::OpenApi)),
+        Some(parsed) => Ok(parsed.read()),
         None => Err("not an OpenAPI document (no `openapi` version and `paths`)".into()),
+    }
+}
+
+/// Moves each `properties.allOf` list to its schema's `allOf` (after any
+/// the schema already has), recording where (`pointer` is the JSON pointer
+/// of `value`). Examples and extensions are free-form and left alone.
+fn repair(value: &mut Value, pointer: &str, repairs: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            let misplaced = map
+                .get_mut("properties")
+                .and_then(Value::as_object_mut)
+                .filter(|properties| properties.get("allOf").is_some_and(Value::is_array))
+                .and_then(|properties| properties.remove("allOf"));
+            if let Some(Value::Array(parts)) = misplaced {
+                match map.get_mut("allOf") {
+                    Some(Value::Array(existing)) => existing.extend(parts),
+                    _ => {
+                        map.insert("allOf".to_owned(), Value::Array(parts));
+                    }
+                }
+                repairs.push(format!("{pointer}/properties/allOf"));
+            }
+            for (key, child) in map.iter_mut() {
+                if key == "example" || key == "examples" || key.starts_with("x-") {
+                    continue;
+                }
+                let escaped = key.replace('~', "~0").replace('/', "~1");
+                repair(child, &format!("{pointer}/{escaped}"), repairs);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                repair(item, &format!("{pointer}/{i}"), repairs);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -84,5 +149,73 @@ pub(super) fn to_json(yaml: serde_yaml::Value) -> Value {
                 .collect(),
         ),
         serde_yaml::Value::Tagged(tagged) => to_json(tagged.value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec_diff::model::Fields;
+
+    const MISPLACED: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /v1/projects/{projectId}/things:
+    post:
+      operationId: add
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Add'}
+            example:
+              properties:
+                allOf: [1, 2]
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Common:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+    Add:
+      type: object
+      required: [extra]
+      properties:
+        allOf:
+          - $ref: '#/components/schemas/Common'
+        extra: {type: string}
+        nested:
+          type: object
+          properties:
+            allOf: {type: string}
+"#;
+
+    #[test]
+    fn a_misplaced_all_of_is_read_as_the_composition_and_reported() {
+        let parsed = parse(MISPLACED).unwrap().expect("an OpenAPI document");
+        assert_eq!(
+            parsed.repairs,
+            ["/components/schemas/Add/properties/allOf"],
+            "only the list under `properties` is moved; a property named allOf and the example stay"
+        );
+        let api = parsed.read();
+        assert_eq!(api.repairs, parsed.repairs);
+        let op = api.operations.values().next().unwrap();
+        let Some(Fields::Paths(fields)) = &op.request else {
+            panic!("a request body")
+        };
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        assert_eq!(names, ["extra", "name", "nested", "nested.allOf"]);
+        assert!(fields["name"].required && fields["extra"].required);
+    }
+
+    #[test]
+    fn a_well_formed_document_needs_no_repair() {
+        let text =
+            std::fs::read_to_string(crate::workspace_root().join(crate::spec::SPEC_PATH)).unwrap();
+        assert!(parse(&text).unwrap().unwrap().repairs.is_empty());
     }
 }
