@@ -104,8 +104,9 @@ mod tests {
     #[test]
     fn project_spec_loads() {
         let spec = load(&crate::workspace_root().join(SPEC_PATH)).unwrap();
-        // Five imported-number operations and the two callbackConfiguration ones.
-        assert_eq!(spec.operations().count(), 7);
+        // 5 imported-number, 2 callbackConfiguration, 8 hosting-order and
+        // 8 qualified-number operations.
+        assert_eq!(spec.operations().count(), 23);
     }
 
     #[test]

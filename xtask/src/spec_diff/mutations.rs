@@ -25,6 +25,26 @@ const DELETE: &str = "DELETE /v1/projects/{projectId}/importedNumbers/{phoneNumb
 const PATCH: &str = "PATCH /v1/projects/{projectId}/importedNumbers/{phoneNumber}";
 const GET_CALLBACKS: &str = "GET /v1/projects/{projectId}/callbackConfiguration";
 const PATCH_CALLBACKS: &str = "PATCH /v1/projects/{projectId}/callbackConfiguration";
+const LIST_ORDERS: &str = "GET /v1/projects/{projectId}/hostingOrders";
+const GET_ORDER: &str = "GET /v1/projects/{projectId}/hostingOrders/{hostingOrderId}";
+const ORDER_REPORT: &str = "GET /v1/projects/{projectId}/hostingOrders/{hostingOrderId}/report";
+const LIST_ORDER_NUMBERS: &str =
+    "GET /v1/projects/{projectId}/hostingOrders/{hostingOrderId}/numbers";
+const IMPORT_ORDER: &str = "POST /v1/projects/{projectId}/hostingOrders:importNumbers";
+const TEXT_ENABLE_ORDER: &str = "POST /v1/projects/{projectId}/hostingOrders:textEnableNumbers";
+const TOLL_FREE_ORDER: &str =
+    "POST /v1/projects/{projectId}/hostingOrders:textEnableTollFreeNumbers";
+const LIST_QUALIFIED: &str = "GET /v1/projects/{projectId}/qualifiedNumbers";
+const GET_QUALIFIED: &str = "GET /v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}";
+const ADD_QUALIFIED: &str = "POST /v1/projects/{projectId}/qualifiedNumbers:addNumbers";
+const TOLL_FREE_QUALIFIED: &str =
+    "POST /v1/projects/{projectId}/qualifiedNumbers:textEnableTollFreeNumbers";
+const VERIFY_VOICE: &str =
+    "POST /v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:verifyVoiceChallenge";
+const SEND_VOICE: &str =
+    "POST /v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:sendVoiceChallenge";
+/// The list operations, which share the orderBy and pageSize parameters.
+const LISTS: [&str; 4] = [LIST, LIST_ORDERS, LIST_ORDER_NUMBERS, LIST_QUALIFIED];
 
 type Key = (String, String, String);
 
@@ -651,16 +671,20 @@ fn vendor_mutations() -> Vec<Mutation> {
             &[("parameter-missing-in-docs", LIST, "query.regionCode")]),
         real("openapi: shared parameter made required", p,
             |t| swap(t, "      name: regionCode\n      in: query\n", "      name: regionCode\n      in: query\n      required: true\n"),
-            &[("parameter-required-differs", LIST, "query.regionCode")]),
+            &[
+                ("parameter-required-differs", LIST, "query.regionCode"),
+                ("parameter-required-differs", LIST_ORDERS, "query.regionCode"),
+                ("parameter-required-differs", LIST_QUALIFIED, "query.regionCode"),
+            ]),
         real("openapi: enum value added to a shared parameter", p,
             |t| swap(t, "enum: [START, CONTAIN, END]", "enum: [START, CONTAIN, END, ANY]"),
             &[("enum-value-missing-in-spec", LIST, "query.numberPattern.searchPattern")]),
         real("openapi: enum value removed", p,
             |t| swap(t, "enum: [createdTime, updatedTime]", "enum: [createdTime]"),
-            &[("enum-value-missing-in-docs", LIST, "query.orderBy")]),
+            &LISTS.map(|op| ("enum-value-missing-in-docs", op, "query.orderBy"))),
         real("openapi: parameter format changed", p,
-            |t| swap(t, "      name: pageSize\n      in: query\n      schema:\n        type: integer\n        format: int32", "      name: pageSize\n      in: query\n      schema:\n        type: integer\n        format: int64"),
-            &[("format-differs", LIST, "query.pageSize")]),
+            |t| swap(t, "      name: pageSize\n      in: query\n      schema:\n        type: integer\n", "      name: pageSize\n      in: query\n      schema:\n        type: integer\n        format: int64\n"),
+            &LISTS.map(|op| ("format-differs", op, "query.pageSize"))),
         real("openapi: date-time format dropped", p,
             |t| swap(t, "        lastUpdatedTime:\n          type: string\n          format: date-time\n", "        lastUpdatedTime:\n          type: string\n"),
             &[
@@ -677,7 +701,7 @@ fn vendor_mutations() -> Vec<Mutation> {
                 "  securitySchemes:\n", "  securitySchemes:\n    Token:\n      type: http\n      scheme: bearer\n"),
             &[("security-scheme-missing-in-spec", GET, "security")]),
         real("openapi: required header parameter added", p,
-            |t| swap(t, "      operationId: ImportNumberService_GetImportedNumber\n      parameters:\n", "      operationId: ImportNumberService_GetImportedNumber\n      parameters:\n        - name: X-Request-Id\n          in: header\n          required: true\n          schema:\n            type: string\n"),
+            |t| swap(t, "      operationId: ImportNumberService_GetImportedNumber\n      tags: [Imported Numbers]\n      parameters:\n", "      operationId: ImportNumberService_GetImportedNumber\n      tags: [Imported Numbers]\n      parameters:\n        - name: X-Request-Id\n          in: header\n          required: true\n          schema:\n            type: string\n"),
             &[("parameter-missing-in-spec", GET, "header.X-Request-Id")]),
         real("openapi: a response field made read-only", p,
             |t| swap(t, "        nextPageToken:\n          type: string\n        totalSize:", "        nextPageToken:\n          type: string\n          readOnly: true\n        totalSize:"),
@@ -699,7 +723,7 @@ fn vendor_mutations() -> Vec<Mutation> {
                 ("path-parameter-renamed", PATCH, "path.phoneNumber"),
             ]),
         real("openapi: status added", p,
-            |t| swap(t, "                $ref: '#/components/schemas/ImportedNumberResponse'\n        404:", "                $ref: '#/components/schemas/ImportedNumberResponse'\n        429:\n          $ref: '#/components/responses/Error'\n        404:"),
+            |t| swap(t, "                $ref: '#/components/schemas/ImportedNumberResponse'\n        404:", "                $ref: '#/components/schemas/ImportedNumberResponse'\n        429:\n          description: Too many requests.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/ErrorResponse'\n        404:"),
             &[("status-missing-in-spec", GET, "response.429")]),
         real("openapi: server host changed", p,
             |t| swap(t, "  - url: https://imported.numbers.api.sinch.com", "  - url: https://us.imported.numbers.api.sinch.com"),
@@ -719,9 +743,60 @@ fn vendor_mutations() -> Vec<Mutation> {
         real("openapi: required field dropped from the import body", p,
             |t| swap(t, "required: [regionCode, smsConfiguration]", "required: [smsConfiguration]"),
             &[("field-required-differs", IMPORT, "request.regionCode")]),
+        real("openapi: a field removed behind a requestBodies component", p,
+            |t| swap(t, "        callbackUrl:\n          type: string\n        migrateToSinchTmo:\n          type: boolean\n          description: Set to true", "        migrateToSinchTmo:\n          type: boolean\n          description: Set to true"),
+            &[("field-missing-in-docs", IMPORT_ORDER, "request.callbackUrl")]),
+        real("openapi: a field removed behind a responses component", p,
+            |t| swap(t, "        ongoingManualAction:\n          type: integer\n          format: int32\n", ""),
+            &[("field-missing-in-docs", ORDER_REPORT, "response.200.ongoingManualAction")]),
+        real("openapi: a custom-method operation removed", p,
+            |t| swap(t, "    post:\n      operationId: QualifiedNumberService_SendVoiceChallenge\n", "    x-post:\n      operationId: QualifiedNumberService_SendVoiceChallenge\n"),
+            &[("operation-missing-in-docs", SEND_VOICE, "")]),
+        real("openapi: a custom-method operation added", p,
+            |t| swap(t, "  /v1/projects/{projectId}/callbackConfiguration:\n", "  /v1/projects/{projectId}/hostingOrders:cancel:\n    post:\n      operationId: CancelHostingOrder\n      responses:\n        200:\n          description: Cancelled.\n  /v1/projects/{projectId}/callbackConfiguration:\n"),
+            &[("operation-missing-in-spec", "POST /v1/projects/{projectId}/hostingOrders:cancel", "")]),
+        real("openapi: a field common to both oneOf alternatives made optional", p,
+            |t| swap(t, "      required: [projectId, regionCode, numbers, servicePlanId]", "      required: [projectId, numbers, servicePlanId]"),
+            &[
+                ("field-required-differs", TOLL_FREE_ORDER, "request.regionCode"),
+                ("field-required-differs", TOLL_FREE_QUALIFIED, "request.regionCode"),
+            ]),
+        real("openapi: one oneOf alternative left", p,
+            |t| swap(t, "        - $ref: '#/components/schemas/TextEnableTollFreeNumbersResellerLoaInfoRequest'\n", ""),
+            &[
+                ("field-required-differs", TOLL_FREE_ORDER, "request.directLoaInfo"),
+                ("field-required-differs", TOLL_FREE_QUALIFIED, "request.directLoaInfo"),
+                ("field-missing-in-docs", TOLL_FREE_ORDER, "request.resellerLoaInfo"),
+                ("field-missing-in-docs", TOLL_FREE_QUALIFIED, "request.resellerLoaInfo"),
+            ]),
+        real("openapi: integer enum value added", p,
+            |t| swap(t, "          enum: [0, 1, 2]\n", "          enum: [0, 1, 2, 3]\n"),
+            &[
+                ("enum-value-missing-in-spec", GET_QUALIFIED, "response.200.hostedNumber.status"),
+                ("enum-value-missing-in-spec", VERIFY_VOICE, "response.200.hostedNumber.status"),
+                ("enum-value-missing-in-spec", SEND_VOICE, "response.200.hostedNumber.status"),
+                ("enum-value-missing-in-spec", LIST_QUALIFIED, "response.200.qualifiedNumbers.hostedNumber.status"),
+                ("enum-value-missing-in-spec", ADD_QUALIFIED, "response.200.qualifiedNumbers.hostedNumber.status"),
+            ]),
+        real("openapi: a value added to one of the two `states` parameters", p,
+            |t| swap(t, "          - REJECTED\n    type:\n", "          - REJECTED\n          - CANCELLED\n    type:\n"),
+            &[("enum-value-missing-in-spec", LIST_ORDERS, "query.states")]),
+        real("openapi: a response field no longer read-only", p,
+            |t| swap(t, "        scheduledOsrUpdateTime:\n          type: string\n          format: date-time\n          readOnly: true\n", "        scheduledOsrUpdateTime:\n          type: string\n          format: date-time\n"),
+            &[
+                ("read-only-differs", LIST_ORDERS, "response.200.hostingOrders.scheduledOsrUpdateTime"),
+                ("read-only-differs", GET_ORDER, "response.200.scheduledOsrUpdateTime"),
+                ("read-only-differs", TEXT_ENABLE_ORDER, "response.200.scheduledOsrUpdateTime"),
+                ("read-only-differs", TOLL_FREE_ORDER, "response.200.scheduledOsrUpdateTime"),
+                ("read-only-differs", TOLL_FREE_QUALIFIED, "response.200.scheduledOsrUpdateTime"),
+            ]),
+        neutral("openapi: the misplaced allOf written where it belongs", p, |t| {
+            swap(t, "      required: [directLoaInfo]\n      properties:\n        allOf:\n          - $ref: '#/components/schemas/TextEnableTollFreeNumbersLoaInfoCommon'\n",
+                "      required: [directLoaInfo]\n      allOf:\n        - $ref: '#/components/schemas/TextEnableTollFreeNumbersLoaInfoCommon'\n      properties:\n")
+        }),
         neutral("openapi: paths reordered", p, |t| {
             let start = t.find("  /v1/projects/{projectId}/callbackConfiguration:\n").unwrap();
-            let end = t.find("  /v1/projects/{projectId}/hostingOrders:\n").unwrap();
+            let end = t.find("  /v1/projects/{projectId}/qualifiedNumbers:\n").unwrap();
             let block = &t[start..end];
             swap(&t.replacen(block, "", 1), "paths:\n", &format!("paths:\n{block}"))
         }),
@@ -732,8 +807,8 @@ fn vendor_mutations() -> Vec<Mutation> {
         neutral("openapi: example values changed", p, |t| swap(t, "displayName: Front desk", "displayName: Reception")),
         neutral("openapi: status codes quoted", p, |t| t.replace("        200:\n", "        '200':\n")),
         neutral("openapi: a shared parameter written inline", p, |t| {
-            swap(t, "      operationId: ImportNumberService_ImportNumber\n      summary: Import number\n      parameters:\n        - $ref: '#/components/parameters/projectId'\n",
-                "      operationId: ImportNumberService_ImportNumber\n      summary: Import number\n      parameters:\n        - name: projectId\n          in: path\n          required: true\n          schema:\n            type: string\n")
+            swap(t, "      operationId: ImportNumberService_ImportNumber\n      tags: [Imported Numbers]\n      summary: Import number\n      parameters:\n        - $ref: '#/components/parameters/projectId'\n",
+                "      operationId: ImportNumberService_ImportNumber\n      tags: [Imported Numbers]\n      summary: Import number\n      parameters:\n        - name: projectId\n          in: path\n          required: true\n          schema:\n            type: string\n")
         }),
     ]
 }
@@ -763,7 +838,7 @@ fn spec_copy_mutations() -> Vec<Mutation> {
                     "enum: [createdTime, updatedTime, phoneNumber]",
                 )
             },
-            &[("enum-value-missing-in-spec", LIST, "query.orderBy")],
+            &LISTS.map(|op| ("enum-value-missing-in-spec", op, "query.orderBy")),
         ),
         real(
             "spec copy: a field made read-only",
@@ -826,6 +901,18 @@ fn spec_copy_mutations() -> Vec<Mutation> {
                 )
             },
             &[("format-differs", LIST, "response.200.totalSize")],
+        ),
+        real(
+            "spec copy: a custom-method operation removed",
+            p,
+            |t| {
+                swap(
+                    t,
+                    "    post:\n      operationId: ImportHostingOrderNumbers\n",
+                    "    x-post:\n      operationId: ImportHostingOrderNumbers\n",
+                )
+            },
+            &[("operation-missing-in-docs", IMPORT_ORDER, "")],
         ),
         neutral("spec copy: description reworded", p, |t| {
             swap(
