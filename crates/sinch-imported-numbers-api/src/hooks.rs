@@ -64,7 +64,11 @@ impl ClientHooks<Context> for crate::Client {
         let (mut parts, body) = response.into_parts();
         let body = Limited::new(body, cap);
         if success {
-            // No length announced: streamed on, and reading past the cap fails.
+            // No length announced: streamed on, and reading past the cap
+            // fails with an error that keeps the status.
+            let body = body.map_err(move |source| {
+                Box::new(crate::BodyTooLarge { status, source }) as crate::BoxError
+            });
             return Ok(reqwest::Response::from(http::Response::from_parts(
                 parts,
                 reqwest::Body::wrap(body),

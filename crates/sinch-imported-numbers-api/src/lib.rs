@@ -42,16 +42,47 @@ pub mod timestamp;
 pub use context::{Context, DEFAULT_MAX_RESPONSE_BYTES};
 pub use credentials::{CredentialSource, Credentials};
 
+/// A boxed error, as bodies report them.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A success body that grew past the [`Context`]'s cap while it streamed.
+/// It keeps the response's HTTP status, which the error that reaches the
+/// caller would otherwise lose.
+#[derive(Debug)]
+pub struct BodyTooLarge {
+    /// The status of the response whose body was too large.
+    pub status: reqwest::StatusCode,
+    source: BoxError,
+}
+
+impl std::fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the HTTP {} response body is too large", self.status.as_u16())
+    }
+}
+
+impl std::error::Error for BodyTooLarge {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
 /// Whether `error` (from a call of the generated client) is a response body
 /// that exceeded the [`Context`]'s cap.
 pub fn body_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current = Some(error);
-    while let Some(e) = current {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        current = e.source();
-    }
-    false
+    chain(error).any(|e| e.is::<http_body_util::LengthLimitError>())
+}
+
+/// The HTTP status of the response whose body `error` failed to read, when
+/// the error says ([`BodyTooLarge`]).
+pub fn body_error_status(error: &(dyn std::error::Error + 'static)) -> Option<reqwest::StatusCode> {
+    chain(error).find_map(|e| e.downcast_ref::<BodyTooLarge>().map(|b| b.status))
+}
+
+/// `error` and its sources, outermost first.
+fn chain<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |e| e.source())
 }
 pub use generated::*;

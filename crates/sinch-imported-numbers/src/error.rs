@@ -313,6 +313,19 @@ impl Error {
         e
     }
 
+    /// Records the HTTP status of the response this error was built from.
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
+        self.inner.http_status = Some(status);
+        self
+    }
+
+    /// Records the status of the response whose body this error is about,
+    /// and names it in the message.
+    pub(crate) fn in_response(mut self, status: StatusCode) -> Self {
+        self.inner.message = format!("HTTP {}: {}", status.as_u16(), self.inner.message);
+        self.with_status(status)
+    }
+
     pub(crate) fn with_source(
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,

@@ -10,6 +10,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use reqwest::header::LOCATION;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
 use sinch_imported_numbers_api::ClientInfo as _;
@@ -50,6 +52,41 @@ impl Handle {
     /// the policy allows, within the policy's overall deadline if it has one.
     pub(crate) async fn call<T, F, Fut>(&self, idempotency: Idempotency, send: F) -> Result<T>
     where
+        T: DeserializeOwned,
+        F: Fn() -> Fut,
+        Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
+    {
+        self.call_then(idempotency, send, Ok).await
+    }
+
+    /// [`call`](Self::call), then `read` turns the wire body into the
+    /// model; an error it finds (a body that is not what the call returns)
+    /// keeps the response's HTTP status.
+    pub(crate) async fn call_then<T, U, F, Fut>(
+        &self,
+        idempotency: Idempotency,
+        send: F,
+        read: impl FnOnce(T) -> Result<U>,
+    ) -> Result<U>
+    where
+        T: DeserializeOwned,
+        F: Fn() -> Fut,
+        Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
+    {
+        let (value, status) = self.within_deadline(idempotency, send).await?;
+        read(value).map_err(|e| match e.http_status() {
+            Some(_) => e,
+            None => e.in_response(status),
+        })
+    }
+
+    async fn within_deadline<T, F, Fut>(
+        &self,
+        idempotency: Idempotency,
+        send: F,
+    ) -> Result<(T, StatusCode)>
+    where
+        T: DeserializeOwned,
         F: Fn() -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
     {
@@ -76,8 +113,9 @@ impl Handle {
         idempotency: Idempotency,
         send: F,
         deadline: Option<Instant>,
-    ) -> Result<T>
+    ) -> Result<(T, StatusCode)>
     where
+        T: DeserializeOwned,
         F: Fn() -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
     {
@@ -91,7 +129,20 @@ impl Handle {
                 Err(error) => (error, true),
                 Ok(token_generation) => {
                     let error = match send().await {
-                        Ok(response) => return Ok(response.into_inner()),
+                        Ok(response) => {
+                            let status = response.status();
+                            return Ok((response.into_inner(), status));
+                        }
+                        // A 2xx the spec does not list (201, 202, 204, ...).
+                        Err(api::Error::UnexpectedResponse(response))
+                            if response.status().is_success() =>
+                        {
+                            let status = response.status();
+                            match self.unlisted_success(response).await {
+                                Ok(value) => return Ok((value, status)),
+                                Err(e) => e,
+                            }
+                        }
                         Err(e) => self.map_error(e).await,
                     };
                     // A 401 with OAuth2 usually means the token was revoked or
@@ -129,6 +180,46 @@ impl Handle {
         }
     }
 
+    /// A success status the spec does not list for the operation. A call
+    /// whose success carries nothing (a delete) is done whatever the body;
+    /// one that returns a body reads the documented body under any 2xx, and
+    /// says so clearly when there is none. Either way the status is kept.
+    async fn unlisted_success<T: DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<T> {
+        let status = response.status();
+        if let Ok(nothing) = serde_json::from_str::<T>("null") {
+            return Ok(nothing);
+        }
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(e) => return Err(self.body_error(e, Some(status))),
+        };
+        decode_success(status, &body, self.api.inner())
+    }
+
+    /// An error reading a response body: too large (with the status, when
+    /// known) or broken in transit.
+    fn body_error(&self, error: reqwest::Error, status: Option<StatusCode>) -> Error {
+        if api::body_too_large(&error) {
+            let status = status.or_else(|| api::body_error_status(&error));
+            let mut e = Error::new(
+                ErrorKind::Decode,
+                format!(
+                    "{}response body is larger than the {}-byte limit (see ClientBuilder::max_response_bytes); not read",
+                    status.map_or(String::new(), |s| format!("HTTP {}: ", s.as_u16())),
+                    self.api.inner().response_limit()
+                ),
+            );
+            if let Some(status) = status {
+                e = e.with_status(status);
+            }
+            return e;
+        }
+        Error::transport(error)
+    }
+
     /// Turns progenitor's error into the SDK's. Body text is quoted only
     /// after credentials are redacted.
     async fn map_error(&self, error: api::Error<types::Error>) -> Error {
@@ -142,19 +233,8 @@ impl Handle {
         };
         match error {
             api::Error::InvalidRequest(message) => Error::new(ErrorKind::InvalidInput, message),
-            api::Error::CommunicationError(e) | api::Error::ResponseBodyError(e)
-                if api::body_too_large(&e) =>
-            {
-                Error::new(
-                    ErrorKind::Decode,
-                    format!(
-                        "response body is larger than the {}-byte limit (see ClientBuilder::max_response_bytes); not read",
-                        context.response_limit()
-                    ),
-                )
-            }
             api::Error::CommunicationError(e) | api::Error::ResponseBodyError(e) => {
-                Error::transport(e)
+                self.body_error(e, None)
             }
             api::Error::ErrorResponse(response) => {
                 let status = response.status();
@@ -165,13 +245,20 @@ impl Handle {
                     wait,
                 )
             }
+            // Only a documented success body is decoded into the operation's
+            // type, and every operation documents 200 (error bodies are
+            // normalised by the hooks and always decode).
+            api::Error::InvalidResponsePayload(body, _) if body.trim_ascii().is_empty() => {
+                empty_body(StatusCode::OK)
+            }
             api::Error::InvalidResponsePayload(body, e) => Error::new(
                 ErrorKind::Decode,
                 format!(
-                    "response is not the documented JSON ({e}); body starts: {:?}",
+                    "HTTP 200: the answer is not the documented JSON ({e}); body starts: {:?}",
                     snippet(&body)
                 ),
             )
+            .with_status(StatusCode::OK)
             .with_source(e),
             api::Error::UnexpectedResponse(response) if response.status().is_redirection() => {
                 let status = response.status().as_u16();
@@ -186,21 +273,12 @@ impl Handle {
                         "HTTP {status}: the server redirected the call to {location}; API calls do not follow redirects (is the base URL right?)"
                     ),
                 )
+                .with_status(response.status())
             }
             api::Error::UnexpectedResponse(response) => {
                 let status = response.status();
                 let wait = retry_after(response.headers());
                 let body = response.bytes().await.unwrap_or_default();
-                if status.is_success() {
-                    return Error::new(
-                        ErrorKind::Decode,
-                        format!(
-                            "unexpected success status {}; body starts: {:?}",
-                            status.as_u16(),
-                            snippet(&body)
-                        ),
-                    );
-                }
                 let api_error = serde_json::from_slice::<types::Error>(&body)
                     .ok()
                     .map(ApiError::from_wire);
@@ -223,4 +301,44 @@ fn redact_location(location: &str, context: &api::Context) -> String {
         Err(_) => location.to_owned(),
     };
     context.redact(&text).chars().take(SNIPPET_CHARS).collect()
+}
+
+/// Decodes a success body, or says exactly what is wrong with it, keeping
+/// the status either way.
+fn decode_success<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+    context: &api::Context,
+) -> Result<T> {
+    let code = status.as_u16();
+    if body.trim_ascii().is_empty() {
+        return Err(empty_body(status));
+    }
+    api::direct::decode_json::<T>(body).map_err(|e| {
+        let start: String = context
+            .redact(&String::from_utf8_lossy(body))
+            .chars()
+            .take(SNIPPET_CHARS)
+            .collect();
+        Error::new(
+            ErrorKind::Decode,
+            format!(
+                "HTTP {code}: the answer is not the documented JSON ({e}); body starts: {start:?}"
+            ),
+        )
+        .with_status(status)
+        .with_source(e)
+    })
+}
+
+/// A success answer without the body the call returns.
+fn empty_body(status: StatusCode) -> Error {
+    Error::new(
+        ErrorKind::Decode,
+        format!(
+            "HTTP {}: the answer has an empty body, but this call returns one",
+            status.as_u16()
+        ),
+    )
+    .with_status(status)
 }

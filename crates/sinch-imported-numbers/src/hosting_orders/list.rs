@@ -127,42 +127,47 @@ async fn fetch_orders(
     page_size: Option<u32>,
     token: Option<String>,
 ) -> Result<Page<HostingOrder>> {
-    let response = handle
-        .call(Idempotency::Idempotent, || {
-            let mut request = handle
-                .api
-                .list_hosting_orders()
-                .project_id(&handle.project_id)
-                .states(filter.state.clone())
-                .type_(filter.order_type.clone())
-                .service_plan_id(&filter.service_plan_id)
-                .campaign_id(&filter.campaign_id);
-            if let Some(region) = filter.region {
-                request = request.region_code(region.code());
-            }
-            if let Some(order) = filter.order_by {
-                request = request.order_by(order.wire());
-            }
-            if let Some(size) = page_size {
-                request = request.page_size(size as i32);
-            }
-            if let Some(token) = &token {
-                request = request.page_token(token);
-            }
-            request.send()
-        })
-        .await?;
-    let orders = response
-        .hosting_orders
-        .unwrap_or_default()
-        .into_iter()
-        .map(HostingOrder::from_wire)
-        .collect::<Result<_>>()?;
-    Ok(Page::new(
-        orders,
-        response.next_page_token,
-        response.total_size,
-    ))
+    handle
+        .call_then(
+            Idempotency::Idempotent,
+            || {
+                let mut request = handle
+                    .api
+                    .list_hosting_orders()
+                    .project_id(&handle.project_id)
+                    .states(filter.state.clone())
+                    .type_(filter.order_type.clone())
+                    .service_plan_id(&filter.service_plan_id)
+                    .campaign_id(&filter.campaign_id);
+                if let Some(region) = filter.region {
+                    request = request.region_code(region.code());
+                }
+                if let Some(order) = filter.order_by {
+                    request = request.order_by(order.wire());
+                }
+                if let Some(size) = page_size {
+                    request = request.page_size(size as i32);
+                }
+                if let Some(token) = &token {
+                    request = request.page_token(token);
+                }
+                request.send()
+            },
+            |response| {
+                let orders = response
+                    .hosting_orders
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(HostingOrder::from_wire)
+                    .collect::<Result<_>>()?;
+                Ok(Page::new(
+                    orders,
+                    response.next_page_token,
+                    response.total_size,
+                ))
+            },
+        )
+        .await
 }
 
 pub(crate) fn numbers(
@@ -190,43 +195,48 @@ async fn fetch_numbers(
     page_size: Option<u32>,
     token: Option<String>,
 ) -> Result<Page<HostingOrderNumber>> {
-    let response = handle
-        .call(Idempotency::Idempotent, || {
-            let mut request = handle
-                .api
-                .list_hosting_order_numbers()
-                .project_id(&handle.project_id)
-                .hosting_order_id(hosting_order_id);
-            if let Some(state) = &filter.osr_update {
-                request = request.osr_update_state(state.clone());
-            }
-            if let Some(state) = &filter.platform_provisioning {
-                request = request.platform_provisioning_state(state.clone());
-            }
-            if let Some(state) = &filter.campaign_provisioning {
-                request = request.campaign_provisioning_state(state.clone());
-            }
-            if let Some(order) = filter.order_by {
-                request = request.order_by(order.wire());
-            }
-            if let Some(size) = page_size {
-                request = request.page_size(size as i32);
-            }
-            if let Some(token) = &token {
-                request = request.page_token(token);
-            }
-            request.send()
-        })
-        .await?;
-    let numbers = response
-        .numbers
-        .unwrap_or_default()
-        .into_iter()
-        .map(HostingOrderNumber::from_wire)
-        .collect::<Result<_>>()?;
-    Ok(Page::new(
-        numbers,
-        response.next_page_token,
-        response.total_size,
-    ))
+    handle
+        .call_then(
+            Idempotency::Idempotent,
+            || {
+                let mut request = handle
+                    .api
+                    .list_hosting_order_numbers()
+                    .project_id(&handle.project_id)
+                    .hosting_order_id(hosting_order_id);
+                if let Some(state) = &filter.osr_update {
+                    request = request.osr_update_state(state.clone());
+                }
+                if let Some(state) = &filter.platform_provisioning {
+                    request = request.platform_provisioning_state(state.clone());
+                }
+                if let Some(state) = &filter.campaign_provisioning {
+                    request = request.campaign_provisioning_state(state.clone());
+                }
+                if let Some(order) = filter.order_by {
+                    request = request.order_by(order.wire());
+                }
+                if let Some(size) = page_size {
+                    request = request.page_size(size as i32);
+                }
+                if let Some(token) = &token {
+                    request = request.page_token(token);
+                }
+                request.send()
+            },
+            |response| {
+                let numbers = response
+                    .numbers
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(HostingOrderNumber::from_wire)
+                    .collect::<Result<_>>()?;
+                Ok(Page::new(
+                    numbers,
+                    response.next_page_token,
+                    response.total_size,
+                ))
+            },
+        )
+        .await
 }

@@ -46,17 +46,20 @@ impl HostingOrders {
     pub async fn get(&self, hosting_order_id: &str) -> Result<HostingOrder> {
         check_id(hosting_order_id)?;
         let handle = &self.handle;
-        let raw = handle
-            .call(Idempotency::Idempotent, || {
-                handle
-                    .api
-                    .get_hosting_order()
-                    .project_id(&handle.project_id)
-                    .hosting_order_id(hosting_order_id)
-                    .send()
-            })
-            .await?;
-        HostingOrder::from_wire(raw)
+        handle
+            .call_then(
+                Idempotency::Idempotent,
+                || {
+                    handle
+                        .api
+                        .get_hosting_order()
+                        .project_id(&handle.project_id)
+                        .hosting_order_id(hosting_order_id)
+                        .send()
+                },
+                HostingOrder::from_wire,
+            )
+            .await
     }
 
     /// How many of an order's numbers have passed each step. The id is
@@ -96,18 +99,21 @@ impl HostingOrders {
     ) -> Result<HostingOrderNumber> {
         check_id(hosting_order_id)?;
         let handle = &self.handle;
-        let raw = handle
-            .call(Idempotency::Idempotent, || {
-                handle
-                    .api
-                    .get_hosting_order_number()
-                    .project_id(&handle.project_id)
-                    .hosting_order_id(hosting_order_id)
-                    .phone_number(number.as_str())
-                    .send()
-            })
-            .await?;
-        HostingOrderNumber::from_wire(raw)
+        handle
+            .call_then(
+                Idempotency::Idempotent,
+                || {
+                    handle
+                        .api
+                        .get_hosting_order_number()
+                        .project_id(&handle.project_id)
+                        .hosting_order_id(hosting_order_id)
+                        .phone_number(number.as_str())
+                        .send()
+                },
+                HostingOrderNumber::from_wire,
+            )
+            .await
     }
 }
 

@@ -137,45 +137,50 @@ async fn fetch(
     page_size: Option<u32>,
     token: Option<String>,
 ) -> Result<Page<ImportedNumber>> {
-    let response = handle
-        .call(Idempotency::Idempotent, || {
-            let query = ListQuery {
-                service_plan_id: &filter.service_plan_id,
-                campaign_id: &filter.campaign_id,
-                region_code: filter.region.map(|r| r.code()),
-                number_pattern_pattern: filter.pattern.as_ref().map(|p| p.pattern.as_str()),
-                number_pattern_search_pattern: filter.pattern.as_ref().map(|p| p.search),
-                order_by: filter.order_by.map(OrderBy::wire),
-                page_size: page_size.map(|size| size as i32),
-                page_token: token.as_deref(),
-            };
-            // The query is moved into the future, which then borrows it.
-            async move {
-                handle
-                    .direct
-                    .list_imported_numbers(&handle.api, &handle.project_id, &query)
-                    .await
-            }
-        })
-        .await?;
-    tracing::trace!(
-        numbers = response.imported_numbers.len(),
-        more = response
-            .next_page_token
-            .as_deref()
-            .is_some_and(|t| !t.is_empty()),
-        "fetched a page"
-    );
-    let numbers = response
-        .imported_numbers
-        .into_iter()
-        .map(ImportedNumber::from_wire)
-        .collect::<Result<_>>()?;
-    Ok(Page::new(
-        numbers,
-        response.next_page_token,
-        response.total_size,
-    ))
+    handle
+        .call_then(
+            Idempotency::Idempotent,
+            || {
+                let query = ListQuery {
+                    service_plan_id: &filter.service_plan_id,
+                    campaign_id: &filter.campaign_id,
+                    region_code: filter.region.map(|r| r.code()),
+                    number_pattern_pattern: filter.pattern.as_ref().map(|p| p.pattern.as_str()),
+                    number_pattern_search_pattern: filter.pattern.as_ref().map(|p| p.search),
+                    order_by: filter.order_by.map(OrderBy::wire),
+                    page_size: page_size.map(|size| size as i32),
+                    page_token: token.as_deref(),
+                };
+                // The query is moved into the future, which then borrows it.
+                async move {
+                    handle
+                        .direct
+                        .list_imported_numbers(&handle.api, &handle.project_id, &query)
+                        .await
+                }
+            },
+            |response| {
+                tracing::trace!(
+                    numbers = response.imported_numbers.len(),
+                    more = response
+                        .next_page_token
+                        .as_deref()
+                        .is_some_and(|t| !t.is_empty()),
+                    "fetched a page"
+                );
+                let numbers = response
+                    .imported_numbers
+                    .into_iter()
+                    .map(ImportedNumber::from_wire)
+                    .collect::<Result<_>>()?;
+                Ok(Page::new(
+                    numbers,
+                    response.next_page_token,
+                    response.total_size,
+                ))
+            },
+        )
+        .await
 }
 
 #[cfg(test)]

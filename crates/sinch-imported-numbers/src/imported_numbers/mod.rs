@@ -23,30 +23,36 @@ use crate::{ImportedNumber, NumberImport, PhoneNumber};
 
 /// Fetches one number.
 pub(crate) async fn get(handle: &Handle, number: &PhoneNumber) -> Result<ImportedNumber> {
-    let raw = handle
-        .call(Idempotency::Idempotent, || {
-            handle
-                .direct
-                .get_imported_number(&handle.api, &handle.project_id, number.as_str())
-        })
-        .await?;
-    ImportedNumber::from_wire(raw)
+    handle
+        .call_then(
+            Idempotency::Idempotent,
+            || {
+                handle
+                    .direct
+                    .get_imported_number(&handle.api, &handle.project_id, number.as_str())
+            },
+            ImportedNumber::from_wire,
+        )
+        .await
 }
 
 /// Imports one number, after checking it.
 pub(crate) async fn import(handle: &Handle, import: NumberImport) -> Result<ImportedNumber> {
     let body = import.into_body()?;
-    let raw = handle
-        .call(Idempotency::NotIdempotent, || {
-            handle
-                .api
-                .import_number()
-                .project_id(&handle.project_id)
-                .body(body.clone())
-                .send()
-        })
-        .await?;
-    ImportedNumber::from_wire(raw)
+    handle
+        .call_then(
+            Idempotency::NotIdempotent,
+            || {
+                handle
+                    .api
+                    .import_number()
+                    .project_id(&handle.project_id)
+                    .body(body.clone())
+                    .send()
+            },
+            ImportedNumber::from_wire,
+        )
+        .await
 }
 
 /// Deletes one number.

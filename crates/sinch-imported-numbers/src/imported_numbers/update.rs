@@ -280,19 +280,22 @@ impl UpdateRequest {
             return Err(InputError::EmptyUpdate.into());
         }
         let (mask, body, handle) = (mask.to_string(), self.body()?, &self.handle);
-        let raw = handle
-            .call(Idempotency::Idempotent, || {
-                handle
-                    .api
-                    .update_imported_number()
-                    .project_id(&handle.project_id)
-                    .phone_number(self.number.as_str())
-                    .update_mask(mask.as_str())
-                    .body(body.clone())
-                    .send()
-            })
-            .await?;
-        ImportedNumber::from_wire(raw)
+        handle
+            .call_then(
+                Idempotency::Idempotent,
+                || {
+                    handle
+                        .api
+                        .update_imported_number()
+                        .project_id(&handle.project_id)
+                        .phone_number(self.number.as_str())
+                        .update_mask(mask.as_str())
+                        .body(body.clone())
+                        .send()
+                },
+                ImportedNumber::from_wire,
+            )
+            .await
     }
 }
 

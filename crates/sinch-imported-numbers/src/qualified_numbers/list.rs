@@ -64,37 +64,42 @@ async fn fetch(
     page_size: Option<u32>,
     token: Option<String>,
 ) -> Result<Page<QualifiedNumber>> {
-    let response = handle
-        .call(Idempotency::Idempotent, || {
-            let mut request = handle
-                .api
-                .list_qualified_numbers()
-                .project_id(&handle.project_id)
-                .states(filter.state.clone());
-            if let Some(region) = filter.region {
-                request = request.region_code(region.code());
-            }
-            if let Some(order) = filter.order_by {
-                request = request.order_by(order.wire());
-            }
-            if let Some(size) = page_size {
-                request = request.page_size(size as i32);
-            }
-            if let Some(token) = &token {
-                request = request.page_token(token);
-            }
-            request.send()
-        })
-        .await?;
-    let numbers = response
-        .qualified_numbers
-        .unwrap_or_default()
-        .into_iter()
-        .map(QualifiedNumber::from_wire)
-        .collect::<Result<_>>()?;
-    Ok(Page::new(
-        numbers,
-        response.next_page_token,
-        response.total_size,
-    ))
+    handle
+        .call_then(
+            Idempotency::Idempotent,
+            || {
+                let mut request = handle
+                    .api
+                    .list_qualified_numbers()
+                    .project_id(&handle.project_id)
+                    .states(filter.state.clone());
+                if let Some(region) = filter.region {
+                    request = request.region_code(region.code());
+                }
+                if let Some(order) = filter.order_by {
+                    request = request.order_by(order.wire());
+                }
+                if let Some(size) = page_size {
+                    request = request.page_size(size as i32);
+                }
+                if let Some(token) = &token {
+                    request = request.page_token(token);
+                }
+                request.send()
+            },
+            |response| {
+                let numbers = response
+                    .qualified_numbers
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(QualifiedNumber::from_wire)
+                    .collect::<Result<_>>()?;
+                Ok(Page::new(
+                    numbers,
+                    response.next_page_token,
+                    response.total_size,
+                ))
+            },
+        )
+        .await
 }

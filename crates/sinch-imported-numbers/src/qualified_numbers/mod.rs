@@ -39,17 +39,20 @@ impl QualifiedNumbers {
     /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound).
     pub async fn get(&self, number: &PhoneNumber) -> Result<QualifiedNumber> {
         let handle = &self.handle;
-        let raw = handle
-            .call(Idempotency::Idempotent, || {
-                handle
-                    .api
-                    .get_qualified_number()
-                    .project_id(&handle.project_id)
-                    .phone_number(number.as_str())
-                    .send()
-            })
-            .await?;
-        QualifiedNumber::from_wire(raw)
+        handle
+            .call_then(
+                Idempotency::Idempotent,
+                || {
+                    handle
+                        .api
+                        .get_qualified_number()
+                        .project_id(&handle.project_id)
+                        .phone_number(number.as_str())
+                        .send()
+                },
+                QualifiedNumber::from_wire,
+            )
+            .await
     }
 
     /// Removes a qualified number from the project. An unknown one gives
