@@ -66,7 +66,7 @@ fn area_kind(text: &str) -> &'static str {
     match PhoneNumber::parse(&format!("+1{area}5550000")).map(|n| n.region()) {
         Ok(Some(region)) => region.code(),
         Ok(None) => "other NANP regions",
-        Err(_) => "area code not in service or malformed",
+        Err(_) => "malformed area code",
     }
 }
 

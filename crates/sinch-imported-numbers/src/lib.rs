@@ -73,7 +73,7 @@ pub use imported_numbers::model::{
 };
 pub use imported_numbers::update::{FieldMask, UpdatableField, UpdateRequest};
 pub use imported_numbers::wait::{Provisioned, ProvisioningWait};
-pub use phone_number::{PhoneNumber, PhoneNumberError, Region, RegionError};
+pub use phone_number::{PhoneNumber, PhoneNumberError, Region, RegionError, AREA_CODE_TABLE};
 pub use qualified_numbers::QualifiedNumbers;
 
 /// Value types the model hands out: open enums that keep values this SDK

@@ -157,7 +157,10 @@ impl Verifier {
     }
 
     /// Checks the size, then the signature (constant time), and only then
-    /// parses the body. `signature` is the `X-Sinch-Signature` header value.
+    /// parses the body. `signature` is the `X-Sinch-Signature` header value:
+    /// 40 hex digits in either case (Sinch sends lowercase), with surrounding
+    /// whitespace ignored; anything else is
+    /// [`CallbackError::MalformedSignature`].
     pub fn verify(&self, body: &[u8], signature: Option<&str>) -> Result<Event, CallbackError> {
         if body.len() > self.max_body_bytes {
             return Err(CallbackError::BodyTooLarge {
@@ -178,7 +181,8 @@ impl Verifier {
     }
 }
 
-/// [`Verifier::verify`] with the default body limit.
+/// [`Verifier::verify`] with the default body limit: the signature is 40
+/// hex digits in either case, surrounding whitespace ignored.
 pub fn verify(
     secret: &CallbackSecret,
     body: &[u8],

@@ -4,11 +4,15 @@
 //! facade method can take one and never send a malformed number to Sinch.
 //! Numbers under country code 1 must also satisfy the North American Numbering
 //! Plan (NANP): area code and exchange of the form `[2-9]XX`, neither an `N11`
-//! service code, and an area code in service. Parsing is allocation-free until
+//! service code. Whether the area code is in service is information
+//! ([`PhoneNumber::area_code_in_service`]), never a reason to refuse: new
+//! area codes open every year, and a table of them goes stale. Parsing is allocation-free until
 //! the final value is built, which keeps it far cheaper than a full
 //! libphonenumber port.
 
 mod nanp;
+
+pub use nanp::AREA_CODE_TABLE;
 
 use std::fmt;
 use std::str::FromStr;
@@ -123,12 +127,6 @@ pub enum PhoneNumberError {
         /// The three-digit area code.
         area_code: String,
     },
-    /// A well-formed area code that is not in service.
-    #[error("area code {area_code} is not in service in the North American Numbering Plan")]
-    AreaCodeNotInService {
-        /// The three-digit area code.
-        area_code: String,
-    },
     /// NANP exchanges are `[2-9]XX`.
     #[error("exchange {exchange} is invalid: NANP exchanges start with 2-9")]
     ExchangeStart {
@@ -166,7 +164,10 @@ impl Digits {
 }
 
 impl PhoneNumber {
-    /// Parses a number in strict E.164 form: `+` then digits only.
+    /// Parses a number in strict E.164 form: `+` then digits only. Every
+    /// separator is refused, spaces of any kind included (the no-break space
+    /// spreadsheets insert too); use [`parse_with_region`](Self::parse_with_region)
+    /// for numbers as people write them.
     ///
     /// ```
     /// use sinch_imported_numbers::PhoneNumber;
@@ -188,8 +189,9 @@ impl PhoneNumber {
     }
 
     /// Parses the forms people write: `+1 206-555-0134`, `(206) 555-0134`,
-    /// `206.555.0134`, `1-206-555-0134`. Spaces, `-`, `.`, `/` and parentheses
-    /// are ignored. A number without `+` is read as a national number of
+    /// `206.555.0134`, `1-206-555-0134`. Whitespace of any kind (the
+    /// no-break space and tabs included), `-`, `.`, `/` and parentheses are
+    /// ignored. A number without `+` is read as a national number of
     /// `default_region`.
     ///
     /// ```
@@ -307,6 +309,19 @@ impl PhoneNumber {
         self.0.starts_with("+1")
     }
 
+    /// Whether the number's area code was in service when this SDK's table
+    /// was taken (see [`AREA_CODE_TABLE`]): information only, since area
+    /// codes come into service every year and the API accepts numbers in
+    /// them; a well-formed number is never refused for it. `None` for
+    /// numbers outside NANP.
+    pub fn area_code_in_service(&self) -> Option<bool> {
+        if !self.is_nanp() {
+            return None;
+        }
+        let area = area_code(&self.0.as_bytes()[2..5]);
+        Some(nanp::contains(nanp::IN_SERVICE, area))
+    }
+
     /// The supported region the number belongs to, inferred from its area
     /// code: `Some(Region::Ca)` for Canadian area codes, `Some(Region::Us)` for
     /// the other US and non-geographic ones, and `None` for numbers outside
@@ -386,11 +401,6 @@ fn check_nanp(national: &[u8]) -> Result<(), PhoneNumberError> {
     }
     if area[1] == b'1' && area[2] == b'1' {
         return Err(PhoneNumberError::AreaCodeIsServiceCode {
-            area_code: code(area),
-        });
-    }
-    if !nanp::contains(nanp::IN_SERVICE, area_code(area)) {
-        return Err(PhoneNumberError::AreaCodeNotInService {
             area_code: code(area),
         });
     }
@@ -546,18 +556,26 @@ mod tests {
         assert!(err("+19115550134")
             .to_string()
             .contains("911 is an N11 service code"));
-        assert_eq!(
-            err("+12005550134"),
-            PhoneNumberError::AreaCodeNotInService {
-                area_code: "200".into()
-            }
-        );
-        assert_eq!(
-            err("+19995550134"),
-            PhoneNumberError::AreaCodeNotInService {
-                area_code: "999".into()
-            }
-        );
+    }
+
+    #[test]
+    fn area_codes_not_yet_in_the_table_are_accepted() {
+        // 861 and 764 came into service after the table was taken; 200 and
+        // 999 are unassigned today, but may not stay so.
+        for text in [
+            "+18612334567",
+            "+17642334567",
+            "+12005550134",
+            "+19995550134",
+        ] {
+            let n = PhoneNumber::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(n.area_code_in_service(), Some(false), "{text}");
+            assert_eq!(n.region(), Some(Region::Us), "{text}");
+        }
+        let n = PhoneNumber::parse("+12065550134").unwrap();
+        assert_eq!(n.area_code_in_service(), Some(true));
+        let n = PhoneNumber::parse("+442071838750").unwrap();
+        assert_eq!(n.area_code_in_service(), None);
     }
 
     #[test]

@@ -1,11 +1,23 @@
-//! North American Numbering Plan area code tables.
+//! North American Numbering Plan area code tables: facts that change over
+//! time, kept apart from the structural rules in `mod.rs`, which do not.
 //!
-//! `IN_SERVICE` is every area code that libphonenumber's metadata (9.0.33,
-//! as shipped in the `phonenumber` crate 0.3.10) accepts numbers in; the
-//! `phone_number` benchmark rebuilds it from that crate and reports any
-//! difference, so the table can be refreshed when the metadata moves on.
-//! Area codes come into service a few times a year: a number in a brand-new
-//! area code is refused until the table is updated.
+//! `IN_SERVICE` is every area code that libphonenumber's metadata accepts
+//! numbers in (see [`AREA_CODE_TABLE`] for the release and the date). It
+//! only informs: [`PhoneNumber::area_code_in_service`](super::PhoneNumber::area_code_in_service)
+//! and the region a number is inferred to belong to. A number in an area
+//! code opened since is still accepted (as a US number, unless it is listed
+//! as Canadian or another region's).
+//!
+//! To refresh: bump the `phonenumber` dev-dependency, run
+//! `cargo bench -p sinch-imported-numbers --bench phone_number`, which
+//! rebuilds the tables from that crate's metadata and prints every area code
+//! that differs, copy the differences here, and update [`AREA_CODE_TABLE`].
+
+/// Where the area code tables come from and when they were taken:
+/// libphonenumber metadata 9.0.33 (the `phonenumber` crate 0.3.10+9.0.33),
+/// taken on 2026-11-23.
+pub const AREA_CODE_TABLE: &str =
+    "libphonenumber metadata 9.0.33 (phonenumber 0.3.10+9.0.33), taken 2026-11-23";
 
 /// Area codes in service anywhere in NANP, sorted.
 pub(crate) const IN_SERVICE: &[u16] = &[
