@@ -6,8 +6,14 @@
 //! intended. Entries never name page files: a page saved under another name
 //! is judged the same. A finding an entry covers is reported as accepted,
 //! not as drift; the rule is matched exactly, so a wildcard never covers a
-//! finding of another rule. An entry that covers nothing in the pages read
-//! is reported for information (running on one page leaves most unused).
+//! finding of another rule. An entry whose location is a wildcard (a
+//! `location` or one of its `locations` with `*`, or no location at all)
+//! must pin what it accepts with `spec` and/or `docs`, so it only covers
+//! findings whose values say what its reason is about: `request.*` alone
+//! would also swallow the opposite change at a place nobody thought of.
+//! An entry that covers nothing in the pages read is reported for
+//! information, naming its rule, operation, location and reason, but only
+//! when a page of the kind it names was read.
 //!
 //! `[[out-of-scope]]` entries name operations (`operation`, a pattern) the
 //! SDK deliberately does not cover, with a `reason`: a document that has
@@ -20,6 +26,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::finding::{Finding, Severity, RULES};
+use super::model::Kind;
 
 /// One accepted difference.
 #[derive(Debug, Deserialize)]
@@ -73,7 +80,7 @@ pub fn load(path: &Path) -> Result<File, String> {
     }
     for (i, entry) in file.accepted.iter().enumerate() {
         if let Some(kind) = &entry.kind {
-            if super::model::Kind::parse(kind).is_none() {
+            if Kind::parse(kind).is_none() {
                 return Err(format!(
                     "{}: entry {} names unknown page kind `{kind}` (redoc, markdown, openapi)",
                     path.display(),
@@ -99,8 +106,25 @@ pub fn load(path: &Path) -> Result<File, String> {
         if entry.reason.trim().is_empty() {
             return Err(format!("{}: entry {} has no reason", path.display(), i + 1));
         }
+        if entry.wildcard_location() && !(pins(&entry.spec) || pins(&entry.docs)) {
+            return Err(format!(
+                "{}: entry {} (rule {}) accepts a wildcard location (`*`, or no location) without \
+                 pinning what it accepts: add `spec` and/or `docs` with the values the reason is \
+                 about, or list the exact `locations`",
+                path.display(),
+                i + 1,
+                entry.rule
+            ));
+        }
     }
     Ok(file)
+}
+
+/// Whether a `spec`/`docs` value says something (more than `*`).
+fn pins(value: &Option<String>) -> bool {
+    value
+        .as_deref()
+        .is_some_and(|v| v.chars().any(|c| c != '*' && !c.is_whitespace()))
 }
 
 /// `*` matches any run of characters; everything else matches itself.
@@ -124,6 +148,24 @@ fn glob(pattern: &str, text: &str) -> bool {
 }
 
 impl Entry {
+    /// Whether the entry covers more than exact locations.
+    fn wildcard_location(&self) -> bool {
+        match (&self.location, &self.locations) {
+            (Some(location), _) => location.contains('*'),
+            (None, Some(all)) => all.is_empty() || all.iter().any(|l| l.contains('*')),
+            (None, None) => true,
+        }
+    }
+
+    /// The entry's locations as written (`*` when it names none).
+    fn where_(&self) -> String {
+        match (&self.location, &self.locations) {
+            (Some(location), _) => location.clone(),
+            (None, Some(all)) => all.join(", "),
+            (None, None) => "*".into(),
+        }
+    }
+
     fn covers(&self, finding: &Finding) -> bool {
         let field = |pattern: &Option<String>, value: &str| {
             pattern.as_deref().is_none_or(|p| glob(p, value))
@@ -142,8 +184,9 @@ impl Entry {
 }
 
 /// Marks covered findings as accepted, operations out of scope as such, and
-/// reports entries that cover nothing.
-pub fn apply(file: &File, findings: &mut Vec<Finding>, file_name: &str) {
+/// reports entries that cover nothing; `kinds_read` are the kinds of the
+/// pages read (`redoc`, ...): an entry for another kind is not reported.
+pub fn apply(file: &File, findings: &mut Vec<Finding>, file_name: &str, kinds_read: &[&str]) {
     let entries = &file.accepted;
     for finding in findings.iter_mut() {
         if finding.rule != "operation-missing-in-spec" {
@@ -167,15 +210,32 @@ pub fn apply(file: &File, findings: &mut Vec<Finding>, file_name: &str) {
         }
     }
     for (i, entry) in entries.iter().enumerate().filter(|(i, _)| !used[*i]) {
+        let kind = match entry.kind.as_deref().and_then(Kind::parse) {
+            Some(kind) if !kinds_read.contains(&kind.name()) => continue,
+            Some(kind) => kind.name(),
+            None => "any",
+        };
+        let mut pinned = String::new();
+        if let Some(spec) = &entry.spec {
+            pinned.push_str(&format!(", spec `{spec}`"));
+        }
+        if let Some(docs) = &entry.docs {
+            pinned.push_str(&format!(", docs `{docs}`"));
+        }
         findings.push(Finding {
             rule: "accepted-entry-unused",
             severity: Severity::Info,
             page: file_name.to_owned(),
-            kind: "",
-            operation: entry.operation.clone().unwrap_or_default(),
-            location: format!("entry {} (rule {})", i + 1, entry.rule),
+            kind,
+            operation: entry.operation.clone().unwrap_or_else(|| "*".into()),
+            location: entry.where_(),
             spec: None,
-            docs: None,
+            docs: Some(format!(
+                "entry {} (rule {}{pinned}) matches no finding in the pages read; its reason: {}",
+                i + 1,
+                entry.rule,
+                entry.reason.trim()
+            )),
             accepted: None,
         });
     }
@@ -184,6 +244,36 @@ pub fn apply(file: &File, findings: &mut Vec<Finding>, file_name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unused_entries_for_kinds_not_read_are_not_reported() {
+        let file: File = toml::from_str(
+            r#"
+            [[accepted]]
+            rule = "field-missing-in-docs"
+            kind = "redoc"
+            location = "request.a"
+            reason = "redoc only"
+
+            [[accepted]]
+            rule = "field-missing-in-docs"
+            kind = "openapi"
+            locations = ["request.b", "request.c"]
+            reason = "openapi only"
+            "#,
+        )
+        .unwrap();
+        let mut findings = Vec::new();
+        apply(&file, &mut findings, "accepted-drift.toml", &["openapi"]);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].kind, "openapi");
+        assert_eq!(findings[0].location, "request.b, request.c");
+        assert!(findings[0]
+            .docs
+            .as_deref()
+            .unwrap()
+            .ends_with("openapi only"));
+    }
 
     #[test]
     fn glob_matching() {
@@ -232,14 +322,22 @@ mod tests {
             finding("field-missing-in-docs", "response.200.a.b"),
             finding("field-missing-in-docs", "response.200.c"),
         ];
-        apply(&entries, &mut findings, "accepted-drift.toml");
+        apply(
+            &entries,
+            &mut findings,
+            "accepted-drift.toml",
+            &["markdown"],
+        );
         assert_eq!(findings[0].accepted.as_deref(), Some("collapsed"));
         assert!(findings[1].is_drift());
         assert_eq!(findings[2].rule, "accepted-entry-unused");
         assert!(!findings[2].is_drift(), "informational");
+        assert_eq!(findings[2].location, "*");
+        assert_eq!(findings[2].operation, "*");
+        assert_eq!(findings[2].kind, "any");
         assert_eq!(
-            findings[2].location,
-            "entry 2 (rule status-missing-in-docs)"
+            findings[2].docs.as_deref(),
+            Some("entry 2 (rule status-missing-in-docs) matches no finding in the pages read; its reason: never matches")
         );
     }
 
@@ -295,7 +393,12 @@ mod tests {
                 ..finding("operation-missing-in-spec", "")
             },
         ];
-        apply(&file, &mut findings, "accepted-drift.toml");
+        apply(
+            &file,
+            &mut findings,
+            "accepted-drift.toml",
+            &["markdown", "redoc"],
+        );
         assert!(findings[0].accepted.is_some());
         assert!(findings[1].is_drift() && findings[2].is_drift() && findings[3].is_drift());
         assert_eq!(findings[4].rule, "operation-out-of-scope");

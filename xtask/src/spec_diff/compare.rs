@@ -11,6 +11,9 @@ struct Diff<'a> {
     kind: Kind,
     operation: String,
     out: Vec<Finding>,
+    /// Page schema -> spec schema, for renames shown somewhere on the page
+    /// (see [`pair_renamed_schemas`]).
+    renames: BTreeMap<String, String>,
 }
 
 impl Diff<'_> {
@@ -91,21 +94,89 @@ fn collection(template: &str) -> String {
     out
 }
 
-/// Whether the page documents another API: its servers are other hosts, or
-/// (when it names none) none of its operations is in a collection the spec has.
-fn other_api(spec: &Api, page: &Api) -> bool {
-    if let (Some(spec_hosts), Some(page_hosts)) = (&spec.servers, &page.servers) {
-        return spec_hosts.is_disjoint(page_hosts);
-    }
-    let collections: BTreeSet<String> = spec
+/// Whether a path segment names an API version: `v1`, `v2`, `v1beta1`.
+fn is_version(segment: &str) -> bool {
+    let mut chars = segment.chars();
+    chars.next() == Some('v')
+        && chars.next().is_some_and(|c| c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The first version segment of a path (`/v1/projects/...` -> `v1`).
+fn version(path: &str) -> Option<&str> {
+    path.split('/').find(|s| is_version(s))
+}
+
+/// A path template with its first version segment blanked
+/// (`/v1/projects/{}` -> `/{version}/projects/{}`): operations that differ
+/// only in the version match on this.
+fn unversioned(template: &str) -> String {
+    let mut blanked = false;
+    template
+        .split('/')
+        .map(|segment| {
+            if !blanked && is_version(segment) {
+                blanked = true;
+                "{version}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The collections of `api`'s operations, whatever their version.
+fn collections(api: &Api) -> BTreeSet<String> {
+    api.operations
+        .keys()
+        .map(|k| collection(&unversioned(&k.template().1)))
+        .collect()
+}
+
+/// Whether `page` has an operation in a collection the spec has (by base
+/// path and collection, whatever the version): whether it describes this
+/// API at all.
+pub fn shares_operation(spec: &Api, page: &Api) -> bool {
+    !collections(spec).is_disjoint(&collections(page))
+}
+
+/// What a page of another API describes, in a few words: its title, its
+/// collections and how many operations it has.
+pub fn what_it_describes(page: &Api) -> String {
+    let mut names: Vec<String> = page
         .operations
         .keys()
         .map(|k| collection(&k.template().1))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
-    !page
-        .operations
-        .keys()
-        .any(|k| collections.contains(&collection(&k.template().1)))
+    let more = names.len().saturating_sub(4);
+    names.truncate(4);
+    let mut text = match &page.title {
+        Some(title) => format!("\"{title}\", "),
+        None => String::new(),
+    };
+    text.push_str(&format!(
+        "{} operation(s) under {}",
+        page.operations.len(),
+        names.join(", ")
+    ));
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
+/// Whether the page documents another API: its servers are other hosts, or
+/// none of its operations is in a collection the spec has.
+fn other_api(spec: &Api, page: &Api) -> bool {
+    if let (Some(spec_hosts), Some(page_hosts)) = (&spec.servers, &page.servers) {
+        if spec_hosts.is_disjoint(page_hosts) {
+            return true;
+        }
+    }
+    !shares_operation(spec, page)
 }
 
 /// Every difference between `spec` and `page` (read from the file `page_name`).
@@ -115,6 +186,7 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
         kind: page.kind,
         operation: String::new(),
         out: Vec::new(),
+        renames: BTreeMap::new(),
     };
     for pointer in &page.repairs {
         diff.add(
@@ -149,16 +221,36 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
     // parameters are called.
     let by_template: BTreeMap<(String, String), &OpKey> =
         spec.operations.keys().map(|k| (k.template(), k)).collect();
+    // Failing that, on the template whatever the version: a moved version
+    // is one finding, and the operations are still compared.
+    let by_unversioned: BTreeMap<(String, String), &OpKey> = spec
+        .operations
+        .keys()
+        .map(|k| {
+            let (method, path) = k.template();
+            ((method, unversioned(&path)), k)
+        })
+        .collect();
+    let find = |key: &OpKey| {
+        let (method, template) = key.template();
+        by_template
+            .get(&(method.clone(), template.clone()))
+            .or_else(|| by_unversioned.get(&(method, unversioned(&template))))
+            .copied()
+    };
+    diff.renames = proven_renames(spec, page, find);
     let elsewhere = other_api(spec, page);
     let mut matched = BTreeSet::new();
+    // (spec's version, page's version) -> how many operations moved.
+    let mut moved: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (key, docs_op) in &page.operations {
         diff.operation = key.to_string();
-        let Some(spec_key) = by_template.get(&key.template()).copied() else {
+        let Some(spec_key) = find(key) else {
             if elsewhere {
                 diff.add(
                     "operation-other-api",
                     Severity::Info,
-                    "",
+                    "operation",
                     None,
                     Some("documented, but not part of this API (another host or base path)".into()),
                 );
@@ -166,7 +258,7 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
                 diff.add(
                     "operation-missing-in-spec",
                     Severity::Error,
-                    "",
+                    "operation",
                     None,
                     Some("documented".into()),
                 );
@@ -174,6 +266,13 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
             continue;
         };
         matched.insert(spec_key);
+        if let (Some(ours), Some(theirs)) = (version(&spec_key.path), version(&key.path)) {
+            if ours != theirs {
+                *moved
+                    .entry((ours.to_owned(), theirs.to_owned()))
+                    .or_default() += 1;
+            }
+        }
         let spec_op = &spec.operations[spec_key];
         if spec_key == key {
             compare_operation(&mut diff, spec_op, docs_op, page);
@@ -191,11 +290,24 @@ pub fn compare(spec: &Api, page: &Api, page_name: &str) -> Vec<Finding> {
             diff.add(
                 "operation-missing-in-docs",
                 Severity::Warning,
-                "",
+                "operation",
                 Some("defined".into()),
                 None,
             );
         }
+    }
+    diff.operation = String::new();
+    for ((ours, theirs), count) in moved {
+        diff.add(
+            "api-version-differs",
+            Severity::Error,
+            "base path",
+            Some(format!("/{ours}")),
+            Some(format!(
+                "/{theirs}, on {count} of the page's {} operations (compared as if under /{ours})",
+                page.operations.len()
+            )),
+        );
     }
     let flattens = page.operations.values().any(|op| {
         matches!(op.request, Some(Fields::Flat(_)))
@@ -549,8 +661,137 @@ fn compare_fields(
                     .any(|f| f.schema.as_ref() == Some(schema));
                 spec_has || !read_only_schemas.contains(schema)
             });
+            pair_renamed_schemas(diff, prefix, &spec_paths, &mut flat);
             compare_flat(diff, prefix, &spec_paths, &flat)
         }
+    }
+}
+
+/// Schema names are not on the wire: a page schema the spec does not use
+/// in a body is taken as the spec schema the page does not show there when
+/// the pairing is unambiguous (one candidate each way), both are shown the
+/// same way (object or array of objects), and the page shows the pair's
+/// fields agree: every name it lists right below the schema's line is a
+/// field of the spec's schema. The proof may come from another body of the
+/// same page (`proven`), as a page names one component the same everywhere
+/// and collapses it in places (list items). A changed field set is still
+/// drift: the pairing fails, or the field rules report the change.
+fn renamed_schemas(
+    spec: &BTreeMap<String, Field>,
+    flat: &FlatFields,
+    proven: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    // Per spec schema: how it is shown, and the names of its own fields.
+    let mut spec_schemas: BTreeMap<&String, (BTreeSet<super::model::Ty>, BTreeSet<&str>)> =
+        BTreeMap::new();
+    for (path, field) in spec {
+        let Some(schema) = &field.schema else {
+            continue;
+        };
+        let entry = spec_schemas.entry(schema).or_default();
+        entry.0.extend(field.ty);
+        let below = format!("{path}.");
+        entry.1.extend(
+            spec.keys()
+                .filter_map(|p| p.strip_prefix(&below))
+                .filter(|rest| !rest.contains('.')),
+        );
+    }
+    let unshown: Vec<&String> = spec_schemas
+        .keys()
+        .copied()
+        .filter(|s| !flat.schemas.contains_key(*s))
+        .collect();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (page_schema, shown_as) in &flat.schemas {
+        if spec_schemas.contains_key(page_schema) {
+            continue;
+        }
+        let heads = flat.heads.get(page_schema);
+        let candidates: Vec<&String> = unshown
+            .iter()
+            .copied()
+            .filter(|s| {
+                let (tys, fields) = &spec_schemas[s];
+                let same_fields = heads.is_some_and(|h| {
+                    !h.is_empty() && h.iter().all(|n| fields.contains(n.as_str()))
+                });
+                !tys.is_disjoint(shown_as) && (same_fields || proven.get(page_schema) == Some(*s))
+            })
+            .collect();
+        if let [spec_schema] = candidates[..] {
+            pairs.push((page_schema.clone(), spec_schema.clone()));
+        }
+    }
+    // Two page schemas taken for one spec schema: neither is paired.
+    let taken = |s: &String| pairs.iter().filter(|(_, t)| t == s).count();
+    pairs
+        .iter()
+        .filter(|(_, s)| taken(s) == 1)
+        .cloned()
+        .collect()
+}
+
+/// Renames shown in some body of the page, each page schema paired with
+/// one spec schema wherever it is shown with fields.
+fn proven_renames<'a>(
+    spec: &'a Api,
+    page: &Api,
+    find: impl Fn(&OpKey) -> Option<&'a OpKey>,
+) -> BTreeMap<String, String> {
+    let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (key, docs_op) in &page.operations {
+        let Some(spec_op) = find(key).map(|k| &spec.operations[k]) else {
+            continue;
+        };
+        let mut bodies = vec![(spec_op.request.as_ref(), docs_op.request.as_ref())];
+        for (status, response) in &docs_op.responses {
+            let spec_body = spec_op
+                .responses
+                .get(status)
+                .and_then(|r| r.fields.as_ref());
+            bodies.push((spec_body, response.fields.as_ref()));
+        }
+        for pair in bodies {
+            if let (Some(Fields::Paths(spec_paths)), Some(Fields::Flat(flat))) = pair {
+                for (page_schema, spec_schema) in
+                    renamed_schemas(spec_paths, flat, &BTreeMap::new())
+                {
+                    seen.entry(page_schema).or_default().insert(spec_schema);
+                }
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, specs)| specs.len() == 1)
+        .filter_map(|(page_schema, specs)| Some((page_schema, specs.into_iter().next()?)))
+        .collect()
+}
+
+/// Compares renamed page schemas as the spec's (see [`renamed_schemas`]),
+/// each reported for information.
+fn pair_renamed_schemas(
+    diff: &mut Diff<'_>,
+    prefix: &str,
+    spec: &BTreeMap<String, Field>,
+    flat: &mut FlatFields,
+) {
+    for (page_schema, spec_schema) in renamed_schemas(spec, flat, &diff.renames) {
+        if let Some(shown_as) = flat.schemas.remove(&page_schema) {
+            flat.schemas.insert(spec_schema.clone(), shown_as);
+        }
+        if let Some(heads) = flat.heads.remove(&page_schema) {
+            flat.heads.insert(spec_schema.clone(), heads);
+        }
+        diff.add(
+            "schema-renamed",
+            Severity::Info,
+            format!("{prefix}.object({spec_schema})"),
+            Some(spec_schema.clone()),
+            Some(format!(
+                "{page_schema}, with fields of {spec_schema} on this page: compared as {spec_schema}"
+            )),
+        );
     }
 }
 
@@ -839,6 +1080,7 @@ mod tests {
             Operation::default(),
         );
         let found = compare(&spec, &page, "cancel.md");
+        assert_eq!(found[0].location, "operation");
         let rules: Vec<&str> = found.iter().map(|f| f.rule).collect();
         assert_eq!(rules, ["operation-missing-in-spec"]);
     }

@@ -34,11 +34,15 @@ pub struct Finding {
     pub severity: Severity,
     /// The page's file name (`-` for standard input).
     pub page: String,
-    /// The kind of page: `redoc`, `markdown` or `openapi`.
+    /// The kind of page: `redoc`, `markdown` or `openapi`; for an unused
+    /// accepted-drift entry, the kind it names (`any` when it names none).
     pub kind: &'static str,
-    /// `GET /v1/...`, or empty for page-wide findings.
+    /// `GET /v1/...`, or empty for page-wide findings; for an unused
+    /// accepted-drift entry, its operation pattern (`*` when it names none).
     pub operation: String,
-    /// Where in the operation: `query.pageSize`, `response.200.importedNumbers.displayName`, ...
+    /// Where: `query.pageSize`, `response.200.importedNumbers.displayName`,
+    /// `operation` (the operation as a whole), `servers`, `base path`, ...
+    /// Never empty.
     pub location: String,
     /// What the spec says, if anything.
     pub spec: Option<String>,
@@ -206,6 +210,14 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "document-repaired",
         "the document breaks OpenAPI where the meaning is evident, and is read with that meaning (info)",
+    ),
+    (
+        "schema-renamed",
+        "the page shows a nested object under another schema name, with the spec schema's fields (info)",
+    ),
+    (
+        "api-version-differs",
+        "the page's operations are under another API version (`/v2/...` where the spec has `/v1/...`)",
     ),
     (
         "operation-out-of-scope",

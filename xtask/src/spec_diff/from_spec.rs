@@ -27,8 +27,20 @@ pub fn read(spec: &OpenAPI, kind: Kind) -> Api {
         depth: std::cell::Cell::new(0),
     };
     let mut api = Api::new(kind);
-    let hosts: BTreeSet<String> = spec.servers.iter().map(|s| host(&s.url)).collect();
+    let hosts: BTreeSet<String> = spec
+        .servers
+        .iter()
+        .filter_map(|s| split_url(&s.url).0)
+        .collect();
     api.servers = (!hosts.is_empty()).then_some(hosts);
+    api.title = Some(spec.info.title.clone()).filter(|t| !t.trim().is_empty());
+    // The API's address is the server URL's path and the operation's path
+    // together: `https://host/v1` with `/projects/...` is `/v1/projects/...`.
+    // The first server is the default one, so its path is the base.
+    let base = spec
+        .servers
+        .first()
+        .map_or(String::new(), |s| split_url(&s.url).1);
     for (path, method, op) in spec.operations() {
         let mut operation = Operation {
             security: Some(reader.security(op.security.as_ref().or(spec.security.as_ref()))),
@@ -62,15 +74,24 @@ pub fn read(spec: &OpenAPI, kind: Kind) -> Api {
                 .map(|schema| Fields::Paths(reader.flatten(schema)));
             operation.responses.insert(*code, Response { fields });
         }
-        api.operations.insert(OpKey::new(method, path), operation);
+        api.operations
+            .insert(OpKey::new(method, &format!("{base}{path}")), operation);
     }
     api
 }
 
-/// `https://host:port/base` -> `host:port`; anything else as it is.
-fn host(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    rest.split('/').next().unwrap_or(rest).to_ascii_lowercase()
+/// `https://host:port/base/` -> (`host:port`, `/base`); a relative URL
+/// (`/base`) has no host. The path never ends with `/`.
+fn split_url(url: &str) -> (Option<String>, String) {
+    let (host, path) = match url.split_once("://") {
+        Some((_, rest)) => match rest.split_once('/') {
+            Some((host, path)) => (Some(host), format!("/{path}")),
+            None => (Some(rest), String::new()),
+        },
+        None => (None, url.to_owned()),
+    };
+    let host = host.filter(|h| !h.is_empty()).map(str::to_ascii_lowercase);
+    (host, path.trim_end_matches('/').to_owned())
 }
 
 struct Reader<'a> {

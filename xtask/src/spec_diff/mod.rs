@@ -154,7 +154,25 @@ fn file_name(path: &Path) -> String {
     )
 }
 
+/// Why `page` (read from `path`) is refused: it describes another API.
+fn another_api(path: &Path, page: &Api) -> String {
+    format!(
+        "{}: this document does not describe this API: it describes {}, and none of its \
+         operations is in a collection of the spec (whatever the version); check that the right \
+         file was saved or fetched",
+        path.display(),
+        compare::what_it_describes(page)
+    )
+}
+
 /// Every finding for `pages` against the spec at `spec_path`, before acceptance.
+///
+/// A page that shares no operation with the spec (by base path and
+/// collection) describes another API. A whole-API page or document of that
+/// kind is refused: it is the wrong file. A per-operation page (the markdown
+/// reference) is refused when no page read describes this API, and is
+/// otherwise reported for information, as pages saved in bulk from the
+/// vendor's reference include other APIs' pages.
 pub fn findings(
     spec_path: &Path,
     pages: &[PathBuf],
@@ -164,8 +182,17 @@ pub fn findings(
     let spec_api = from_spec::read(&spec, Kind::Spec);
     let mut all = Vec::new();
     let mut infos = Vec::new();
+    let mut describes_this_api = false;
+    let mut strangers = Vec::new();
     for path in pages {
         let page = read_page(path, format_in)?;
+        if compare::shares_operation(&spec_api, &page) {
+            describes_this_api = true;
+        } else if page.kind.covers_whole_api() {
+            return Err(another_api(path, &page));
+        } else {
+            strangers.push(another_api(path, &page));
+        }
         let name = file_name(path);
         all.extend(compare::compare(&spec_api, &page, &name));
         infos.push(PageInfo {
@@ -173,6 +200,11 @@ pub fn findings(
             format: page.kind.name(),
             operations: page.operations.len(),
         });
+    }
+    if !describes_this_api {
+        if let Some(refusal) = strangers.into_iter().next() {
+            return Err(refusal);
+        }
     }
     all.sort_by(|a, b| {
         (&a.page, &a.operation, &a.location, a.rule, &a.docs).cmp(&(
@@ -200,7 +232,8 @@ pub fn run(args: &[String]) -> ExitCode {
         |(mut found, pages)| {
             if let Some(path) = &options.accepted {
                 let file = accepted::load(path)?;
-                accepted::apply(&file, &mut found, &file_name(path));
+                let kinds: Vec<&str> = pages.iter().map(|p| p.format).collect();
+                accepted::apply(&file, &mut found, &file_name(path), &kinds);
             }
             Ok((found, pages))
         },

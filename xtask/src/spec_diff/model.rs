@@ -93,6 +93,10 @@ pub struct FlatFields {
     /// Schema names shown as `object (Name)` (with [`Ty::Object`]) or
     /// `Array of objects (Name)` ([`Ty::Array`]), with every way each is shown.
     pub schemas: BTreeMap<String, BTreeSet<Ty>>,
+    /// For each schema shown, the names listed right below its line, before
+    /// the next `object (Name)` line: the first of its own fields (where the
+    /// object ends is not shown, so this is all that surely belongs to it).
+    pub heads: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// One response status.
@@ -232,7 +236,10 @@ pub struct Api {
     pub kind: Kind,
     pub operations: BTreeMap<OpKey, Operation>,
     /// The hosts of the servers it names (`None`: the source does not say).
+    /// Operation paths already include the server URL's path (the base).
     pub servers: Option<BTreeSet<String>>,
+    /// The document's own name for what it describes (OpenAPI `info.title`).
+    pub title: Option<String>,
     /// Places (JSON pointers) where an OpenAPI document breaks the format in
     /// a way with one evident meaning, and was read with that meaning.
     pub repairs: Vec<String>,

@@ -40,18 +40,67 @@ impl Parsed {
     }
 }
 
+/// Other API description formats, known by a top-level key or a first
+/// line, each refused by name with what to do instead.
+fn other_format(raw: &Value, text: &str) -> Option<String> {
+    let version = |key: &str| {
+        raw.get(key).map(|v| match v {
+            Value::String(v) => v.clone(),
+            other => other.to_string(),
+        })
+    };
+    if let Some(v) = version("swagger") {
+        return Some(format!(
+            "a Swagger {v} document (`swagger: {v}`), the format before OpenAPI 3.0, which is not read: \
+             convert it to OpenAPI 3.0 (e.g. `npx swagger2openapi FILE`) or save the vendor's OpenAPI 3.0 file"
+        ));
+    }
+    if let Some(v) = version("asyncapi") {
+        return Some(format!(
+            "an AsyncAPI {v} document (event channels, not HTTP operations), which is not read: \
+             save the vendor's OpenAPI 3.0 file instead"
+        ));
+    }
+    let postman = raw
+        .pointer("/info/schema")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.contains("postman"));
+    if postman || raw.pointer("/info/_postman_id").is_some() {
+        return Some(
+            "a Postman collection, which is not read: save the vendor's OpenAPI 3.0 file instead"
+                .into(),
+        );
+    }
+    let first = text.trim_start().lines().next().unwrap_or("");
+    if first.starts_with("#%RAML") {
+        return Some(format!(
+            "a RAML document (`{}`), which is not read: save the vendor's OpenAPI 3.0 file instead",
+            first.trim()
+        ));
+    }
+    None
+}
+
 /// Whether `text` is an OpenAPI document: a YAML or JSON mapping with an
 /// `openapi` version and `paths`. Errors say why a document that claims to
-/// be one cannot be read.
+/// be one cannot be read, and name the other API formats it may be instead
+/// (Swagger 2.0, AsyncAPI, Postman, RAML).
 pub fn parse(text: &str) -> Result<Option<Parsed>, String> {
     // Cheap first: most pages are not documents at all.
-    if !(text.contains("openapi") && text.contains("paths")) {
+    let known = ["openapi", "swagger", "asyncapi", "postman", "#%RAML"];
+    if !known.iter().any(|word| text.contains(word)) {
         return Ok(None);
     }
     let Ok(yaml) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
         return Ok(None);
     };
     let mut raw = to_json(yaml);
+    if !raw.is_object() {
+        return Ok(None);
+    }
+    if let Some(why) = other_format(&raw, text) {
+        return Err(why);
+    }
     let Some(version) = raw.get("openapi") else {
         return Ok(None);
     };
@@ -64,7 +113,8 @@ pub fn parse(text: &str) -> Result<Option<Parsed>, String> {
     };
     if !version.starts_with("3.0") {
         return Err(format!(
-            "an OpenAPI {version} document; only OpenAPI 3.0.x documents are read"
+            "an OpenAPI {version} document; only OpenAPI 3.0.x documents are read: save the \
+             vendor's file in OpenAPI 3.0, or convert it"
         ));
     }
     let mut repairs = Vec::new();

@@ -141,6 +141,8 @@ fn read_operation(lines: &[&str]) -> Operation {
     let mut op = Operation::default();
     let mut body: Option<FlatFields> = None;
     let mut section = Section::None;
+    // The schema whose `object (Name)` line was the last one in this body.
+    let mut head: Option<String> = None;
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -161,6 +163,7 @@ fn read_operation(lines: &[&str]) -> Operation {
         }
         if let Some(next) = marker {
             section = next;
+            head = None;
             if next == Section::Body {
                 body = Some(FlatFields::default());
             }
@@ -171,6 +174,7 @@ fn read_operation(lines: &[&str]) -> Operation {
             if let Some(status) = status_line(line) {
                 op.responses.insert(status, Response { fields: None });
                 section = Section::Responses;
+                head = None;
                 i += 1;
                 continue;
             }
@@ -195,7 +199,9 @@ fn read_operation(lines: &[&str]) -> Operation {
         }) = type_line(line)
         {
             if let Some(flat) = flat_of(&mut op, &mut body, section) {
-                flat.schemas.entry(schema).or_default().insert(ty);
+                flat.schemas.entry(schema.clone()).or_default().insert(ty);
+                flat.heads.entry(schema.clone()).or_default();
+                head = Some(schema);
             }
             i += 1;
             continue;
@@ -217,8 +223,16 @@ fn read_operation(lines: &[&str]) -> Operation {
             }
             _ => {
                 if let Some(flat) = flat_of(&mut op, &mut body, section) {
+                    if let Some(schema) = &head {
+                        flat.heads
+                            .entry(schema.clone())
+                            .or_default()
+                            .insert(name.clone());
+                    }
                     if let (Some(schema), Some(ty)) = (&field.schema, field.ty) {
                         flat.schemas.entry(schema.clone()).or_default().insert(ty);
+                        flat.heads.entry(schema.clone()).or_default();
+                        head = Some(schema.clone());
                     }
                     flat.names.entry(name).or_default().push(field);
                 }

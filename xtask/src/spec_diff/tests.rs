@@ -37,7 +37,8 @@ fn project_pages_have_no_unaccepted_drift() {
     let (mut found, infos) =
         super::findings(&root().join(crate::spec::SPEC_PATH), &pages, None).unwrap();
     let entries = super::accepted::load(&root().join("openapi/accepted-drift.toml")).unwrap();
-    super::accepted::apply(&entries, &mut found, "accepted-drift.toml");
+    let kinds: Vec<&str> = infos.iter().map(|i| i.format).collect();
+    super::accepted::apply(&entries, &mut found, "accepted-drift.toml", &kinds);
     let drift: Vec<_> = found.iter().filter(|f| f.is_drift()).collect();
     assert!(drift.is_empty(), "{drift:#?}");
     assert_eq!(
@@ -69,7 +70,7 @@ fn redoc_operation_missing_from_a_whole_api_page() {
         [&(
             "operation-missing-in-docs".to_owned(),
             DELETE.to_owned(),
-            String::new()
+            "operation".to_owned()
         )]
     );
     // Only the removed operation's own findings go away with it.
@@ -146,26 +147,24 @@ fn fail_on_error_lets_warnings_pass() {
 }
 
 #[test]
-fn a_page_of_another_api_is_information_not_drift() {
+fn a_page_of_another_api_read_with_pages_of_this_one_is_information() {
     let text = vendor_page(MD).replace("/importedNumbers", "/activeNumbers");
-    let path = crate::temp_file("active-numbers.md", &text);
-    let (found, _) = super::findings(
-        &root().join(crate::spec::SPEC_PATH),
-        std::slice::from_ref(&path),
-        None,
-    )
-    .unwrap();
-    let ops: Vec<_> = found.iter().filter(|f| !f.operation.is_empty()).collect();
+    let other = crate::temp_file("active-numbers.md", &text);
+    let ours = root().join("openapi/vendor-docs").join(MD);
+    let pages = [ours, other];
+    let (found, _) = super::findings(&root().join(crate::spec::SPEC_PATH), &pages, None).unwrap();
+    let ops: Vec<_> = found
+        .iter()
+        .filter(|f| f.page == "active-numbers.md" && !f.operation.is_empty())
+        .collect();
     assert!(!ops.is_empty());
     assert!(
         ops.iter()
             .all(|f| f.rule == "operation-other-api" && !f.is_drift()),
         "{ops:#?}"
     );
-    assert_eq!(
-        super::run(&[path.display().to_string()]),
-        std::process::ExitCode::SUCCESS
-    );
+    let args: Vec<String> = pages.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(super::run(&args), std::process::ExitCode::SUCCESS);
 }
 
 #[test]
@@ -317,4 +316,245 @@ mod robustness {
             let _ = markdown::read(&text);
         }
     }
+}
+
+// --- Issue 17: versions, documents of another API, wildcard entries,
+// --- refusals by name, complete findings, renamed components. ---
+
+const VENDOR: &str = "imported-numbers.vendor-openapi.yaml";
+const IMPORT: &str = "POST /v1/projects/{projectId}/importedNumbers";
+
+/// Every finding for `text` saved as `name`, with the project's accepted
+/// file applied, as a user of the command sees them.
+fn judged(name: &str, text: &str) -> Result<Vec<super::finding::Finding>, String> {
+    let path = crate::temp_file(name, text);
+    let (mut found, pages) = super::findings(&root().join(crate::spec::SPEC_PATH), &[path], None)?;
+    let file = super::accepted::load(&root().join("openapi/accepted-drift.toml"))?;
+    let kinds: Vec<&str> = pages.iter().map(|p| p.format).collect();
+    super::accepted::apply(&file, &mut found, "accepted-drift.toml", &kinds);
+    Ok(found)
+}
+
+fn drift_of(found: &[super::finding::Finding]) -> Vec<&super::finding::Finding> {
+    found.iter().filter(|f| f.is_drift()).collect()
+}
+
+/// The one finding a move from /v1 to /v2 must give.
+fn assert_one_version_finding(found: &[super::finding::Finding], what: &str) {
+    let drift = drift_of(found);
+    assert_eq!(drift.len(), 1, "{what}: {drift:#?}");
+    let f = drift[0];
+    assert_eq!(f.rule, "api-version-differs", "{what}");
+    assert_eq!(f.severity, Severity::Error, "{what}");
+    assert!(
+        f.spec.as_deref().unwrap_or("").contains("v1"),
+        "{what}: {f:?}"
+    );
+    assert!(
+        f.docs.as_deref().unwrap_or("").contains("v2"),
+        "{what}: {f:?}"
+    );
+}
+
+#[test]
+fn a_version_change_in_a_page_is_one_finding_naming_both_versions() {
+    let md = vendor_page(MD).replace("/v1/", "/v2/");
+    assert_one_version_finding(&judged(MD, &md).unwrap(), "markdown");
+    let redoc = vendor_page(REDOC).replace("/v1/", "/v2/");
+    assert_one_version_finding(&judged(REDOC, &redoc).unwrap(), "redoc");
+}
+
+#[test]
+fn a_version_change_is_still_compared_under_the_matching_path() {
+    // The version moves and a parameter goes: both are said.
+    let md = vendor_page(MD).replace("/v1/", "/v2/").replacen(
+        "- `regionCode` (string) Region code to filter by.",
+        "Region code to filter by.",
+        1,
+    );
+    let found = judged(MD, &md).unwrap();
+    let drift: BTreeSet<(&str, &str, &str)> = drift_of(&found)
+        .iter()
+        .map(|f| (f.rule, f.operation.as_str(), f.location.as_str()))
+        .collect();
+    assert!(
+        drift.contains(&("parameter-missing-in-docs", LIST, "query.regionCode")),
+        "{drift:?}"
+    );
+    assert_eq!(drift.len(), 2, "{drift:?}");
+}
+
+/// The vendor's document with `/v1` moved from its paths to its server URL,
+/// the server then saying `version`.
+fn vendor_with_base_in_server(version: &str) -> String {
+    let text = vendor_page(VENDOR);
+    assert!(text.contains("\n  /v1/"));
+    text.replace("\n  /v1/", "\n  /").replacen(
+        "  - url: https://imported.numbers.api.sinch.com\n",
+        &format!("  - url: https://imported.numbers.api.sinch.com/{version}\n"),
+        1,
+    )
+}
+
+#[test]
+fn the_base_path_may_be_split_between_server_url_and_paths() {
+    let found = judged(VENDOR, &vendor_with_base_in_server("v1")).unwrap();
+    assert!(drift_of(&found).is_empty(), "{:#?}", drift_of(&found));
+}
+
+#[test]
+fn a_version_in_a_server_url_is_compared() {
+    let found = judged(VENDOR, &vendor_with_base_in_server("v2")).unwrap();
+    assert_one_version_finding(&found, "openapi server URL");
+}
+
+const PETSTORE: &str = r#"
+openapi: 3.0.3
+info: {title: Swagger Petstore, version: '1.0'}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200':
+          description: A list of pets.
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {type: object, properties: {name: {type: string}}}
+"#;
+
+#[test]
+fn a_document_of_another_api_is_refused_and_says_what_it_describes() {
+    let path = crate::temp_file("petstore.yaml", PETSTORE);
+    assert_eq!(
+        super::run(&[path.display().to_string()]),
+        std::process::ExitCode::from(2)
+    );
+    let err = judged("petstore.yaml", PETSTORE).unwrap_err();
+    assert!(err.contains("does not describe this API"), "{err}");
+    assert!(
+        err.contains("Swagger Petstore") && err.contains("/pets"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_markdown_page_of_another_api_alone_is_refused() {
+    let text = vendor_page(MD).replace("/importedNumbers", "/activeNumbers");
+    let err = judged("active-numbers.md", &text).unwrap_err();
+    assert!(err.contains("does not describe this API"), "{err}");
+    assert!(err.contains("activeNumbers"), "{err}");
+}
+
+#[test]
+fn a_wildcard_entry_does_not_accept_the_opposite_change() {
+    // The Redoc page newly marks displayName required in the import body.
+    let original = vendor_page(REDOC);
+    let start = original
+        .find("Request Body schema: application/json")
+        .unwrap();
+    let (head, tail) = original.split_at(start);
+    let text = format!(
+        "{head}{}",
+        tail.replacen("displayName\nstring", "displayName\nrequired\nstring", 1)
+    );
+    let found = judged(REDOC, &text).unwrap();
+    assert!(
+        drift_of(&found)
+            .iter()
+            .any(|f| f.rule == "field-required-differs"
+                && f.operation == IMPORT
+                && f.location == "request.displayName"),
+        "{:#?}",
+        drift_of(&found)
+    );
+}
+
+#[test]
+fn a_wildcard_location_must_pin_values_or_list_locations() {
+    let entry = |extra: &str| {
+        let text = format!(
+            "[[accepted]]\nrule = \"field-required-differs\"\nlocation = \"request.*\"\n{extra}reason = \"r\"\n"
+        );
+        super::accepted::load(&crate::temp_file("accepted.toml", &text))
+    };
+    let err = entry("").unwrap_err();
+    assert!(err.contains("entry 1") && err.contains("`*`"), "{err}");
+    assert!(entry("docs = \"string\"\n").is_ok());
+}
+
+#[test]
+fn swagger_2_is_refused_by_name_with_what_to_do() {
+    let text = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /v1/x:\n    get:\n      responses:\n        '200': {description: ok}\n";
+    let err = super::read_text(text, None).unwrap_err();
+    assert!(err.contains("Swagger 2.0"), "{err}");
+    assert!(err.contains("OpenAPI 3.0"), "{err}");
+}
+
+#[test]
+fn every_finding_has_a_location_a_description_and_a_kind() {
+    for name in [REDOC, MD, VENDOR] {
+        let found = judged(name, &vendor_page(name)).unwrap();
+        for f in &found {
+            assert!(!f.location.is_empty(), "{name}: no location: {f:?}");
+            assert!(
+                f.spec.as_deref().is_some_and(|s| !s.is_empty())
+                    || f.docs.as_deref().is_some_and(|s| !s.is_empty()),
+                "{name}: no description: {f:?}"
+            );
+            assert!(!f.kind.is_empty(), "{name}: no kind: {f:?}");
+        }
+    }
+}
+
+#[test]
+fn unused_entries_name_themselves_and_only_for_kinds_read() {
+    let found = judged(MD, &vendor_page(MD)).unwrap();
+    let unused: Vec<_> = found
+        .iter()
+        .filter(|f| f.rule == "accepted-entry-unused")
+        .collect();
+    assert!(!unused.is_empty());
+    for f in &unused {
+        assert!(
+            f.kind == "markdown" || f.kind == "any",
+            "an entry for another kind of page: {f:?}"
+        );
+        assert!(!f.operation.is_empty(), "{f:?}");
+        let docs = f.docs.as_deref().unwrap_or("");
+        assert!(docs.contains("rule "), "{f:?}");
+    }
+    // The Redoc-only entry for mnoConfiguration is not listed when only a
+    // markdown page is read; the pageSize format entry (any kind; the
+    // markdown reference shows no formats) is, with its reason.
+    assert!(!unused.iter().any(|f| f.location == "*.mnoConfiguration"));
+    let page_size = unused
+        .iter()
+        .find(|f| f.location == "query.pageSize")
+        .expect("the pageSize entry is unused on the markdown page");
+    assert_eq!(page_size.kind, "any");
+    assert_eq!(page_size.operation, "GET /v1/projects/{projectId}/*");
+    let docs = page_size.docs.as_deref().unwrap();
+    assert!(docs.contains("rule format-differs"), "{docs}");
+    assert!(docs.contains("holds any page size"), "{docs}");
+}
+
+#[test]
+fn a_renamed_component_with_the_same_fields_is_not_drift_on_redoc() {
+    let before = judged(REDOC, &vendor_page(REDOC)).unwrap();
+    assert!(drift_of(&before).is_empty());
+    let renamed =
+        vendor_page(REDOC).replace("object (SmsConfiguration)", "object (SMSConfiguration)");
+    let after = judged(REDOC, &renamed).unwrap();
+    assert!(drift_of(&after).is_empty(), "{:#?}", drift_of(&after));
+    // A renamed component whose fields change is still drift.
+    let changed = vendor_page(REDOC).replace(
+        "object (SmsConfiguration)\n\nConfiguration for SMS\n\nservicePlanId\nstring\n",
+        "object (SMSConfiguration)\n\nConfiguration for SMS\n\nsenderId\nstring\n\nA sender.\n\nservicePlanId\nstring\n",
+    );
+    assert_ne!(changed, vendor_page(REDOC));
+    let found = judged(REDOC, &changed).unwrap();
+    assert!(!drift_of(&found).is_empty());
 }
