@@ -582,6 +582,7 @@ fn compare_fields(
     let Fields::Paths(spec_paths) = spec else {
         return;
     };
+    let every_spec_path = spec_paths;
     // In a request, read-only fields are the server's business: the spec's
     // are not missing from the page, and the page's are not missing from
     // the spec (a page that shows both sides may still disagree on the flag).
@@ -622,6 +623,9 @@ fn compare_fields(
         }
         Fields::Flat(flat) => {
             let mut flat = flat.clone();
+            // Before read-only fields are set aside, so a renamed read-only
+            // object is set aside with them.
+            pair_renamed_schemas(diff, prefix, every_spec_path, &mut flat);
             let hidden: Vec<(&String, &Field)> = read_only
                 .iter()
                 .filter(|(p, _)| !spec_paths.contains_key(*p))
@@ -661,7 +665,6 @@ fn compare_fields(
                     .any(|f| f.schema.as_ref() == Some(schema));
                 spec_has || !read_only_schemas.contains(schema)
             });
-            pair_renamed_schemas(diff, prefix, &spec_paths, &mut flat);
             compare_flat(diff, prefix, &spec_paths, &flat)
         }
     }
@@ -671,8 +674,10 @@ fn compare_fields(
 /// in a body is taken as the spec schema the page does not show there when
 /// the pairing is unambiguous (one candidate each way), both are shown the
 /// same way (object or array of objects), and the page shows the pair's
-/// fields agree: every name it lists right below the schema's line is a
-/// field of the spec's schema. The proof may come from another body of the
+/// fields agree: below a line that shows the schema, the names listed are
+/// first fields of the spec's schema (at least one somewhere), then only
+/// fields of the objects around it (the page does not show where an
+/// object ends). The proof may come from another body of the
 /// same page (`proven`), as a page names one component the same everywhere
 /// and collapses it in places (list items). A changed field set is still
 /// drift: the pairing fails, or the field rules report the change.
@@ -681,21 +686,32 @@ fn renamed_schemas(
     flat: &FlatFields,
     proven: &BTreeMap<String, String>,
 ) -> Vec<(String, String)> {
-    // Per spec schema: how it is shown, and the names of its own fields.
-    let mut spec_schemas: BTreeMap<&String, (BTreeSet<super::model::Ty>, BTreeSet<&str>)> =
-        BTreeMap::new();
+    // The names of the fields directly below `path` ("": the body's own).
+    let children = |path: &str| -> BTreeSet<&str> {
+        let below = if path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}.")
+        };
+        spec.keys()
+            .filter_map(|p| p.strip_prefix(below.as_str()))
+            .filter(|rest| !rest.is_empty() && !rest.contains('.'))
+            .collect()
+    };
+    // Per spec schema: how it is shown, the names of its own fields, and
+    // those of the objects around it.
+    let mut spec_schemas: SchemaFields<'_> = BTreeMap::new();
     for (path, field) in spec {
         let Some(schema) = &field.schema else {
             continue;
         };
         let entry = spec_schemas.entry(schema).or_default();
         entry.0.extend(field.ty);
-        let below = format!("{path}.");
-        entry.1.extend(
-            spec.keys()
-                .filter_map(|p| p.strip_prefix(&below))
-                .filter(|rest| !rest.contains('.')),
-        );
+        entry.1.extend(children(path));
+        entry.2.extend(children(""));
+        for outer in ancestors(path) {
+            entry.2.extend(children(outer));
+        }
     }
     let unshown: Vec<&String> = spec_schemas
         .keys()
@@ -707,15 +723,24 @@ fn renamed_schemas(
         if spec_schemas.contains_key(page_schema) {
             continue;
         }
-        let heads = flat.heads.get(page_schema);
+        let lines = flat.heads.get(page_schema).map_or(&[][..], Vec::as_slice);
         let candidates: Vec<&String> = unshown
             .iter()
             .copied()
             .filter(|s| {
-                let (tys, fields) = &spec_schemas[s];
-                let same_fields = heads.is_some_and(|h| {
-                    !h.is_empty() && h.iter().all(|n| fields.contains(n.as_str()))
-                });
+                let (tys, own, around) = &spec_schemas[s];
+                // Per line: how many of its first names are the schema's own,
+                // and whether all the rest are fields around it.
+                let fits = |names: &Vec<String>| {
+                    let mine = names
+                        .iter()
+                        .take_while(|n| own.contains(n.as_str()))
+                        .count();
+                    let rest_around = names[mine..].iter().all(|n| around.contains(n.as_str()));
+                    (mine, rest_around)
+                };
+                let same_fields = lines.iter().all(|names| fits(names).1)
+                    && lines.iter().any(|names| fits(names).0 > 0);
                 !tys.is_disjoint(shown_as) && (same_fields || proven.get(page_schema) == Some(*s))
             })
             .collect();
@@ -731,6 +756,17 @@ fn renamed_schemas(
         .cloned()
         .collect()
 }
+
+/// Per spec schema: how it is shown, the names of its own fields, and the
+/// names of the fields of the objects around it.
+type SchemaFields<'a> = BTreeMap<
+    &'a String,
+    (
+        BTreeSet<super::model::Ty>,
+        BTreeSet<&'a str>,
+        BTreeSet<&'a str>,
+    ),
+>;
 
 /// Renames shown in some body of the page, each page schema paired with
 /// one spec schema wherever it is shown with fields.

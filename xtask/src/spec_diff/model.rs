@@ -93,10 +93,11 @@ pub struct FlatFields {
     /// Schema names shown as `object (Name)` (with [`Ty::Object`]) or
     /// `Array of objects (Name)` ([`Ty::Array`]), with every way each is shown.
     pub schemas: BTreeMap<String, BTreeSet<Ty>>,
-    /// For each schema shown, the names listed right below its line, before
-    /// the next `object (Name)` line: the first of its own fields (where the
-    /// object ends is not shown, so this is all that surely belongs to it).
-    pub heads: BTreeMap<String, BTreeSet<String>>,
+    /// For each schema, per line that shows it, the names listed below that
+    /// line in order, up to the next `object (Name)` line: first its own
+    /// fields, then (where the object ends, which the page does not show)
+    /// fields of the objects around it.
+    pub heads: BTreeMap<String, Vec<Vec<String>>>,
 }
 
 /// One response status.

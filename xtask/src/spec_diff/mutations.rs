@@ -5,7 +5,9 @@
 //! wrapping, line endings, sample values, JSON instead of YAML) must change
 //! nothing. Findings are judged as a user sees them: with the project's
 //! accepted-drift file applied, so a broad entry that swallows a real edit
-//! fails here.
+//! fails here. An edit that turns a document into another API's or another
+//! format's must be refused, with the words that say why; and every finding
+//! of every copy must say where it is and what it is.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -58,7 +60,9 @@ fn original(page: &str) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-/// The failing findings (rule, operation, location) for `text` saved as `name`.
+/// The failing findings (rule, operation, location) for `text` saved as
+/// `name`; a finding without a location, a description or a kind is an
+/// error.
 fn failing(name: &str, text: &str) -> Result<BTreeSet<Key>, String> {
     let root = crate::workspace_root();
     let path: PathBuf = crate::temp_file(name, text);
@@ -66,6 +70,15 @@ fn failing(name: &str, text: &str) -> Result<BTreeSet<Key>, String> {
     let accepted = super::accepted::load(&root.join("openapi/accepted-drift.toml"))?;
     let kinds: Vec<&str> = pages.iter().map(|p| p.format).collect();
     super::accepted::apply(&accepted, &mut found, "accepted-drift.toml", &kinds);
+    let said = |side: &Option<String>| side.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if let Some(f) = found
+        .iter()
+        .find(|f| f.location.is_empty() || f.kind.is_empty() || !(said(&f.spec) || said(&f.docs)))
+    {
+        return Err(format!(
+            "a finding lacks a location, description or kind: {f:?}"
+        ));
+    }
     Ok(found
         .into_iter()
         .filter(|f| f.fails(Severity::Warning))
@@ -117,6 +130,8 @@ struct Mutation {
     edit: Box<dyn Fn(&str) -> String>,
     /// The drift the edit must add; empty for a neutral edit.
     expect: Vec<(&'static str, &'static str, &'static str)>,
+    /// For an edit that must be refused: words the refusal must contain.
+    refused: Option<&'static str>,
 }
 
 fn real(
@@ -131,6 +146,23 @@ fn real(
         page,
         edit: Box::new(edit),
         expect: expect.to_vec(),
+        refused: None,
+    }
+}
+
+/// An edit after which the page must be refused (exit 2), saying `why`.
+fn refused(
+    name: &'static str,
+    page: &'static str,
+    edit: impl Fn(&str) -> String + 'static,
+    why: &'static str,
+) -> Mutation {
+    Mutation {
+        name,
+        page,
+        edit: Box::new(edit),
+        expect: Vec::new(),
+        refused: Some(why),
     }
 }
 
@@ -144,6 +176,7 @@ fn neutral(
         page,
         edit: Box::new(edit),
         expect: Vec::new(),
+        refused: None,
     }
 }
 
@@ -934,6 +967,235 @@ fn spec_copy_mutations() -> Vec<Mutation> {
     ]
 }
 
+/// The vendor's document or the spec with `/v1` moved from every path to
+/// the server URL, which then ends in `/{version}`.
+fn base_in_server(t: &str, host: &str, version: &str) -> String {
+    let line = format!("  - url: {host}\n");
+    swap(
+        &t.replace("\n  /v1/", "\n  /"),
+        &line,
+        &format!("  - url: {host}/{version}\n"),
+    )
+}
+
+const HOST: &str = "https://imported.numbers.api.sinch.com";
+const VERSION: (&str, &str, &str) = ("api-version-differs", "", "base path");
+
+/// The cases of issue 17 (versions, documents of another API or format,
+/// wildcard entries, renamed components) and more edits of those kinds.
+fn issue_17_mutations() -> Vec<Mutation> {
+    vec![
+        // Versions and base paths.
+        real(
+            "markdown: the operation moved to /v2",
+            MD,
+            |t| t.replace("/v1/", "/v2/"),
+            &[VERSION],
+        ),
+        real(
+            "redoc: every operation moved to /v2",
+            REDOC,
+            |t| t.replace("/v1/", "/v2/"),
+            &[VERSION],
+        ),
+        real(
+            "openapi: /v2 in the server URL, paths without a version",
+            VENDOR,
+            |t| base_in_server(t, HOST, "v2"),
+            &[VERSION],
+        ),
+        neutral(
+            "openapi: /v1 moved from the paths to the server URL",
+            VENDOR,
+            |t| base_in_server(t, HOST, "v1"),
+        ),
+        neutral(
+            "spec copy: /v1 moved from the paths to the server URL",
+            SPEC_COPY,
+            |t| base_in_server(t, HOST, "v1"),
+        ),
+        real(
+            "spec copy: /v3 in the server URL, paths without a version",
+            SPEC_COPY,
+            |t| base_in_server(t, HOST, "v3"),
+            &[VERSION],
+        ),
+        neutral("openapi: a trailing slash on the server URL", VENDOR, |t| {
+            swap(
+                t,
+                &format!("  - url: {HOST}\n"),
+                &format!("  - url: {HOST}/\n"),
+            )
+        }),
+        real(
+            "redoc: only the GET operations moved to /v2",
+            REDOC,
+            |t| t.replace("\nget/v1/", "\nget/v2/"),
+            &[VERSION],
+        ),
+        real(
+            "redoc: the version became v1beta1",
+            REDOC,
+            |t| t.replace("/v1/", "/v1beta1/"),
+            &[VERSION],
+        ),
+        real(
+            "markdown: moved to /v2 and a parameter dropped",
+            MD,
+            |t| {
+                swap(
+                    &t.replace("/v1/", "/v2/"),
+                    "- `regionCode` (string) Region code to filter by.",
+                    "Region code to filter by.",
+                )
+            },
+            &[
+                VERSION,
+                ("parameter-missing-in-docs", LIST, "query.regionCode"),
+            ],
+        ),
+        // Documents of another API.
+        refused(
+            "openapi: every path under another collection",
+            VENDOR,
+            |t| t.replace("/v1/projects/{projectId}/", "/v1/stores/{storeId}/"),
+            "does not describe this API",
+        ),
+        refused(
+            "markdown: a page of the Active Numbers API alone",
+            MD,
+            |t| t.replace("/importedNumbers", "/activeNumbers"),
+            "does not describe this API",
+        ),
+        refused(
+            "redoc: a page about accounts, not projects",
+            REDOC,
+            |t| t.replace("/projects/{projectId}/", "/accounts/{accountId}/"),
+            "does not describe this API",
+        ),
+        // Other formats, refused by name.
+        refused(
+            "openapi: a Swagger 2.0 document",
+            VENDOR,
+            |t| swap(t, "openapi: 3.0.3\n", "swagger: '2.0'\n"),
+            "Swagger 2.0",
+        ),
+        refused(
+            "spec copy: an OpenAPI 3.1 document",
+            SPEC_COPY,
+            |t| swap(t, "openapi: 3.0.3\n", "openapi: 3.1.0\n"),
+            "OpenAPI 3.1.0",
+        ),
+        refused(
+            "openapi: an AsyncAPI document",
+            VENDOR,
+            |t| swap(t, "openapi: 3.0.3\n", "asyncapi: 2.6.0\n"),
+            "AsyncAPI",
+        ),
+        // What wildcard entries used to accept.
+        real(
+            "redoc: import displayName newly required",
+            REDOC,
+            |t| {
+                in_op(
+                    t,
+                    G_IMPORT,
+                    "displayName\nstring",
+                    "displayName\nrequired\nstring",
+                )
+            },
+            &[("field-required-differs", IMPORT, "request.displayName")],
+        ),
+        real(
+            "redoc: import callbackUrl newly required",
+            REDOC,
+            |t| {
+                in_op(
+                    t,
+                    G_IMPORT,
+                    "callbackUrl\nstring",
+                    "callbackUrl\nrequired\nstring",
+                )
+            },
+            &[("field-required-differs", IMPORT, "request.callbackUrl")],
+        ),
+        real(
+            "redoc: Get's 200 body no longer shown",
+            REDOC,
+            |t| in_op(t, G_GET, "Response Schema: application/json\n", ""),
+            &[("response-body-missing-in-docs", GET, "response.200")],
+        ),
+        real(
+            "redoc: scheduledProvisioning.status shown as a boolean",
+            REDOC,
+            |t| in_op(t, G_GET, "status\ninteger <enum>", "status\nboolean"),
+            &[(
+                "field-type-differs",
+                GET,
+                "response.200.smsConfiguration.scheduledProvisioning.status",
+            )],
+        ),
+        // Renamed components.
+        neutral("redoc: SmsConfiguration renamed everywhere", REDOC, |t| {
+            t.replace("object (SmsConfiguration)", "object (SMSConfiguration)")
+        }),
+        neutral(
+            "redoc: ScheduledProvisioning renamed everywhere",
+            REDOC,
+            |t| {
+                t.replace(
+                    "object (ScheduledProvisioning)",
+                    "object (PendingProvisioning)",
+                )
+            },
+        ),
+        neutral("redoc: the list's item component renamed", REDOC, |t| {
+            swap(
+                t,
+                "Array of objects (ImportedNumber)",
+                "Array of objects (Number)",
+            )
+        }),
+        real(
+            "redoc: SmsConfiguration renamed in Get, with a new first field",
+            REDOC,
+            |t| {
+                in_op(t, G_GET, "object (SmsConfiguration)\n\nConfiguration for SMS\n\n", "object (SMSConfiguration)\n\nConfiguration for SMS\n\nsenderId\nstring\n\nA sender.\n\n")
+            },
+            &[
+                ("field-missing-in-spec", GET, "response.200.senderId"),
+                (
+                    "schema-missing-in-spec",
+                    GET,
+                    "response.200.object(SMSConfiguration)",
+                ),
+                (
+                    "field-missing-in-docs",
+                    GET,
+                    "response.200.smsConfiguration",
+                ),
+            ],
+        ),
+        real(
+            "redoc: the list's items renamed and shown as one object",
+            REDOC,
+            |t| swap(t, "Array of objects (ImportedNumber)", "object (Number)"),
+            &[
+                (
+                    "schema-missing-in-spec",
+                    LIST,
+                    "response.200.object(Number)",
+                ),
+                (
+                    "field-missing-in-docs",
+                    LIST,
+                    "response.200.importedNumbers",
+                ),
+            ],
+        ),
+    ]
+}
+
 #[test]
 fn every_real_edit_is_found_where_it_was_made_and_no_neutral_edit_is() {
     let mutations: Vec<Mutation> = [
@@ -941,11 +1203,12 @@ fn every_real_edit_is_found_where_it_was_made_and_no_neutral_edit_is() {
         markdown_mutations(),
         vendor_mutations(),
         spec_copy_mutations(),
+        issue_17_mutations(),
     ]
     .into_iter()
     .flatten()
     .collect();
-    assert!(mutations.len() >= 60, "only {} mutations", mutations.len());
+    assert!(mutations.len() >= 120, "only {} mutations", mutations.len());
     let mut problems = Vec::new();
     // Each page's own findings, read once.
     let mut baselines: std::collections::BTreeMap<&str, (String, BTreeSet<Key>)> =
@@ -959,7 +1222,16 @@ fn every_real_edit_is_found_where_it_was_made_and_no_neutral_edit_is() {
         let (text, before) = (&*text, &*before);
         let edited = (m.edit)(text);
         assert_ne!(&edited, text, "{}: the edit changes nothing", m.name);
-        let after = match failing(m.page, &edited) {
+        let result = failing(m.page, &edited);
+        if let Some(why) = m.refused {
+            match result {
+                Err(e) if e.contains(why) => {}
+                Err(e) => problems.push(format!("{}: refused without {why:?}: {e}", m.name)),
+                Ok(after) => problems.push(format!("{}: not refused: {after:?}", m.name)),
+            }
+            continue;
+        }
+        let after = match result {
             Ok(after) => after,
             Err(e) => {
                 problems.push(format!("{}: unreadable after the edit: {e}", m.name));

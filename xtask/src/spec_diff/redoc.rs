@@ -200,7 +200,10 @@ fn read_operation(lines: &[&str]) -> Operation {
         {
             if let Some(flat) = flat_of(&mut op, &mut body, section) {
                 flat.schemas.entry(schema.clone()).or_default().insert(ty);
-                flat.heads.entry(schema.clone()).or_default();
+                flat.heads
+                    .entry(schema.clone())
+                    .or_default()
+                    .push(Vec::new());
                 head = Some(schema);
             }
             i += 1;
@@ -223,15 +226,19 @@ fn read_operation(lines: &[&str]) -> Operation {
             }
             _ => {
                 if let Some(flat) = flat_of(&mut op, &mut body, section) {
-                    if let Some(schema) = &head {
-                        flat.heads
-                            .entry(schema.clone())
-                            .or_default()
-                            .insert(name.clone());
+                    if let Some(names) = head
+                        .as_ref()
+                        .and_then(|schema| flat.heads.get_mut(schema))
+                        .and_then(|lines| lines.last_mut())
+                    {
+                        names.push(name.clone());
                     }
                     if let (Some(schema), Some(ty)) = (&field.schema, field.ty) {
                         flat.schemas.entry(schema.clone()).or_default().insert(ty);
-                        flat.heads.entry(schema.clone()).or_default();
+                        flat.heads
+                            .entry(schema.clone())
+                            .or_default()
+                            .push(Vec::new());
                         head = Some(schema.clone());
                     }
                     flat.names.entry(name).or_default().push(field);
