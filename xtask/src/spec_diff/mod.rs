@@ -3,9 +3,11 @@
 //!
 //! Each page's format (Redoc text, markdown reference or OpenAPI document)
 //! is detected from its content (`detect.rs`) or forced with `--format-in`;
-//! operations are matched by method and path template. Exit status: 0 when
-//! nothing unaccepted at or above `--fail-on` differs, 1 on drift, 2 when a
-//! page, the spec or the accepted-drift file cannot be read.
+//! operations are matched by method and full path template (an OpenAPI
+//! server URL's path joined to each path), a moved API version being one
+//! finding. Exit status: 0 when nothing unaccepted at or above `--fail-on`
+//! differs, 1 on drift, 2 when a page, the spec or the accepted-drift file
+//! cannot be read, or a page describes another API.
 
 mod accepted;
 mod compare;
@@ -33,7 +35,8 @@ usage: cargo xtask spec-diff [--format text|json|markdown] [--all] [--spec FILE]
 
 Compares openapi/imported-numbers.yaml with vendor documentation pages and OpenAPI
 documents (default: every file in openapi/vendor-docs/; `-` reads one from standard input).
-Exit 0: no drift at or above --fail-on (default warning); 1: drift; 2: unreadable input.
+Exit 0: no drift at or above --fail-on (default warning); 1: drift; 2: unreadable input,
+or a document of another API.
 ";
 
 struct Options {
