@@ -203,7 +203,14 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             .unwrap_err();
         assert_eq!(err.input_error().and_then(|e| e.setting()), Some(setting));
     }
-    for id in ["", "a/b", "..", "."] {
+    for id in [
+        "",
+        "a/b",
+        "..",
+        ".",
+        "a\\..\\..\\other\\hostingOrders\\o1",
+        "o1 ",
+    ] {
         let err = guarded(orders.get(id)).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{id:?}");
         assert_eq!(
@@ -371,4 +378,45 @@ async fn order_numbers_with_their_steps_and_carriers() {
         &format!("{}/o1/numbers/+12025550134", orders_path()),
         "the + is sent raw"
     );
+}
+
+#[tokio::test]
+async fn an_answer_about_another_order_or_number_is_not_success() {
+    let server = Misbehaving::start(|request, _| {
+        if request.target.contains("/numbers/") {
+            Reply::json(
+                200,
+                json!({"phoneNumber": "+12025550199", "hostingOrderId": "o1"}),
+            )
+        } else if request.target.contains("qualifiedNumbers") {
+            Reply::json(200, json!({"phoneNumber": "+12025550199"}))
+        } else if request.target.contains("importedNumbers") {
+            Reply::json(200, workspace_tests::number_json("+12025550199"))
+        } else {
+            Reply::json(200, order_json("another-order"))
+        }
+    })
+    .await;
+    let client = client(&server.url());
+    let asked = phone("+12025550134");
+    let errors = [
+        guarded(client.hosting_orders().get("o1"))
+            .await
+            .unwrap_err(),
+        guarded(client.hosting_orders().number("o1", &asked))
+            .await
+            .unwrap_err(),
+        guarded(client.qualified_numbers().get(&asked))
+            .await
+            .unwrap_err(),
+        guarded(client.get(&asked)).await.unwrap_err(),
+        guarded(client.update(&asked).display_name("x").send())
+            .await
+            .unwrap_err(),
+    ];
+    for err in errors {
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        assert!(err.to_string().contains("but the answer is about"), "{err}");
+        assert_eq!(err.http_status(), Some(200), "{err}");
+    }
 }

@@ -8,9 +8,12 @@
 //!
 //! The vendor's pages render some of these as `integer <enum>` (the default
 //! output of its protobuf-to-OpenAPI generator), while the service sends the
-//! names. Both decode: a name as its variant, an integer as `Unknown` with its
-//! decimal text, except `0`, which protobuf reserves for the `*_UNSPECIFIED`
-//! value, where an enum has one. Known names decode without allocating.
+//! names. Both decode: a name as its variant, an integer (or integer text)
+//! as `Unknown` with its decimal text, except `0`, which protobuf reserves
+//! for the `*_UNSPECIFIED` value, where an enum has one, and the integers an
+//! enum's schema gives (`HostingStatus`). A boolean or a fractional number
+//! decodes as `Unknown` with its text too: an odd value never fails a
+//! response. Known names decode without allocating.
 
 use std::fmt;
 
@@ -59,6 +62,25 @@ macro_rules! open_enum {
                 None
             }
 
+            /// The integer the schema gives this value, for the enums the
+            /// vendor's schema types as integers.
+            #[allow(unused_variables)]
+            fn code(&self) -> Option<i64> {
+                $($(if *self == $name::$cvar {
+                    return Some($code);
+                })+)?
+                None
+            }
+
+            /// Text that is an integer (`"1"`), read as that integer.
+            fn from_numeric_text(text: &str) -> Option<Self> {
+                let n: i128 = text.parse().ok()?;
+                match Self::from_integer(n) {
+                    $name::Unknown(_) => None,
+                    known => Some(known),
+                }
+            }
+
             #[allow(unused_variables)]
             fn from_integer(n: i128) -> Self {
                 $($(if n == $code {
@@ -80,13 +102,19 @@ macro_rules! open_enum {
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(Self::known(s).unwrap_or_else(|| $name::Unknown(s.to_owned())))
+                Ok(Self::known(s)
+                    .or_else(|| Self::from_numeric_text(s))
+                    .unwrap_or_else(|| $name::Unknown(s.to_owned())))
             }
         }
 
         impl serde::Serialize for $name {
+            /// The name, or the schema's integer for enums it types as integers.
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                match self.code() {
+                    Some(code) => serializer.serialize_i64(code),
+                    None => serializer.serialize_str(self.as_str()),
+                }
             }
         }
 
@@ -99,10 +127,24 @@ macro_rules! open_enum {
                         f.write_str(concat!("a ", stringify!($name), " name or integer"))
                     }
                     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
-                        Ok($name::known(text).unwrap_or_else(|| $name::Unknown(text.to_owned())))
+                        Ok($name::known(text)
+                            .or_else(|| $name::from_numeric_text(text))
+                            .unwrap_or_else(|| $name::Unknown(text.to_owned())))
                     }
                     fn visit_string<E: serde::de::Error>(self, text: String) -> Result<$name, E> {
-                        Ok($name::known(&text).unwrap_or($name::Unknown(text)))
+                        Ok($name::known(&text)
+                            .or_else(|| $name::from_numeric_text(&text))
+                            .unwrap_or($name::Unknown(text)))
+                    }
+                    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<$name, E> {
+                        // 1.0 is the integer 1; anything else is kept as text.
+                        if n.fract() == 0.0 && n.abs() < 1e15 {
+                            return Ok($name::from_integer(n as i128));
+                        }
+                        Ok($name::Unknown(n.to_string()))
+                    }
+                    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<$name, E> {
+                        Ok($name::Unknown(b.to_string()))
                     }
                     fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<$name, E> {
                         Ok($name::from_integer(n.into()))
@@ -376,9 +418,10 @@ open_enum! {
 
 open_enum! {
     /// The outcome of hosting a qualified number. The vendor's schema makes
-    /// it an integer (0, 1, 2) and names the values only in prose; both the
-    /// integers and the names read.
-    HostingStatus zero = Unspecified codes = [1 => Hosted, 2 => Failed] {
+    /// it an integer (0, 1, 2) and names the values only in prose: the
+    /// integers (also as text, `"1"`, or `1.0`) and the names in any case
+    /// read, and it is written back as the schema's integer.
+    HostingStatus zero = Unspecified codes = [0 => Unspecified, 1 => Hosted, 2 => Failed] any_case = true {
         /// No outcome yet (`0`).
         Unspecified = "HOSTING_STATUS_UNSPECIFIED",
         /// The number is hosted (`1`).
@@ -471,8 +514,39 @@ mod tests {
     }
 
     #[test]
+    fn odd_scalars_are_kept_as_text() {
+        for (json, status) in [
+            ("\"1\"", HostingStatus::Hosted),
+            ("\"hosting_status_failed\"", HostingStatus::Failed),
+            ("1.0", HostingStatus::Hosted),
+            ("1.5", HostingStatus::Unknown("1.5".into())),
+            ("true", HostingStatus::Unknown("true".into())),
+            ("\"07\"", HostingStatus::Unknown("07".into())),
+        ] {
+            assert_eq!(
+                serde_json::from_str::<HostingStatus>(json).unwrap(),
+                status,
+                "{json}"
+            );
+        }
+        assert_eq!(
+            serde_json::from_str::<State>("\"0\"").unwrap(),
+            State::StateUnspecified
+        );
+        assert_eq!(serde_json::to_string(&HostingStatus::Failed).unwrap(), "2");
+        assert_eq!(
+            serde_json::to_string(&HostingStatus::Unspecified).unwrap(),
+            "0"
+        );
+        assert_eq!(
+            serde_json::to_string(&HostingStatus::Unknown("7".into())).unwrap(),
+            "\"7\""
+        );
+    }
+
+    #[test]
     fn other_json_is_a_decode_error() {
-        for json in ["true", "{}", "[]", "1.5", "null"] {
+        for json in ["{}", "[]", "null"] {
             assert!(
                 serde_json::from_str::<ProvisioningType>(json).is_err(),
                 "{json}"

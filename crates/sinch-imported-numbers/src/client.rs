@@ -228,7 +228,7 @@ impl Client {
     /// A client configured from the environment: `SINCH_PROJECT_ID`,
     /// `SINCH_KEY_ID`, `SINCH_KEY_SECRET`, and optionally
     /// `SINCH_IMPORTED_NUMBERS_URL` (base URL override) and
-    /// `SINCH_AUTH=oauth2` (OAuth2 instead of Basic; `SINCH_TOKEN_URL`
+    /// `SINCH_AUTH=oauth2` (any case; OAuth2 instead of Basic; `SINCH_TOKEN_URL`
     /// overrides the token endpoint).
     pub fn from_env() -> Result<Client> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -245,7 +245,8 @@ impl Client {
         if let Some(url) = get("SINCH_IMPORTED_NUMBERS_URL") {
             builder = builder.base_url(url);
         }
-        match get("SINCH_AUTH").as_deref() {
+        let auth = get("SINCH_AUTH");
+        match auth.as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("basic") => {}
             Some("oauth2") => {
                 let mut mode = AuthMode::oauth2();
@@ -256,10 +257,13 @@ impl Client {
                 }
                 builder = builder.auth(mode);
             }
-            Some(other) => {
+            Some(_) => {
                 return Err(InputError::invalid(
                     Setting::EnvironmentVariable("SINCH_AUTH"),
-                    format!("{other:?} is not basic or oauth2"),
+                    format!(
+                        "{:?} is not basic or oauth2 (any case)",
+                        auth.unwrap_or_default()
+                    ),
                 )
                 .into())
             }
@@ -477,6 +481,14 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(client.project_id(), "proj");
+        for spelling in ["OAuth2", "OAUTH2", "Basic"] {
+            let built = Client::from_lookup(|name: &str| match name {
+                "SINCH_PROJECT_ID" | "SINCH_KEY_ID" | "SINCH_KEY_SECRET" => Some("x".to_owned()),
+                "SINCH_AUTH" => Some(spelling.to_owned()),
+                _ => None,
+            });
+            assert!(built.is_ok(), "{spelling}");
+        }
         let err = Client::from_lookup(env(&[
             ("SINCH_PROJECT_ID", "p"),
             ("SINCH_KEY_ID", "k"),

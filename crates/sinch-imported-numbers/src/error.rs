@@ -313,6 +313,16 @@ impl Error {
         e
     }
 
+    /// Says, in the message, how many attempts the call made when it made
+    /// more than one, so a slow failure explains itself.
+    pub(crate) fn after_attempts(mut self, attempts: u32) -> Self {
+        if attempts > 1 {
+            self.inner.message =
+                format!("{} (gave up after {attempts} attempts)", self.inner.message);
+        }
+        self
+    }
+
     /// Records the HTTP status of the response this error was built from.
     pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
         self.inner.http_status = Some(status);

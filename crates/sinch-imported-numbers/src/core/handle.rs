@@ -161,12 +161,12 @@ impl Handle {
                 }
             };
             let Some(wait) = self.retry.delay(retries, &error, idempotent) else {
-                return Err(error);
+                return Err(error.after_attempts(retries + 1));
             };
             if deadline.is_some_and(|d| Instant::now() + wait >= d) {
                 // Waiting would outlive the deadline: give the caller the
                 // error (with its Retry-After) now rather than later.
-                return Err(error);
+                return Err(error.after_attempts(retries + 1));
             }
             retries += 1;
             tracing::debug!(

@@ -16,3 +16,21 @@ pub mod tls;
 pub(crate) fn non_empty(text: &Option<String>) -> Option<&str> {
     text.as_deref().filter(|t| !t.is_empty())
 }
+
+/// The answer to a call about one thing must be about that thing: an order
+/// or number other than the one asked for is not what the call returns,
+/// whatever its status. `what` names the kind ("hosting order").
+pub(crate) fn answer_about<T>(
+    what: &str,
+    asked: &str,
+    answered: &str,
+    value: T,
+) -> crate::error::Result<T> {
+    if asked == answered {
+        return Ok(value);
+    }
+    Err(crate::error::Error::new(
+        crate::error::ErrorKind::Decode,
+        format!("asked for {what} {asked:?}, but the answer is about {what} {answered:?}"),
+    ))
+}

@@ -11,6 +11,7 @@ pub(crate) mod model;
 
 use std::sync::Arc;
 
+use crate::core::answer_about;
 use crate::core::handle::{Handle, Idempotency};
 use crate::core::pager::Listing;
 use crate::error::{InputError, Result, Setting};
@@ -57,7 +58,11 @@ impl HostingOrders {
                         .hosting_order_id(hosting_order_id)
                         .send()
                 },
-                HostingOrder::from_wire,
+                |raw| {
+                    let got = HostingOrder::from_wire(raw)?;
+                    let answered = got.id().to_owned();
+                    answer_about("hosting order", hosting_order_id, &answered, got)
+                },
             )
             .await
     }
@@ -111,23 +116,40 @@ impl HostingOrders {
                         .phone_number(number.as_str())
                         .send()
                 },
-                HostingOrderNumber::from_wire,
+                |raw| {
+                    let got = HostingOrderNumber::from_wire(raw)?;
+                    let answered = got
+                        .hosting_order_id()
+                        .unwrap_or(hosting_order_id)
+                        .to_owned();
+                    let got = answer_about("hosting order", hosting_order_id, &answered, got)?;
+                    let answered = got.phone_number().as_str().to_owned();
+                    answer_about("number", number.as_str(), &answered, got)
+                },
             )
             .await
     }
 }
 
 /// Hosting order ids are opaque (ULIDs today, but the SDK does not rely on
-/// it): refused only when they cannot be one path segment.
+/// it): refused only when they cannot be one path segment (`\` counts as
+/// `/` in an http URL), or carry whitespace at either end, which no id the
+/// service hands out does and a copy from a spreadsheet often adds.
 pub(crate) fn check_id(id: &str) -> std::result::Result<(), InputError> {
     if id.trim().is_empty() {
         return Err(InputError::Missing(Setting::HostingOrderId));
     }
-    if id == "." || id == ".." || id.contains('/') || id.chars().any(char::is_control) {
-        return Err(InputError::invalid(
+    let invalid = |why: &str| {
+        Err(InputError::invalid(
             Setting::HostingOrderId,
-            format!("{id:?} cannot be a path segment (no '/', control characters, '.' or '..')"),
-        ));
+            format!("{id:?} {why}"),
+        ))
+    };
+    if id == "." || id == ".." || id.contains(['/', '\\']) || id.chars().any(char::is_control) {
+        return invalid("cannot be a path segment (no '/', '\\', control characters, '.' or '..')");
+    }
+    if id.trim() != id {
+        return invalid("has whitespace at its start or end");
     }
     Ok(())
 }
@@ -145,7 +167,9 @@ mod tests {
             check_id(" "),
             Err(InputError::Missing(Setting::HostingOrderId))
         );
-        for bad in ["a/b", "/", ".", "..", "a\nb"] {
+        for bad in [
+            "a/b", "/", ".", "..", "a\nb", "a\\..\\b", "\\", "o1 ", " o1", "o1\t",
+        ] {
             assert_eq!(
                 check_id(bad).unwrap_err().setting(),
                 Some(Setting::HostingOrderId),

@@ -17,6 +17,7 @@ pub(crate) mod model;
 pub(crate) mod update;
 pub(crate) mod wait;
 
+use crate::core::answer_about;
 use crate::core::handle::{Handle, Idempotency};
 use crate::error::Result;
 use crate::{ImportedNumber, NumberImport, PhoneNumber};
@@ -31,13 +32,18 @@ pub(crate) async fn get(handle: &Handle, number: &PhoneNumber) -> Result<Importe
                     .direct
                     .get_imported_number(&handle.api, &handle.project_id, number.as_str())
             },
-            ImportedNumber::from_wire,
+            |raw| {
+                let got = ImportedNumber::from_wire(raw)?;
+                let answered = got.phone_number().as_str().to_owned();
+                answer_about("imported number", number.as_str(), &answered, got)
+            },
         )
         .await
 }
 
 /// Imports one number, after checking it.
 pub(crate) async fn import(handle: &Handle, import: NumberImport) -> Result<ImportedNumber> {
+    let number = import.number().clone();
     let body = import.into_body()?;
     handle
         .call_then(
@@ -50,7 +56,11 @@ pub(crate) async fn import(handle: &Handle, import: NumberImport) -> Result<Impo
                     .body(body.clone())
                     .send()
             },
-            ImportedNumber::from_wire,
+            |raw| {
+                let got = ImportedNumber::from_wire(raw)?;
+                let answered = got.phone_number().as_str().to_owned();
+                answer_about("imported number", number.as_str(), &answered, got)
+            },
         )
         .await
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use sinch_imported_numbers_api::types;
 
+use crate::core::answer_about;
 use crate::core::handle::{Handle, Idempotency};
 use crate::error::{Error, ErrorKind, InputError, Result};
 use crate::{ImportedNumber, PhoneNumber};
@@ -293,7 +294,11 @@ impl UpdateRequest {
                         .body(body.clone())
                         .send()
                 },
-                ImportedNumber::from_wire,
+                |raw| {
+                    let got = ImportedNumber::from_wire(raw)?;
+                    let answered = got.phone_number().as_str().to_owned();
+                    answer_about("imported number", self.number.as_str(), &answered, got)
+                },
             )
             .await
     }

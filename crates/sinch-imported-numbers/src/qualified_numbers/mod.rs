@@ -9,6 +9,7 @@ pub(crate) mod model;
 
 use std::sync::Arc;
 
+use crate::core::answer_about;
 use crate::core::handle::{Handle, Idempotency};
 use crate::core::pager::Listing;
 use crate::error::Result;
@@ -50,7 +51,11 @@ impl QualifiedNumbers {
                         .phone_number(number.as_str())
                         .send()
                 },
-                QualifiedNumber::from_wire,
+                |raw| {
+                    let got = QualifiedNumber::from_wire(raw)?;
+                    let answered = got.phone_number().as_str().to_owned();
+                    answer_about("qualified number", number.as_str(), &answered, got)
+                },
             )
             .await
     }
