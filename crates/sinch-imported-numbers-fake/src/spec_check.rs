@@ -1,6 +1,7 @@
 //! Validating requests against the project's OpenAPI spec.
 //!
-//! The fake embeds `openapi/imported-numbers.yaml` and checks every query
+//! The fake embeds `openapi/imported-numbers.yaml` (through the crate's
+//! `openapi.yaml` link, so a packaged crate carries it) and checks every query
 //! string and JSON body against it: unknown parameters or fields, missing
 //! required parameters, wrong types and values outside an enum all get a 400
 //! that says exactly what is wrong. Because the rules come from the spec, the
@@ -15,7 +16,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-const SPEC_YAML: &str = include_str!("../../../openapi/imported-numbers.yaml");
+const SPEC_YAML: &str = include_str!("../openapi.yaml");
 
 /// The parsed spec, shared by all servers in the process.
 pub(crate) static SPEC: LazyLock<SpecIndex> = LazyLock::new(|| {

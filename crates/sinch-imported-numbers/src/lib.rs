@@ -46,6 +46,17 @@
 //!   ([`RetryPolicy`]), authentication ([`AuthMode`]), [`tls`].
 //! * [`Error`] (`error.rs`): one error type; [`ErrorKind`] says what happened.
 
+//!
+//! # Cargo features
+//! * `tls-ring` (default): TLS with rustls and the *ring* crypto provider.
+//! * `tls-aws-lc`: rustls with aws-lc-rs instead (slower to build; chosen
+//!   when both are on). With neither, install a rustls `CryptoProvider`
+//!   yourself before building a client.
+//! * `http2`: offer HTTP/2 (ALPN) besides HTTP/1.1.
+//!
+//! No public item is gated by a feature: they change how TLS and HTTP are
+//! set up, never the API.
+
 #![warn(missing_docs)]
 
 pub mod callbacks;
@@ -114,7 +125,7 @@ pub mod bench_support {
 
 /// Compiles the README's Rust example, so it cannot rot.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeExample;
 
 #[cfg(test)]
