@@ -138,14 +138,26 @@ pub struct Defaults {
 
 /// `import`.
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["number", "csv"]))]
 pub struct ImportArgs {
     /// The number to import (as people write it; see --default-region).
-    #[arg(required_unless_present = "csv", conflicts_with = "csv")]
+    /// Give either NUMBER or --csv FILE.
     pub number: Option<String>,
     /// A CSV file of numbers; columns by header: number, display name,
-    /// service plan, campaign, callback URL (`-`: standard input).
+    /// service plan, campaign, callback URL (`-`: standard input). UTF-8
+    /// (with or without a byte order mark) or UTF-16 with one; comma,
+    /// semicolon or tab separated (detected from the header line).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// What separates the cells of the CSV: comma, semicolon, tab or any
+    /// one character (default: detected from the header line).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, requires = "csv")]
+    pub delimiter: Option<u8>,
+    /// The encoding of a CSV without a byte order mark, e.g. windows-1252
+    /// for files saved by older Windows programs (default: UTF-8, and bytes
+    /// that are not UTF-8 make their row invalid).
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding, requires = "csv")]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
     /// The region of numbers written without +country code.
     #[arg(long, default_value = "US", value_parser = parse_region)]
     pub default_region: sinch_imported_numbers::Region,
@@ -557,6 +569,28 @@ pub fn parse_global_state(text: &str) -> Result<GlobalProcessState, String> {
 /// A step's state (`done`, `failed`, `in-progress`, `waiting`).
 pub fn parse_step_state(text: &str) -> Result<State, String> {
     choice(text, State::KNOWN, State::as_str, "", "step state")
+}
+
+/// A CSV delimiter: `comma`, `semicolon`, `tab`, or one ASCII character.
+pub fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "comma" | "," => Ok(b','),
+        "semicolon" | ";" => Ok(b';'),
+        "tab" | "\t" | "\\t" => Ok(b'\t'),
+        _ => match text.as_bytes() {
+            [byte] if byte.is_ascii() && !matches!(byte, b'"' | b'\n' | b'\r') => Ok(*byte),
+            _ => Err(format!(
+                "{text:?} is not a delimiter: give comma, semicolon, tab or one character"
+            )),
+        },
+    }
+}
+
+/// An encoding by any of its usual labels (`windows-1252`, `cp1252`, `latin1`, ...).
+pub fn parse_encoding(text: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(text.trim().as_bytes()).ok_or_else(|| {
+        format!("{text:?} is not an encoding this program knows (e.g. windows-1252)")
+    })
 }
 
 fn parse_region(text: &str) -> Result<sinch_imported_numbers::Region, String> {

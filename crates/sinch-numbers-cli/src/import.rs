@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use futures::{stream, StreamExt};
+use futures::stream::{self, FuturesOrdered, StreamExt};
 use sinch_imported_numbers::{Client, ErrorKind, NumberImport, PhoneNumber, Provisioned};
 
 use crate::args::ImportArgs;
@@ -22,6 +22,8 @@ enum Outcome {
     Invalid(String),
     /// Checked in a dry run: would be sent.
     Valid,
+    /// Not sent: the run stopped before this row.
+    NotAttempted,
 }
 
 impl Outcome {
@@ -32,6 +34,7 @@ impl Outcome {
             Outcome::Failed(_) => "failed",
             Outcome::Invalid(_) => "invalid",
             Outcome::Valid => "valid",
+            Outcome::NotAttempted => "not-attempted",
         }
     }
 }
@@ -43,6 +46,7 @@ struct Tally {
     failed: u64,
     invalid: u64,
     valid: u64,
+    not_attempted: u64,
 }
 
 impl Tally {
@@ -53,19 +57,44 @@ impl Tally {
             Outcome::Failed(_) => self.failed += 1,
             Outcome::Invalid(_) => self.invalid += 1,
             Outcome::Valid => self.valid += 1,
+            Outcome::NotAttempted => self.not_attempted += 1,
         }
     }
 
-    fn summary(&self, dry_run: bool) -> String {
+    /// Rows done so far, whatever their outcome.
+    fn done(&self) -> u64 {
+        self.imported + self.existing + self.failed + self.invalid + self.valid + self.not_attempted
+    }
+
+    /// The closing line; rows not attempted are named only when a run stopped.
+    fn summary(&self, dry_run: bool, stopped: bool) -> String {
         if dry_run {
             format!(
                 "{} valid, {} invalid (dry run: nothing sent)",
                 self.valid, self.invalid
             )
         } else {
-            format!(
+            let mut line = format!(
                 "imported {}, already existed {}, failed {}, invalid {}",
                 self.imported, self.existing, self.failed, self.invalid
+            );
+            if stopped {
+                line.push_str(&format!(", not attempted {}", self.not_attempted));
+            }
+            line
+        }
+    }
+
+    /// The counts on the progress line (short enough for 80 columns).
+    fn brief(&self, dry_run: bool) -> String {
+        if dry_run {
+            format!("{} valid · {} invalid", self.valid, self.invalid)
+        } else {
+            format!(
+                "{} ok · {} failed · {} invalid",
+                self.imported + self.existing,
+                self.failed,
+                self.invalid
             )
         }
     }
@@ -79,19 +108,30 @@ impl Report {
         let mut writer = csv::Writer::from_path(path)
             .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
         writer
-            .write_record(["row", "number", "outcome", "error"])
+            .write_record(["row", "number", "outcome", "error", "e164"])
             .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
         Ok(Report(writer))
     }
 
-    fn write(&mut self, line: u64, number: &str, outcome: &Outcome) -> Result<(), Failure> {
+    fn write(&mut self, row: &Done, outcome: &Outcome) -> Result<(), Failure> {
         let error = match outcome {
             Outcome::Failed(e) => e.to_string(),
             Outcome::Invalid(why) => why.clone(),
             _ => String::new(),
         };
+        let line = if row.line == 0 {
+            String::new()
+        } else {
+            row.line.to_string()
+        };
         self.0
-            .write_record([line.to_string().as_str(), number, outcome.word(), &error])
+            .write_record([
+                line.as_str(),
+                &row.written,
+                outcome.word(),
+                &error,
+                row.e164.as_deref().unwrap_or_default(),
+            ])
             .map_err(|e| Failure::failed(format!("cannot write the report: {e}")))
     }
 
@@ -102,10 +142,128 @@ impl Report {
     }
 }
 
+/// A row whose request has been answered (or was never needed).
+struct Done {
+    line: u64,
+    written: String,
+    e164: Option<String>,
+}
+
+/// After how many requests in a row that could not reach the service (or,
+/// before any request has worked, that got only server errors) a run stops.
+const UNREACHABLE_STREAK: u32 = 3;
+
+/// Why a run stops before the end of the file: something no row can fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// 401 or 403: the credentials or the project are wrong.
+    Refused,
+    /// No connection could be made (or kept) several times in a row.
+    Unreachable,
+    /// Every request so far got a server error.
+    Failing,
+}
+
+impl Stop {
+    /// Whether `error` is one more instance of what stopped the run.
+    fn explains(self, error: &sinch_imported_numbers::Error) -> bool {
+        let kind = error.kind();
+        match self {
+            Stop::Refused => {
+                matches!(
+                    kind,
+                    ErrorKind::Unauthenticated | ErrorKind::PermissionDenied
+                )
+            }
+            Stop::Unreachable => kind == ErrorKind::Transport,
+            Stop::Failing => kind == ErrorKind::Server,
+        }
+    }
+}
+
+/// What the answers so far say about the service, to decide whether to
+/// send more and how many at once.
+#[derive(Default)]
+struct Health {
+    /// Some request has worked (or been refused for its own row only), so
+    /// the service is reachable and accepts these credentials: send at full
+    /// concurrency. Until then one request at a time, so a wrong secret or
+    /// a wrong URL costs one request, not one per concurrent slot.
+    proven: bool,
+    /// Requests in a row that could not reach the service.
+    unreachable: u32,
+    /// Requests so far, when every one of them got a server error.
+    server_errors: u32,
+}
+
+impl Health {
+    /// Takes in one answered row; says whether the run must stop.
+    fn record(&mut self, outcome: &Outcome) -> Option<Stop> {
+        let error = match outcome {
+            Outcome::Imported | Outcome::Existing => {
+                self.proven = true;
+                self.unreachable = 0;
+                return None;
+            }
+            Outcome::Failed(e) => e,
+            _ => return None,
+        };
+        match error.kind() {
+            ErrorKind::Unauthenticated | ErrorKind::PermissionDenied => Some(Stop::Refused),
+            ErrorKind::Transport => {
+                self.unreachable += 1;
+                (self.unreachable >= UNREACHABLE_STREAK).then_some(Stop::Unreachable)
+            }
+            ErrorKind::Server => {
+                self.unreachable = 0;
+                if self.proven {
+                    return None;
+                }
+                self.server_errors += 1;
+                (self.server_errors >= UNREACHABLE_STREAK).then_some(Stop::Failing)
+            }
+            // Rate limiting says nothing about this row or the credentials.
+            ErrorKind::RateLimited => {
+                self.unreachable = 0;
+                None
+            }
+            _ => {
+                self.proven = true;
+                self.unreachable = 0;
+                None
+            }
+        }
+    }
+}
+
+/// The one line that says why a run stopped, and what to do.
+fn stop_message(stop: Stop, at: &str, error: &sinch_imported_numbers::Error, url: &str) -> String {
+    let (what, hint) = match stop {
+        Stop::Refused => (
+            format!("{url} refused the request ({error}); no row can be imported this way"),
+            failure::advice(error).unwrap_or_default().to_owned(),
+        ),
+        Stop::Unreachable => (
+            format!("{url} could not be reached {UNREACHABLE_STREAK} times in a row ({error})"),
+            "check the network and --base-url (or SINCH_IMPORTED_NUMBERS_URL)".to_owned(),
+        ),
+        Stop::Failing => (
+            format!("every request to {url} so far failed with a server error ({error})"),
+            "Sinch had a problem; run the same file again later".to_owned(),
+        ),
+    };
+    format!(
+        "error: stopped at {at}: {what}\n  hint: {hint}; rows already imported count as \
+         existing when the file is run again"
+    )
+}
+
 /// The one row of `import NUMBER`.
 fn single_row(args: &ImportArgs, written: &str) -> Row {
     let d = &args.defaults;
-    let import = PhoneNumber::parse_with_region(written, args.default_region)
+    let parsed = PhoneNumber::parse_with_region(written, args.default_region);
+    let e164 = parsed.as_ref().ok().map(|n| n.as_str().to_owned());
+    let import = parsed
         .map_err(|e| format!("invalid phone number: {e}"))
         .and_then(|number| {
             let mut import = NumberImport::new(number);
@@ -127,25 +285,52 @@ fn single_row(args: &ImportArgs, written: &str) -> Row {
     Row {
         line: 0,
         written: written.to_owned(),
+        e164,
         import,
     }
 }
 
-/// Runs `import`; returns the exit status.
+/// Sends one row (or not, in a dry run or once the run has stopped).
+async fn attempt(row: Row, client: Option<Client>) -> (Done, Outcome) {
+    let outcome = match (row.import, client) {
+        (Err(why), _) => Outcome::Invalid(why),
+        (Ok(_), None) => Outcome::Valid,
+        (Ok(import), Some(client)) => match client.import(import).await {
+            Ok(_) => Outcome::Imported,
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Outcome::Existing,
+            Err(e) => Outcome::Failed(e),
+        },
+    };
+    let done = Done {
+        line: row.line,
+        written: row.written,
+        e164: row.e164,
+    };
+    (done, outcome)
+}
+
+/// Runs `import` against the service at `base_url` (named in messages);
+/// returns the exit status.
 pub async fn run(
     client: Option<Client>,
     args: ImportArgs,
+    base_url: &str,
     out: &mut dyn Write,
     show_progress: bool,
 ) -> Result<u8, Failure> {
-    let (rows, total): (Box<dyn Iterator<Item = Row> + Send>, Option<u64>) = match &args.csv {
+    let format = rows::Format {
+        delimiter: args.delimiter,
+        encoding: args.encoding,
+    };
+    let (mut rows, total): (Box<dyn Iterator<Item = Row> + Send>, Option<u64>) = match &args.csv {
         Some(path) => (
             Box::new(Rows::open(
                 path,
+                format,
                 args.defaults.clone(),
                 args.default_region,
             )?),
-            rows::count(path),
+            rows::count(path, format),
         ),
         None => {
             let written = args.number.clone().unwrap_or_default();
@@ -175,25 +360,33 @@ pub async fn run(
         (None, false) => return Err(Failure::usage("no client configured")),
     };
     let dry_run = args.dry_run;
-    let mut outcomes = stream::iter(rows)
-        .map(|row| {
-            let client = client.clone();
-            async move {
-                let outcome = match (row.import, client) {
-                    (Err(why), _) => Outcome::Invalid(why),
-                    (Ok(_), None) => Outcome::Valid,
-                    (Ok(import), Some(client)) => match client.import(import).await {
-                        Ok(_) => Outcome::Imported,
-                        Err(e) if e.kind() == ErrorKind::AlreadyExists => Outcome::Existing,
-                        Err(e) => Outcome::Failed(e),
-                    },
-                };
-                (row.line, row.written, outcome)
+    let mut health = Health::default();
+    let mut stopped: Option<Stop> = None;
+    let mut in_flight = FuturesOrdered::new();
+    let mut rows_left = true;
+    loop {
+        // Start rows up to the allowed number in flight: one until the
+        // service has shown it works for these credentials, then all.
+        let allowed = if health.proven || dry_run {
+            usize::from(args.concurrency)
+        } else {
+            1
+        };
+        while stopped.is_none() && rows_left && in_flight.len() < allowed {
+            match rows.next() {
+                Some(row) => in_flight.push_back(attempt(row, client.clone())),
+                None => rows_left = false,
             }
-        })
-        .buffered(usize::from(args.concurrency));
-    while let Some((line, written, outcome)) = outcomes.next().await {
+        }
+        let Some((done, outcome)) = in_flight.next().await else {
+            break;
+        };
         tally.add(&outcome);
+        let stops_now = if stopped.is_none() {
+            health.record(&outcome)
+        } else {
+            None
+        };
         match &outcome {
             Outcome::Invalid(why) => {
                 let hint = if why.starts_with("invalid phone number") {
@@ -204,33 +397,67 @@ pub async fn run(
                 } else {
                     String::new()
                 };
-                progress.line(&format!("{}: {why}{hint}", describe(line, &written)));
+                progress.line(&format!(
+                    "{}: {why}{hint}",
+                    describe(done.line, &done.written)
+                ));
             }
             Outcome::Failed(e) => {
-                let hint = failure::advice(e)
-                    .map(|h| format!("\n  hint: {h}"))
-                    .unwrap_or_default();
-                progress.line(&format!("{}: {e}{hint}", describe(line, &written)));
+                if let Some(stop) = stops_now {
+                    let at = describe(done.line, &done.written);
+                    progress.line(&stop_message(stop, &at, e, base_url));
+                    stopped = Some(stop);
+                } else if stopped.is_none_or(|stop| !stop.explains(e)) {
+                    // After a stop, requests already in flight that fail the
+                    // same way are in the report but not repeated here.
+                    let hint = failure::advice(e)
+                        .map(|h| format!("\n  hint: {h}"))
+                        .unwrap_or_default();
+                    progress.line(&format!(
+                        "{}: {e}{hint}",
+                        describe(done.line, &done.written)
+                    ));
+                }
             }
             Outcome::Imported | Outcome::Existing if args.wait => {
-                if let Ok(number) = PhoneNumber::parse_with_region(&written, args.default_region) {
+                if let Ok(number) =
+                    PhoneNumber::parse_with_region(&done.written, args.default_region)
+                {
                     to_wait.push(number);
                 }
             }
             _ => {}
         }
         if let Some(report) = report.as_mut() {
-            report.write(line, &written, &outcome)?;
+            report.write(&done, &outcome)?;
         }
-        progress.advance(tally.summary(dry_run));
+        progress.advance(tally.done(), &tally.brief(dry_run));
     }
-    drop(outcomes);
+    // The rest of the file, once stopped: each row in the report and the
+    // counts as not attempted, never as failed.
+    if stopped.is_some() {
+        for row in rows {
+            let done = Done {
+                line: row.line,
+                written: row.written,
+                e164: row.e164,
+            };
+            tally.add(&Outcome::NotAttempted);
+            if let Some(report) = report.as_mut() {
+                report.write(&done, &Outcome::NotAttempted)?;
+            }
+            progress.advance(tally.done(), &tally.brief(dry_run));
+        }
+    }
     progress.finish();
     if let Some(report) = report {
         report.finish()?;
     }
     let io = |e: std::io::Error| Failure::failed(format!("cannot write the output: {e}"));
-    writeln!(out, "{}", tally.summary(dry_run)).map_err(io)?;
+    writeln!(out, "{}", tally.summary(dry_run, stopped.is_some())).map_err(io)?;
+    if stopped.is_some() {
+        return Ok(failure::USAGE);
+    }
     let mut failed = tally.failed + tally.invalid;
     if let (Some(client), false) = (client, to_wait.is_empty()) {
         writeln!(out, "waiting for provisioning of {} numbers", to_wait.len()).map_err(io)?;

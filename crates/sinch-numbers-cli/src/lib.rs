@@ -34,9 +34,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            let e = typed_usage(e, &args);
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() {
                 failure::USAGE
@@ -73,6 +75,22 @@ where
     }
 }
 
+/// clap counts a setting read from the environment as given, so a
+/// missing-argument error's usage line would list `--project-id`,
+/// `--key-id` and `--base-url` as if they were required. The same command
+/// line parsed without environment fallbacks gives the same error with a
+/// usage line of what was typed and what is really required.
+fn typed_usage(error: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
+    if error.kind() != clap::error::ErrorKind::MissingRequiredArgument {
+        return error;
+    }
+    let without_env = Cli::command().mut_args(|arg| arg.env(None));
+    match without_env.try_get_matches_from(args) {
+        Err(plain) if plain.kind() == error.kind() => plain,
+        _ => error,
+    }
+}
+
 async fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
     let show_progress = std::io::stderr().is_terminal();
     match cli.command {
@@ -82,7 +100,7 @@ async fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         Command::Import(args) if args.dry_run => {
             // A dry run sends nothing and needs no credentials.
-            import::run(None, args, out, show_progress).await
+            import::run(None, args, "", out, show_progress).await
         }
         Command::VerifyCallback(args) if args.secret_file.is_some() => {
             commands::imported::verify_callback(None, args, out).await
@@ -90,7 +108,14 @@ async fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         command => {
             let client = config::client(&cli.connection)?;
             match command {
-                Command::Import(args) => import::run(Some(client), args, out, show_progress).await,
+                Command::Import(args) => {
+                    let url = cli
+                        .connection
+                        .base_url
+                        .as_deref()
+                        .unwrap_or(sinch_imported_numbers::DEFAULT_BASE_URL);
+                    import::run(Some(client), args, url, out, show_progress).await
+                }
                 Command::List(args) => commands::imported::list(&client, args, out).await,
                 Command::Get(args) => commands::imported::get(&client, args, out).await,
                 Command::Update(args) => commands::imported::update(&client, args, out).await,

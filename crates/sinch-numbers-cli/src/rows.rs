@@ -3,11 +3,20 @@
 //! them, empty cells take the defaults given by flags, and every row is
 //! checked as the SDK would before anything is sent. Rows are read one at a
 //! time, so a file of any size costs the same memory.
+//!
+//! Files come as spreadsheets save them: UTF-8 with or without a byte order
+//! mark, UTF-16 with one, or (when asked with `--encoding`) a legacy code
+//! page; lines end in LF, CRLF or CR; cells are separated by commas,
+//! semicolons or tabs, detected from the header line. Rows are numbered as a
+//! spreadsheet shows them: the header is row 1, a blank line is a row, and a
+//! cell spanning lines does not add rows.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 
+use encoding_rs::Encoding;
+use encoding_rs_io::DecodeReaderBytesBuilder;
 use sinch_imported_numbers::{NumberImport, PhoneNumber, Region};
 
 use crate::args::Defaults;
@@ -20,6 +29,13 @@ const SERVICE_PLAN: &[&str] = &["serviceplanid", "serviceplan", "plan"];
 const CAMPAIGN: &[&str] = &["campaignid", "campaign"];
 const CALLBACK_URL: &[&str] = &["callbackurl", "callback"];
 
+/// The delimiters tried on the header line, with their names.
+const DELIMITERS: &[(u8, &str)] = &[(b',', "comma"), (b';', "semicolon"), (b'\t', "tab")];
+
+/// What people are told to do with a file that is not UTF-8.
+const SAVE_AS_UTF8: &str = "save the file as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8), \
+     or pass --encoding windows-1252 if it comes from a Windows program";
+
 fn normalise(header: &str) -> String {
     header
         .trim()
@@ -29,38 +45,73 @@ fn normalise(header: &str) -> String {
         .collect()
 }
 
+/// How to read a file: its delimiter and encoding, when not detected.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Format {
+    /// The cell delimiter; `None`: detected from the header line.
+    pub delimiter: Option<u8>,
+    /// The encoding of files without a byte order mark; `None`: UTF-8.
+    pub encoding: Option<&'static Encoding>,
+}
+
+/// The name people know a delimiter by.
+fn delimiter_name(delimiter: u8) -> String {
+    DELIMITERS
+        .iter()
+        .find(|(d, _)| *d == delimiter)
+        .map_or_else(
+            || format!("{:?}", delimiter as char),
+            |(_, n)| (*n).to_owned(),
+        )
+}
+
 /// Where each known column is.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Columns {
     number: usize,
     display_name: Option<usize>,
     service_plan: Option<usize>,
     campaign: Option<usize>,
     callback_url: Option<usize>,
+    /// Every header, as written (to name a column in messages).
+    names: Vec<String>,
 }
 
 impl Columns {
-    fn find(headers: &csv::StringRecord) -> Result<Self, Failure> {
+    fn find(headers: &[String], delimiter: u8, detected: bool) -> Result<Self, Failure> {
         let position = |names: &[&str]| {
             headers
                 .iter()
                 .position(|h| names.contains(&normalise(h).as_str()))
         };
-        let number = position(NUMBER).ok_or_else(|| {
-            Failure::usage(format!(
-                "the CSV has no number column (headers: {})",
-                headers.iter().collect::<Vec<_>>().join(", ")
-            ))
-            .hint(
-                "name the column with the numbers `number` (or phone_number, phone, e164, msisdn)",
-            )
-        })?;
+        let Some(number) = position(NUMBER) else {
+            let seen = headers.join(&(delimiter as char).to_string());
+            let failure = if headers.len() == 1 && detected {
+                Failure::usage(format!(
+                    "the CSV has no number column: its header line {seen:?} has no comma, \
+                     semicolon or tab, so it was read as one column"
+                ))
+                .hint("pass --delimiter with the character that separates the columns")
+            } else {
+                Failure::usage(format!(
+                    "the CSV has no number column (read with {} as the delimiter; headers: {})",
+                    delimiter_name(delimiter),
+                    headers.join(", ")
+                ))
+                .hint(
+                    "name the column with the numbers `number` (or phone_number, phone, e164, \
+                     msisdn); pass --delimiter if the columns are split wrongly",
+                )
+            };
+            return Err(failure);
+        };
         Ok(Columns {
             number,
             display_name: position(DISPLAY_NAME),
             service_plan: position(SERVICE_PLAN),
             campaign: position(CAMPAIGN),
             callback_url: position(CALLBACK_URL),
+            names: headers.to_vec(),
         })
     }
 }
@@ -68,55 +119,233 @@ impl Columns {
 /// One row of the file, checked.
 #[derive(Debug)]
 pub struct Row {
-    /// The row's line in the file (the header is line 1).
+    /// The row's number as a spreadsheet shows it (the header is row 1).
     pub line: u64,
     /// The number as written in the file.
     pub written: String,
+    /// The number in E.164 form, when it could be read.
+    pub e164: Option<String>,
     /// What to import, or why the row cannot be.
     pub import: Result<NumberImport, String>,
 }
 
+/// Makes every line of the file a record the CSV reader sees, so records
+/// can be counted as a spreadsheet counts rows: CRLF and lone CR line ends
+/// become LF (each counts once, whatever program saved the file), and an
+/// empty line (which the reader would skip) becomes one empty quoted cell.
+/// Line ends inside quoted cells are left alone: they do not start rows.
+struct SpreadsheetLines<R> {
+    inner: R,
+    /// The last byte read was a CR (already written out as LF).
+    after_cr: bool,
+    /// Inside a quoted cell.
+    quoted: bool,
+    /// Nothing of the current line written yet.
+    line_start: bool,
+    /// Bytes ready to be read, from `at` on.
+    ready: Vec<u8>,
+    at: usize,
+}
+
+impl<R: Read> SpreadsheetLines<R> {
+    fn new(inner: R) -> Self {
+        SpreadsheetLines {
+            inner,
+            after_cr: false,
+            quoted: false,
+            line_start: true,
+            ready: Vec::new(),
+            at: 0,
+        }
+    }
+
+    fn push(&mut self, byte: u8) {
+        if byte == b'\n' && self.after_cr {
+            self.after_cr = false;
+            return;
+        }
+        self.after_cr = byte == b'\r';
+        let byte = if self.after_cr { b'\n' } else { byte };
+        if byte == b'\n' && !self.quoted {
+            if self.line_start {
+                self.ready.extend_from_slice(b"\"\"");
+            }
+            self.ready.push(b'\n');
+            self.line_start = true;
+            return;
+        }
+        if byte == b'"' {
+            self.quoted = !self.quoted;
+        }
+        self.line_start = false;
+        self.ready.push(byte);
+    }
+}
+
+impl<R: Read> Read for SpreadsheetLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.ready.len() {
+            self.ready.clear();
+            self.at = 0;
+            let mut chunk = [0u8; 8192];
+            let n = self.inner.read(&mut chunk)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            for &byte in &chunk[..n] {
+                self.push(byte);
+            }
+        }
+        let n = buf.len().min(self.ready.len() - self.at);
+        buf[..n].copy_from_slice(&self.ready[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Whether a record is a line that was empty in the file.
+fn is_empty_line(record: &csv::ByteRecord) -> bool {
+    record.len() == 1 && record[0].is_empty()
+}
+
+type Input = Box<dyn Read + Send>;
+
+/// Opens `path` (`-`: standard input), decoded to UTF-8 (or passed through
+/// as it is, when it has no byte order mark and no encoding was given) with
+/// LF line ends.
+fn open_decoded(path: &Path, format: Format) -> Result<BufReader<Input>, Failure> {
+    let raw: Input = if path == Path::new("-") {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(
+            File::open(path)
+                .map_err(|e| Failure::usage(format!("cannot open {}: {e}", path.display())))?,
+        )
+    };
+    let decoded = DecodeReaderBytesBuilder::new()
+        .encoding(format.encoding)
+        // A byte order mark says what the file is, whatever --encoding says.
+        .bom_override(true)
+        // Without a mark or --encoding, bytes are checked as UTF-8 row by
+        // row (so a bad byte is reported on its row), not replaced.
+        .utf8_passthru(true)
+        .strip_bom(true)
+        .build(raw);
+    let lines: Input = Box::new(SpreadsheetLines::new(decoded));
+    Ok(BufReader::new(lines))
+}
+
+/// Picks the delimiter from the header line: the one of comma, semicolon
+/// and tab seen most often outside quotes; a comma when there is none (a
+/// file of one column).
+fn detect_delimiter(header: &[u8]) -> Result<u8, Failure> {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &byte in header {
+        if byte == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(i) = DELIMITERS.iter().position(|(d, _)| *d == byte) {
+                counts[i] += 1;
+            }
+        }
+    }
+    let most = counts.iter().copied().max().unwrap_or(0);
+    if most == 0 {
+        return Ok(b',');
+    }
+    let tied: Vec<String> = DELIMITERS
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n == most)
+        .map(|((_, name), n)| format!("{n} {name}{}", if n == 1 { "" } else { "s" }))
+        .collect();
+    if tied.len() > 1 {
+        let line = String::from_utf8_lossy(header);
+        return Err(Failure::usage(format!(
+            "cannot tell how the columns are separated: the header line {:?} has {}",
+            line.trim_end(),
+            tied.join(" and ")
+        ))
+        .hint("pass --delimiter comma, --delimiter semicolon or --delimiter tab"));
+    }
+    let at = counts.iter().position(|n| *n == most).unwrap_or(0);
+    Ok(DELIMITERS[at].0)
+}
+
+/// A cell as text, or what is wrong with its bytes.
+fn text(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    std::str::from_utf8(bytes).map(str::trim)
+}
+
 /// The rows of a CSV file, read lazily.
 pub struct Rows {
-    records: csv::StringRecordsIntoIter<Box<dyn Read + Send>>,
+    records: csv::ByteRecordsIntoIter<BufReader<Input>>,
     columns: Columns,
     defaults: Defaults,
     region: Region,
+    /// The spreadsheet row of the last record read (the header is row 1).
+    row: u64,
 }
 
 impl Rows {
-    /// Opens `path` (`-`: standard input) and finds its columns.
-    pub fn open(path: &Path, defaults: Defaults, region: Region) -> Result<Rows, Failure> {
-        let input: Box<dyn Read + Send> = if path == Path::new("-") {
-            Box::new(std::io::stdin())
-        } else {
-            Box::new(
-                File::open(path)
-                    .map_err(|e| Failure::usage(format!("cannot open {}: {e}", path.display())))?,
-            )
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(input);
+    /// Opens `path` (`-`: standard input) and finds its delimiter and columns.
+    pub fn open(
+        path: &Path,
+        format: Format,
+        defaults: Defaults,
+        region: Region,
+    ) -> Result<Rows, Failure> {
+        let (mut reader, delimiter) = reader(path, format)?;
         let headers = reader
-            .headers()
+            .byte_headers()
             .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?
             .clone();
-        let columns = Columns::find(&headers)?;
+        let mut names = Vec::with_capacity(headers.len());
+        for (i, cell) in headers.iter().enumerate() {
+            if cell.contains(&0) {
+                return Err(Failure::usage(format!(
+                    "row 1 (the header) of {} holds NUL bytes: it looks like UTF-16 without a \
+                     byte order mark",
+                    path.display()
+                ))
+                .hint(SAVE_AS_UTF8.replace("windows-1252", "utf-16le")));
+            }
+            let name = text(cell).map_err(|e| {
+                Failure::usage(format!(
+                    "row 1 (the header), column {}: the bytes are not UTF-8 ({e})",
+                    i + 1
+                ))
+                .hint(SAVE_AS_UTF8)
+            })?;
+            names.push(name.to_owned());
+        }
+        let columns = Columns::find(&names, delimiter, format.delimiter.is_none())?;
         Ok(Rows {
-            records: reader.into_records(),
+            records: reader.into_byte_records(),
             columns,
             defaults,
             region,
+            row: 1,
         })
     }
 
-    fn check(&self, record: &csv::StringRecord) -> Result<NumberImport, String> {
+    fn check(&self, record: &csv::ByteRecord) -> Result<NumberImport, String> {
+        let mut cells = Vec::with_capacity(record.len());
+        for (i, bytes) in record.iter().enumerate() {
+            let cell = text(bytes).map_err(|e| {
+                let column = self.columns.names.get(i).map_or("?", String::as_str);
+                format!(
+                    "the {column:?} column is not UTF-8 text (byte 0x{:02X}); {SAVE_AS_UTF8}",
+                    bytes[e.valid_up_to()]
+                )
+            })?;
+            cells.push(cell);
+        }
         let cell = |at: Option<usize>| {
-            at.and_then(|i| record.get(i))
+            at.and_then(|i| cells.get(i))
                 .filter(|v| !v.is_empty())
-                .map(str::to_owned)
+                .map(|v| (*v).to_owned())
         };
         let written = cell(Some(self.columns.number)).ok_or("the number is empty")?;
         let number = PhoneNumber::parse_with_region(&written, self.region)
@@ -140,48 +369,75 @@ impl Rows {
     }
 }
 
+/// A CSV reader for `path` with its delimiter (given or detected).
+fn reader(path: &Path, format: Format) -> Result<(csv::Reader<BufReader<Input>>, u8), Failure> {
+    let mut input = open_decoded(path, format)?;
+    let mut header = Vec::new();
+    input
+        .read_until(b'\n', &mut header)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    let delimiter = match format.delimiter {
+        Some(d) => d,
+        None => detect_delimiter(&header)?,
+    };
+    let input: Input = Box::new(Cursor::new(header).chain(input));
+    let reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(BufReader::new(input));
+    Ok((reader, delimiter))
+}
+
 impl Iterator for Rows {
     type Item = Row;
 
     fn next(&mut self) -> Option<Row> {
-        let record = self.records.next()?;
-        Some(match record {
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
-                let written = record
-                    .get(self.columns.number)
-                    .unwrap_or_default()
-                    .to_owned();
-                let import = self.check(&record);
-                Row {
-                    line,
-                    written,
-                    import,
+        loop {
+            let record = self.records.next()?;
+            self.row += 1;
+            let line = self.row;
+            return Some(match record {
+                Ok(record) if is_empty_line(&record) => continue,
+                Ok(record) => {
+                    let written = record
+                        .get(self.columns.number)
+                        .map(|b| String::from_utf8_lossy(b).trim().to_owned())
+                        .unwrap_or_default();
+                    let import = self.check(&record);
+                    let e164 = PhoneNumber::parse_with_region(&written, self.region)
+                        .ok()
+                        .map(|n| n.as_str().to_owned());
+                    Row {
+                        line,
+                        written,
+                        e164,
+                        import,
+                    }
                 }
-            }
-            Err(e) => Row {
-                line: e.position().map_or(0, |p| p.line()),
-                written: String::new(),
-                import: Err(format!("the row cannot be read: {e}")),
-            },
-        })
+                Err(e) => Row {
+                    line,
+                    written: String::new(),
+                    e164: None,
+                    import: Err(format!("the row cannot be read: {e}")),
+                },
+            });
+        }
     }
 }
 
 /// Counts the data rows of `path` quickly (for a progress bar with an
 /// end), or `None` for standard input.
-pub fn count(path: &Path) -> Option<u64> {
+pub fn count(path: &Path, format: Format) -> Option<u64> {
     if path == Path::new("-") {
         return None;
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .ok()?;
+    let (mut reader, _) = reader(path, format).ok()?;
     let mut record = csv::ByteRecord::new();
     let mut rows = 0;
     while reader.read_byte_record(&mut record).ok()? {
-        rows += 1;
+        if !is_empty_line(&record) {
+            rows += 1;
+        }
     }
     Some(rows)
 }
@@ -190,11 +446,15 @@ pub fn count(path: &Path) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn rows(text: &str, defaults: Defaults) -> Vec<Row> {
+    fn rows_of(bytes: &[u8], format: Format, defaults: Defaults) -> Result<Vec<Row>, Failure> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("numbers.csv");
-        std::fs::write(&path, text).unwrap();
-        Rows::open(&path, defaults, Region::Us).unwrap().collect()
+        std::fs::write(&path, bytes).unwrap();
+        Ok(Rows::open(&path, format, defaults, Region::Us)?.collect())
+    }
+
+    fn rows(text: &str, defaults: Defaults) -> Vec<Row> {
+        rows_of(text.as_bytes(), Format::default(), defaults).unwrap()
     }
 
     #[test]
@@ -211,6 +471,7 @@ mod tests {
         assert_eq!(read[0].line, 2);
         let first = read[0].import.as_ref().unwrap();
         assert_eq!(first.number().as_str(), "+12065550134");
+        assert_eq!(read[0].e164.as_deref(), Some("+12065550134"));
         assert!(read[1].import.is_ok());
     }
 
@@ -230,16 +491,106 @@ mod tests {
         );
         assert_eq!(errors[0].0, 2);
         assert!(errors[1].1.contains("callback url"), "{errors:?}");
+        assert_eq!(read[1].e164.as_deref(), Some("+12065550134"));
         assert_eq!(errors[2].1, "the number is empty");
         assert!(errors[3].1.contains("US or CA"), "{errors:?}");
     }
 
     #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them_whatever_the_line_ends() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = [
+                "number,name",
+                "+12065550101,a",
+                "",
+                "+12065550102,\"two",
+                "lines\"",
+                "+12065550103,c",
+                "",
+            ]
+            .join(end);
+            let read = rows(&text, Defaults::default());
+            let lines: Vec<u64> = read.iter().map(|r| r.line).collect();
+            assert_eq!(lines, [2, 4, 5], "line end {end:?}");
+        }
+    }
+
+    #[test]
+    fn the_delimiter_is_detected_from_the_header_or_given() {
+        for text in [
+            "phone_number;display_name\n+12065550101;Desk, left\n",
+            "phone_number\tdisplay_name\n+12065550101\tDesk, left\n",
+            "phone_number,\"name; full\"\n+12065550101,\"Desk; left\"\n",
+        ] {
+            let read = rows(text, Defaults::default());
+            assert_eq!(read.len(), 1, "{text:?}");
+            let import = read[0].import.as_ref().expect(text);
+            assert_eq!(import.number().as_str(), "+12065550101", "{text:?}");
+        }
+        let tied = rows_of(b"number;name,x\n", Format::default(), Defaults::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(tied.contains("1 comma and 1 semicolon"), "{tied}");
+        let piped = rows_of(
+            b"number|name\n+12065550101|a\n",
+            Format::default(),
+            Defaults::default(),
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            piped.contains("\"number|name\" has no comma, semicolon or tab"),
+            "{piped}"
+        );
+        assert!(piped.contains("--delimiter"), "{piped}");
+        let given = Format {
+            delimiter: Some(b'|'),
+            ..Format::default()
+        };
+        let read = rows_of(b"number|name\n+12065550101|a\n", given, Defaults::default()).unwrap();
+        assert!(read[0].import.is_ok());
+    }
+
+    #[test]
+    fn utf8_with_a_mark_and_utf16_are_read_other_bytes_only_when_asked() {
+        let text = "number,display name\r\n+12065550101,Café\r\n";
+        let mut utf8 = b"\xEF\xBB\xBF".to_vec();
+        utf8.extend_from_slice(text.as_bytes());
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            le.extend_from_slice(&unit.to_le_bytes());
+            be.extend_from_slice(&unit.to_be_bytes());
+        }
+        for bytes in [utf8, le, be] {
+            let read = rows_of(&bytes, Format::default(), Defaults::default()).unwrap();
+            let import = read[0].import.as_ref().unwrap();
+            assert_eq!(import.number().as_str(), "+12065550101");
+            assert_eq!(read[0].line, 2);
+        }
+        let cp1252 = b"number,display name\n+12065550101,Caf\xE9\n";
+        let read = rows_of(cp1252, Format::default(), Defaults::default()).unwrap();
+        assert_eq!(read[0].line, 2);
+        assert_eq!(read[0].written, "+12065550101");
+        let why = read[0].import.as_ref().err().unwrap();
+        assert!(
+            why.contains("\"display name\" column is not UTF-8 text (byte 0xE9)"),
+            "{why}"
+        );
+        assert!(why.contains("CSV UTF-8"), "{why}");
+        let asked = Format {
+            encoding: Some(encoding_rs::WINDOWS_1252),
+            ..Format::default()
+        };
+        let read = rows_of(cp1252, asked, Defaults::default()).unwrap();
+        assert!(read[0].import.is_ok());
+    }
+
+    #[test]
     fn a_file_without_a_number_column_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("numbers.csv");
-        std::fs::write(&path, "name,plan\nx,y\n").unwrap();
-        let err = Rows::open(&path, Defaults::default(), Region::Us)
+        let err = rows_of(b"name,plan\nx,y\n", Format::default(), Defaults::default())
             .err()
             .unwrap();
         assert!(err.to_string().contains("no number column"), "{err}");

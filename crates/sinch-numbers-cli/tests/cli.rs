@@ -1173,3 +1173,462 @@ fn qualified_list_get_and_delete() {
         1
     );
 }
+
+// Files as spreadsheets save them, and runs that cannot succeed (issue 20).
+
+/// A file under `tests/fixtures`.
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The rows of a `--report` file, header left out.
+fn report_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["row", "number", "outcome", "error", "e164"]
+    );
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// The display name of `number` as the fake holds it.
+fn display_name(fake: &Fake, number: &str) -> String {
+    let output = fake
+        .cli()
+        .args(["get", number, "-o", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    json["displayName"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn csv_rows_are_numbered_as_a_spreadsheet_shows_them_whatever_the_line_ends() {
+    for file in ["lf.csv", "crlf.csv", "cr.csv"] {
+        let fake = Fake::start();
+        let dir = tempfile::tempdir().unwrap();
+        fake.cli()
+            .args(["import", "--csv", &fixture(file), "--dry-run"])
+            .assert()
+            .code(1)
+            .stdout("3 valid, 1 invalid (dry run: nothing sent)\n")
+            .stderr(predicate::str::contains(
+                "row 4 (12345): invalid phone number",
+            ))
+            .stderr(predicate::str::contains("row 3").not())
+            .stderr(predicate::str::contains("row 1 ").not());
+        let report = dir.path().join("report.csv");
+        fake.cli()
+            .args(["import", "--csv", &fixture(file), "--concurrency", "3"])
+            .args(["--report", report.to_str().unwrap()])
+            .assert()
+            .code(1)
+            .stdout("imported 3, already existed 0, failed 0, invalid 1\n");
+        let rows = report_rows(&report);
+        assert_eq!(rows.len(), 4, "{file}: {rows:?}");
+        assert_eq!(
+            rows[0],
+            ["2", "+12065550101", "imported", "", "+12065550101"]
+        );
+        assert_eq!(
+            rows[1],
+            ["3", "(206) 555-0102", "imported", "", "+12065550102"]
+        );
+        assert_eq!(rows[2][..3], ["4", "12345", "invalid"], "{file}");
+        assert_eq!(rows[2][4], "", "no E.164 form for a bad number");
+        assert_eq!(rows[3][..3], ["5", "+12065550104", "imported"], "{file}");
+    }
+}
+
+#[test]
+fn semicolon_and_tab_files_are_read_and_the_delimiter_can_be_given() {
+    let fake = Fake::start();
+    for file in ["semicolon.csv", "tab.csv"] {
+        fake.cli()
+            .args(["import", "--csv", &fixture(file)])
+            .assert()
+            .success()
+            .stdout("imported 2, already existed 0, failed 0, invalid 0\n");
+    }
+    assert_eq!(display_name(&fake, "+12065550111"), "Desk, left");
+    assert_eq!(display_name(&fake, "+12065550121"), "Desk, right");
+
+    // A separator that is none of the three: the error says what was seen.
+    fake.cli()
+        .args(["import", "--csv", &fixture("pipe.csv")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            r#"header line "number|display name" has no comma, semicolon or tab"#,
+        ))
+        .stderr(predicate::str::contains("--delimiter"));
+    fake.cli()
+        .args(["import", "--csv", &fixture("pipe.csv"), "--delimiter", "|"])
+        .assert()
+        .success()
+        .stdout("imported 1, already existed 0, failed 0, invalid 0\n");
+    assert_eq!(display_name(&fake, "+12065550151"), "Pipe");
+    // The flag wins over detection.
+    fake.cli()
+        .args([
+            "import",
+            "--csv",
+            &fixture("semicolon.csv"),
+            "--delimiter",
+            "comma",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("read with comma as the delimiter"));
+    fake.cli()
+        .args(["import", "--csv", &fixture("lf.csv"), "--delimiter", "ab"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "comma, semicolon, tab or one character",
+        ));
+}
+
+#[test]
+fn utf16_and_utf8_with_a_mark_are_read_windows_1252_only_when_asked() {
+    let fake = Fake::start();
+    for file in ["utf16le.csv", "utf16be.csv"] {
+        fake.cli()
+            .args(["import", "--csv", &fixture(file)])
+            .assert()
+            .success()
+            .stdout("imported 2, already existed 0, failed 0, invalid 0\n");
+    }
+    fake.cli()
+        .args(["import", "--csv", &fixture("utf8-bom.csv")])
+        .assert()
+        .success()
+        .stdout("imported 1, already existed 0, failed 0, invalid 0\n");
+    for number in ["+12065550131", "+12065550133", "+12065550135"] {
+        assert_eq!(display_name(&fake, number), "Café", "{number}");
+    }
+
+    // Windows-1252 without --encoding: the row, its number, the problem
+    // and what to do; the other rows are imported.
+    fake.cli()
+        .args(["import", "--csv", &fixture("windows-1252.csv")])
+        .assert()
+        .code(1)
+        .stdout("imported 1, already existed 0, failed 0, invalid 1\n")
+        .stderr(predicate::str::contains(
+            r#"row 2 (+12065550141): the "display name" column is not UTF-8 text (byte 0xE9)"#,
+        ))
+        .stderr(predicate::str::contains(r#"save the file as "CSV UTF-8""#))
+        .stderr(predicate::str::contains("--encoding windows-1252"));
+    fake.cli()
+        .args(["import", "--csv", &fixture("windows-1252.csv")])
+        .args(["--encoding", "windows-1252"])
+        .assert()
+        .success()
+        .stdout("imported 1, already existed 1, failed 0, invalid 0\n");
+    assert_eq!(display_name(&fake, "+12065550141"), "Café");
+    fake.cli()
+        .args([
+            "import",
+            "--csv",
+            &fixture("lf.csv"),
+            "--encoding",
+            "klingon",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("e.g. windows-1252"));
+}
+
+/// Stderr's lines, hints (the indented lines under an error) left out.
+fn error_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|l| !l.starts_with("  hint:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The outcome column of a report, counted: (outcome, rows).
+fn outcomes(rows: &[Vec<String>]) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for row in rows {
+        *counts.entry(row[2].clone()).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[test]
+fn a_wrong_secret_stops_the_run_with_one_error() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = many_numbers(dir.path(), 10_000);
+    let report = dir.path().join("report.csv");
+    let output = fake
+        .cli()
+        .env("SINCH_KEY_SECRET", "wrong")
+        .args(["import", "--csv", sheet.to_str().unwrap()])
+        .args(["--report", report.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(
+        stdout(&output),
+        "imported 0, already existed 0, failed 1, invalid 0, not attempted 9999\n"
+    );
+    let errors = error_lines(&output);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("row 2 (+12065550000)"), "{errors:?}");
+    assert!(errors[0].contains("HTTP 401"), "{errors:?}");
+    assert!(errors[0].contains(&fake.server.base_url()), "{errors:?}");
+    assert!(!errors[0].contains("wrong"), "no secret in messages");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("check SINCH_KEY_ID and SINCH_KEY_SECRET"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fake.server.request_count(),
+        1,
+        "one request, not one per row"
+    );
+    let rows = report_rows(&report);
+    assert_eq!(rows.len(), 10_000);
+    assert_eq!(rows[0][..3], ["2", "+12065550000", "failed"]);
+    assert_eq!(rows[1][..3], ["3", "+12065550001", "not-attempted"]);
+    assert_eq!(rows[9_999][0], "10001");
+    assert_eq!(outcomes(&rows)["not-attempted"], 9_999);
+}
+
+#[test]
+fn an_unreachable_service_stops_the_run_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = many_numbers(dir.path(), 10_000);
+    let report = dir.path().join("report.csv");
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let output = Command::cargo_bin("sinch-numbers")
+        .unwrap()
+        .env_clear()
+        .env("SINCH_PROJECT_ID", PROJECT)
+        .env("SINCH_KEY_ID", "key")
+        .env("SINCH_KEY_SECRET", "secret")
+        .env("SINCH_IMPORTED_NUMBERS_URL", &url)
+        .args(["import", "--csv", sheet.to_str().unwrap()])
+        .args(["--report", report.to_str().unwrap()])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(
+        stdout(&output),
+        "imported 0, already existed 0, failed 3, invalid 0, not attempted 9997\n"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{url} could not be reached 3 times in a row")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--base-url"), "{stderr}");
+    let rows = report_rows(&report);
+    assert_eq!(rows.len(), 10_000);
+    assert_eq!(outcomes(&rows)["failed"], 3);
+    assert_eq!(outcomes(&rows)["not-attempted"], 9_997);
+}
+
+#[test]
+fn server_errors_on_every_request_stop_the_run_but_not_once_it_worked() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = many_numbers(dir.path(), 50);
+    fake.server
+        .fail_next(1_000, http::StatusCode::INTERNAL_SERVER_ERROR, None);
+    fake.cli()
+        .args(["import", "--csv", sheet.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout("imported 0, already existed 0, failed 3, invalid 0, not attempted 47\n")
+        .stderr(predicate::str::contains(format!(
+            "every request to {} so far failed with a server error",
+            fake.server.base_url()
+        )));
+    assert_eq!(fake.server.request_count(), 3);
+
+    // Once a request has worked, a server error is that row's failure only.
+    let fake = Fake::with(FakeServer::builder().latency(Duration::from_millis(5)));
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while fake.server.request_count() < 2 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            fake.server
+                .fail_next(3, http::StatusCode::INTERNAL_SERVER_ERROR, None);
+        });
+        fake.cli()
+            .args([
+                "import",
+                "--csv",
+                sheet.to_str().unwrap(),
+                "--concurrency",
+                "1",
+            ])
+            .assert()
+            .code(1)
+            .stdout("imported 47, already existed 0, failed 3, invalid 0\n");
+    });
+}
+
+#[test]
+fn a_stop_keeps_every_imported_row_in_the_report() {
+    let fake = Fake::with(FakeServer::builder().latency(Duration::from_millis(5)));
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = many_numbers(dir.path(), 400);
+    let report = dir.path().join("report.csv");
+    // The key loses its rights part way through the file.
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while fake.server.request_count() < 20 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            fake.server
+                .fail_next(100_000, http::StatusCode::FORBIDDEN, None);
+        });
+        fake.cli()
+            .args(["import", "--csv", sheet.to_str().unwrap()])
+            .args(["--report", report.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("HTTP 403"))
+            .stdout(predicate::str::contains("not attempted"));
+    });
+    let rows = report_rows(&report);
+    assert_eq!(rows.len(), 400);
+    let counts = outcomes(&rows);
+    assert_eq!(counts["imported"], fake.count(), "{counts:?}");
+    assert!(counts["imported"] >= 1, "{counts:?}");
+    assert!(counts["not-attempted"] > 0, "{counts:?}");
+    assert_eq!(counts.get("existing"), None, "{counts:?}");
+}
+
+#[test]
+fn import_usage_names_both_forms_and_no_setting_from_the_environment() {
+    let fake = Fake::start();
+    for args in [&["import"][..], &["import", "--dry-run"]] {
+        let output = fake.cli().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("<NUMBER|--csv <FILE>>"), "{stderr}");
+        for flag in ["--project-id", "--key-id", "--base-url"] {
+            assert!(!stderr.contains(flag), "{flag} shown as required: {stderr}");
+        }
+    }
+    let output = fake.cli().args(["get"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("<NUMBER>"), "{stderr}");
+    assert!(!stderr.contains("--project-id"), "{stderr}");
+    fake.cli()
+        .args(["import", "+12065550101", "--csv", &fixture("lf.csv")])
+        .assert()
+        .code(2);
+    fake.cli()
+        .args(["import", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("<NUMBER|--csv <FILE>>"))
+        .stdout(predicate::str::contains("Give either NUMBER or --csv FILE"));
+}
+
+/// Terminal output split into the lines a person would see (each redraw
+/// of the bar is one), escape sequences removed.
+fn screen_lines(raw: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            plain.push('\n');
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+        .split(['\r', '\n'])
+        .map(|l| l.trim_end().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_progress_line_fits_80_columns_with_whole_rates_and_counts_that_agree() {
+    let fake = Fake::with(FakeServer::builder().latency(Duration::from_millis(2)));
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("number,display name\n");
+    for i in 0..1_500 {
+        if i % 100 == 7 {
+            text.push_str("12345,bad\n");
+        } else {
+            text.push_str(&format!("+1206555{i:04},Desk {i}\n"));
+        }
+    }
+    let sheet = csv_file(dir.path(), &text);
+    let command = format!(
+        "stty cols 80 rows 24; {} import --csv {}",
+        assert_cmd::cargo::cargo_bin("sinch-numbers").display(),
+        sheet.display()
+    );
+    let on_terminal = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("SINCH_PROJECT_ID", PROJECT)
+        .env("SINCH_KEY_ID", fake.server.key_id())
+        .env("SINCH_KEY_SECRET", fake.server.key_secret())
+        .env("SINCH_IMPORTED_NUMBERS_URL", fake.server.base_url())
+        .output()
+        .expect("script (util-linux) runs");
+    let seen = stdout(&on_terminal);
+    let bars: Vec<String> = screen_lines(&seen)
+        .into_iter()
+        .filter(|l| l.contains(" rows · "))
+        .collect();
+    assert!(!bars.is_empty(), "a bar on the terminal: {seen:?}");
+    for bar in &bars {
+        assert!(bar.chars().count() <= 80, "wider than 80 columns: {bar:?}");
+        let words: Vec<&str> = bar.split_whitespace().collect();
+        let rate = words.iter().find(|w| w.ends_with("/s")).expect(bar);
+        assert!(
+            rate.trim_end_matches("/s")
+                .chars()
+                .all(|c| c.is_ascii_digit()),
+            "a whole rate: {bar:?}"
+        );
+        let position = words.iter().find(|w| w.contains("/1500")).expect(bar);
+        let done: u64 = position.trim_end_matches("/1500").parse().expect(bar);
+        let count = |label: &str| -> u64 {
+            let at = words.iter().position(|w| *w == label).expect(bar);
+            words[at - 1].parse().expect(bar)
+        };
+        assert_eq!(
+            done,
+            count("ok") + count("failed") + count("invalid"),
+            "the position and the counts agree: {bar:?}"
+        );
+    }
+    assert!(
+        seen.contains("imported 1485, already existed 0, failed 0, invalid 15"),
+        "{seen:?}"
+    );
+}

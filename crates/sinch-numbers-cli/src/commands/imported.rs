@@ -126,13 +126,18 @@ pub async fn relink(client: &Client, args: RelinkArgs, out: &mut dyn Write) -> R
 /// deleted, so re-running is safe.
 pub async fn delete(client: &Client, args: DeleteArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let targets: Vec<Target> = match (&args.csv, &args.number) {
-        (Some(path), _) => Rows::open(path, Default::default(), args.default_region)?
-            .map(|row| {
-                let n = PhoneNumber::parse_with_region(&row.written, args.default_region)
-                    .map_err(|e| format!("invalid phone number: {e}"));
-                (row.line, row.written, n)
-            })
-            .collect(),
+        (Some(path), _) => Rows::open(
+            path,
+            Default::default(),
+            Default::default(),
+            args.default_region,
+        )?
+        .map(|row| {
+            let n = PhoneNumber::parse_with_region(&row.written, args.default_region)
+                .map_err(|e| format!("invalid phone number: {e}"));
+            (row.line, row.written, n)
+        })
+        .collect(),
         (None, Some(text)) => vec![(0, text.clone(), Ok(number(text, args.default_region)?))],
         (None, None) => return Err(Failure::usage("give a number or --csv FILE")),
     };
