@@ -39,24 +39,28 @@ pub(crate) async fn set_secret(handle: &Handle, secret: &CallbackSecret) -> Resu
     // The answer (the configuration) is not needed: any 2xx is success.
     handle
         .call(Idempotency::Idempotent, || async {
-            handle
+            let sent = handle
                 .api
                 .update_callback_configuration()
                 .project_id(&handle.project_id)
                 .body(body.clone())
                 .send()
-                .await
-                .and_then(|answer| answer.map(drop))
-                .or_else(|e| match e {
-                    // The documented 200 with a body that is not the
-                    // configuration: the secret is set all the same.
-                    api::Error::InvalidResponsePayload(..) => Ok(api::ResponseValue::new(
-                        (),
-                        reqwest::StatusCode::OK,
-                        reqwest::header::HeaderMap::new(),
-                    )),
-                    other => Err(other),
-                })
+                .await;
+            match sent {
+                Ok(answer) => Ok(api::ResponseValue::new(
+                    (),
+                    answer.status(),
+                    answer.headers().clone(),
+                )),
+                // The documented 200 with a body that is not the
+                // configuration: the secret is set all the same.
+                Err(api::Error::InvalidResponsePayload(..)) => Ok(api::ResponseValue::new(
+                    (),
+                    reqwest::StatusCode::OK,
+                    reqwest::header::HeaderMap::new(),
+                )),
+                Err(other) => Err(other),
+            }
         })
         .await
 }
