@@ -96,7 +96,10 @@ async fn a_missing_or_wrong_body_is_a_decode_error_with_its_status() {
         assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
         assert_eq!(err.http_status(), Some(status), "{err}");
         assert!(err.to_string().contains(says), "{err}");
-        assert!(err.to_string().starts_with(&format!("HTTP {status}: ")), "{err}");
+        assert!(
+            err.to_string().starts_with(&format!("HTTP {status}: ")),
+            "{err}"
+        );
         let err = client.hosting_orders().get("o1").await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
         assert_eq!(err.http_status(), Some(status), "{err}");

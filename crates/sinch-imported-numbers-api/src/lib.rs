@@ -57,7 +57,11 @@ pub struct BodyTooLarge {
 
 impl std::fmt::Display for BodyTooLarge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the HTTP {} response body is too large", self.status.as_u16())
+        write!(
+            f,
+            "the HTTP {} response body is too large",
+            self.status.as_u16()
+        )
     }
 }
 
