@@ -102,6 +102,7 @@ mod auth;
 mod callbacks;
 mod hosting_orders;
 mod imported_numbers;
+mod limits;
 mod page_token;
 mod problem;
 mod provisioning;
@@ -110,6 +111,7 @@ mod request;
 mod spec_check;
 
 pub use hosting_orders::store::{HostingOrderNumberSeed, HostingOrderSeed, HostingStep};
+pub use limits::{FakeStats, Outage};
 pub use qualified_numbers::store::QualifiedNumberSeed;
 
 use std::collections::VecDeque;
@@ -118,12 +120,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Json, Router};
 use sinch_imported_numbers_api::open_enum::{HostingOrderState, State as StepState};
 use sinch_imported_numbers_api::types::ImportedNumber;
 use tokio::sync::oneshot;
@@ -133,6 +135,7 @@ use crate::callbacks::{Delivery, Sent};
 use crate::hosting_orders::store::HostingOrders;
 use crate::imported_numbers::handlers;
 use crate::imported_numbers::store::Store;
+use crate::limits::{Peer, Rate, RefusingListener, Traffic, Verdict};
 use crate::problem::Problem;
 use crate::provisioning::{FailRule, FailWhen, Timing};
 use crate::qualified_numbers::store::QualifiedNumbers;
@@ -162,6 +165,8 @@ pub(crate) struct AppState {
     requests: AtomicU64,
     /// Nanoseconds spent handling API requests, injected latency excluded.
     busy_nanos: AtomicU64,
+    /// The rate limit, the outage, and the answered/throttled/failed counts.
+    traffic: Arc<Traffic>,
 }
 
 /// Configures a [`FakeServer`].
@@ -177,6 +182,8 @@ pub struct FakeServerBuilder {
     port: u16,
     timing: Timing,
     delivery: Delivery,
+    rate: Option<Rate>,
+    outage: Option<(Outage, Option<Duration>)>,
 }
 
 impl Default for FakeServerBuilder {
@@ -200,6 +207,8 @@ impl Default for FakeServerBuilder {
                 duplicate: false,
                 reverse: false,
             },
+            rate: None,
+            outage: None,
         }
     }
 }
@@ -292,8 +301,48 @@ impl FakeServerBuilder {
         self
     }
 
+    /// Limits each project to `per_second` API requests a second on
+    /// average, with bursts of up to `burst` (a token bucket that starts
+    /// full); a request over the limit is answered `429`
+    /// `RESOURCE_EXHAUSTED` with a `Retry-After` of the whole seconds until
+    /// the project's next token (at least 1), and does nothing else. The
+    /// project is the one in the path; the limit is checked before
+    /// authentication, and the token endpoint and `/_fake/stats` are not
+    /// limited. No limit by default.
+    ///
+    /// # Panics
+    ///
+    /// When `per_second` is not positive and finite. A `burst` of 0 is
+    /// taken as 1.
+    pub fn rate_limit(mut self, per_second: f64, burst: u32) -> Self {
+        self.rate = Some(Rate::new(per_second, burst));
+        self
+    }
+
+    /// Starts the server in an outage that lasts until
+    /// [`FakeServer::set_outage`] ends it: every API operation is answered
+    /// `status` (a 4xx or 5xx) in the documented error shape. See
+    /// [`Outage::Status`].
+    pub fn outage(mut self, status: StatusCode) -> Self {
+        self.outage = Some((Outage::Status(status), None));
+        self
+    }
+
+    /// Starts the server in `outage`, which ends by itself `duration` after
+    /// [`start`](Self::start) (or earlier through
+    /// [`FakeServer::set_outage`]).
+    pub fn outage_for(mut self, outage: Outage, duration: Duration) -> Self {
+        self.outage = Some((outage, Some(duration)));
+        self
+    }
+
     /// Starts serving on `127.0.0.1`.
     pub async fn start(self) -> std::io::Result<FakeServer> {
+        let traffic = Arc::new(Traffic::default());
+        traffic.set_rate_limit(self.rate);
+        if let Some((outage, duration)) = self.outage {
+            traffic.set_outage(Some(outage), duration);
+        }
         let state = Arc::new(AppState {
             store: RwLock::new(Store::new(self.timing)),
             hosting: RwLock::default(),
@@ -324,6 +373,7 @@ impl FakeServerBuilder {
             faults: Mutex::new(VecDeque::new()),
             requests: AtomicU64::new(0),
             busy_nanos: AtomicU64::new(0),
+            traffic: traffic.clone(),
         });
         let api = Router::new()
             .route(
@@ -347,14 +397,20 @@ impl FakeServerBuilder {
         let app = Router::new()
             .merge(api)
             .route("/oauth2/token", post(handlers::token))
+            .route("/_fake/stats", get(stats))
             .fallback(handlers::no_route)
             .layer(middleware::map_response(problem::json_errors))
             .with_state(state.clone());
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
         let addr = listener.local_addr()?;
+        let listener = RefusingListener {
+            inner: listener,
+            traffic,
+        };
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
+            let app = app.into_make_service_with_connect_info::<Peer>();
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = stopped.await;
             });
@@ -434,8 +490,8 @@ impl AppState {
     }
 }
 
-/// Runs before every API operation: counts it, adds latency, injects queued
-/// faults, and checks authentication.
+/// Runs before every API operation: counts it, adds latency, answers for an
+/// outage, the rate limit or a queued fault, and checks authentication.
 async fn guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     app.requests.fetch_add(1, Ordering::Relaxed);
     if !app.latency.is_zero() {
@@ -449,24 +505,64 @@ async fn guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -
 }
 
 async fn handle(app: &AppState, request: Request, next: Next) -> Response {
-    let fault = app
-        .faults
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .pop_front();
-    if let Some(fault) = fault {
-        return fault.into_response();
-    }
     let project = request
         .uri()
         .path()
         .strip_prefix("/v1/projects/")
         .and_then(|rest| rest.split('/').next())
         .map(str::to_owned);
+    match app.traffic.admit(project.as_deref().unwrap_or("")) {
+        Verdict::Pass => {}
+        Verdict::Outage(status) => {
+            return Problem::for_status(status, "the fake server is in an outage").into_response();
+        }
+        Verdict::Throttle(retry_after) => {
+            let mut problem = Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RESOURCE_EXHAUSTED",
+                format!("the project's rate limit is exceeded; retry after {retry_after} s"),
+            );
+            problem.retry_after = Some(retry_after);
+            return problem.into_response();
+        }
+    }
+    let fault = app
+        .faults
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .pop_front();
+    if let Some(fault) = fault {
+        app.traffic.count_failed();
+        return fault.into_response();
+    }
+    app.traffic.count_answered();
     if let Err(problem) = app.auth.check(request.headers(), project.as_deref()) {
         return problem.into_response();
     }
     next.run(request).await
+}
+
+/// `GET /_fake/stats`: the counters as JSON, to loopback peers only and
+/// without authentication. A test helper, not part of the API's spec.
+async fn stats(
+    State(app): State<Arc<AppState>>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
+) -> Response {
+    if !peer.ip().is_loopback() {
+        return Problem::new(
+            StatusCode::FORBIDDEN,
+            "PERMISSION_DENIED",
+            "/_fake/stats answers loopback clients only",
+        )
+        .into_response();
+    }
+    let stats = app.traffic.stats();
+    Json(serde_json::json!({
+        "answered": stats.answered,
+        "throttled": stats.throttled,
+        "failed": stats.failed,
+    }))
+    .into_response()
 }
 
 /// A running fake server. It stops when dropped.
@@ -545,15 +641,66 @@ impl FakeServer {
     /// Makes the next `count` API requests fail with `status` (and a
     /// `Retry-After` header when given), before authentication.
     pub fn fail_next(&self, count: usize, status: StatusCode, retry_after: Option<Duration>) {
-        let name = status
-            .canonical_reason()
-            .unwrap_or("ERROR")
-            .to_uppercase()
-            .replace(' ', "_");
-        let mut problem = Problem::new(status, name, "fault injected by the fake server");
+        let mut problem = Problem::for_status(status, "fault injected by the fake server");
         problem.retry_after = retry_after.map(|d| d.as_secs());
         let mut faults = self.state.faults.lock().unwrap_or_else(|p| p.into_inner());
         faults.extend(std::iter::repeat_n(problem, count));
+    }
+
+    /// The counters of API requests (not token or stats requests), also
+    /// served as JSON at [`stats_url`](Self::stats_url):
+    ///
+    /// * `answered`: requests that got past the outage, the rate limit and
+    ///   the injected faults to authentication and the operation, so a 2xx
+    ///   or one of the API's own 4xx (401 and 403 included);
+    /// * `throttled`: requests refused `429` by the
+    ///   [rate limit](FakeServerBuilder::rate_limit);
+    /// * `failed`: requests answered by an [`Outage::Status`] or a
+    ///   [`fail_next`](Self::fail_next) fault (an injected 429 included),
+    ///   plus each connection closed by [`Outage::RefuseConnections`].
+    ///
+    /// Requests to paths the API does not have are not counted.
+    pub fn stats(&self) -> FakeStats {
+        self.state.traffic.stats()
+    }
+
+    /// `GET` this URL for the [counters](Self::stats) as
+    /// `{"answered": N, "throttled": M, "failed": K}`: a test and benchmark
+    /// helper that needs no authentication and answers loopback clients
+    /// only (the server listens on `127.0.0.1` anyway). It is not part of
+    /// the API, nor of its spec.
+    pub fn stats_url(&self) -> String {
+        format!("{}/_fake/stats", self.base_url())
+    }
+
+    /// Starts an outage (see [`Outage`]) that lasts until the next call, or
+    /// ends the one in force with `None`.
+    pub fn set_outage(&self, outage: Option<Outage>) {
+        self.state.traffic.set_outage(outage, None);
+    }
+
+    /// Starts an outage that ends by itself after `duration`.
+    pub fn set_outage_for(&self, outage: Outage, duration: Duration) {
+        self.state.traffic.set_outage(Some(outage), Some(duration));
+    }
+
+    /// The outage in force, if any.
+    pub fn outage(&self) -> Option<Outage> {
+        self.state.traffic.outage()
+    }
+
+    /// Replaces the rate limit (see [`FakeServerBuilder::rate_limit`],
+    /// which also says when this panics); every project's bucket starts
+    /// full again.
+    pub fn set_rate_limit(&self, per_second: f64, burst: u32) {
+        self.state
+            .traffic
+            .set_rate_limit(Some(Rate::new(per_second, burst)));
+    }
+
+    /// Removes the rate limit.
+    pub fn remove_rate_limit(&self) {
+        self.state.traffic.set_rate_limit(None);
     }
 
     /// How many API requests (not token requests) the server has received.

@@ -1,8 +1,10 @@
 //! Runs the fake Imported Numbers and Hosting Orders API server until
 //! interrupted, optionally with demo data to look at.
 //!
-//! `cargo run -p sinch-imported-numbers-fake -- [--port N] [--seed-demo PROJECT]`
+//! `cargo run -p sinch-imported-numbers-fake -- [--port N] [--seed-demo PROJECT]
+//! [--rate-limit PER_SECOND [--burst N]] [--outage STATUS]`
 
+use axum::http::StatusCode;
 use clap::Parser;
 use sinch_imported_numbers_api::open_enum::{
     GlobalProcessState, HostingOrderState, HostingOrderType, HostingStatus, State,
@@ -25,12 +27,58 @@ struct Args {
     /// several states, and print their ids.
     #[arg(long, value_name = "PROJECT")]
     seed_demo: Option<String>,
+
+    /// Limit each project to PER_SECOND API requests a second (a token
+    /// bucket); requests over it are answered 429 with Retry-After.
+    #[arg(long, value_name = "PER_SECOND", value_parser = positive_rate)]
+    rate_limit: Option<f64>,
+
+    /// How many requests a project may send at once under --rate-limit
+    /// (the bucket's size). Default: PER_SECOND rounded up.
+    #[arg(long, value_name = "N", requires = "rate_limit", value_parser = clap::value_parser!(u32).range(1..))]
+    burst: Option<u32>,
+
+    /// Answer every API request with this HTTP status (400 to 599, e.g.
+    /// 503) in the API's error shape, to try clients against an outage.
+    /// The token endpoint and /_fake/stats keep working.
+    #[arg(long, value_name = "STATUS", value_parser = outage_status)]
+    outage: Option<StatusCode>,
+}
+
+fn positive_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(format!(
+            "{text:?} is not a positive number of requests per second"
+        )),
+    }
+}
+
+fn outage_status(text: &str) -> Result<StatusCode, String> {
+    text.parse::<u16>()
+        .ok()
+        .filter(|code| (400..=599).contains(code))
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .ok_or_else(|| format!("{text:?} is not an HTTP error status (400 to 599)"))
+}
+
+/// The burst when --burst is not given: one second's worth of requests.
+fn default_burst(rate: f64) -> u32 {
+    // `as` saturates: a huge rate gives u32::MAX.
+    (rate.ceil() as u32).max(1)
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let server = match FakeServer::builder().port(args.port).start().await {
+    let mut builder = FakeServer::builder().port(args.port);
+    if let Some(rate) = args.rate_limit {
+        builder = builder.rate_limit(rate, args.burst.unwrap_or_else(|| default_burst(rate)));
+    }
+    if let Some(status) = args.outage {
+        builder = builder.outage(status);
+    }
+    let server = match builder.start().await {
         Ok(server) => server,
         Err(e) => {
             eprintln!("cannot listen on 127.0.0.1:{}: {e}", args.port);
@@ -48,6 +96,14 @@ async fn main() {
         server.key_secret()
     );
     println!("  OAuth2 token URL: {}", server.token_url());
+    if let Some(rate) = args.rate_limit {
+        let burst = args.burst.unwrap_or_else(|| default_burst(rate));
+        println!("  rate limit: {rate} requests/s per project, burst {burst}");
+    }
+    if let Some(status) = args.outage {
+        println!("  outage: every API request is answered {status}");
+    }
+    println!("  counters (test helper): GET {}", server.stats_url());
     if let Some(project) = &args.seed_demo {
         seed_demo(&server, project);
     }
@@ -115,4 +171,37 @@ fn seed_demo(server: &FakeServer, project: &str) {
         server.seed_qualified_number(project, seed);
     }
     println!("  qualified numbers +12065550141 to +12065550144");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_flags_parse() {
+        let args =
+            Args::try_parse_from(["fake", "--rate-limit", "2.5", "--outage", "503"]).unwrap();
+        assert_eq!(args.rate_limit, Some(2.5));
+        assert_eq!(args.burst, None);
+        assert_eq!(default_burst(2.5), 3);
+        assert_eq!(default_burst(0.1), 1);
+        assert_eq!(args.outage, Some(StatusCode::SERVICE_UNAVAILABLE));
+        let args = Args::try_parse_from(["fake", "--rate-limit", "200", "--burst", "20"]).unwrap();
+        assert_eq!((args.rate_limit, args.burst), (Some(200.0), Some(20)));
+    }
+
+    #[test]
+    fn bad_limit_flags_are_refused() {
+        for bad in [
+            &["fake", "--rate-limit", "0"][..],
+            &["fake", "--rate-limit", "-3"],
+            &["fake", "--rate-limit", "inf"],
+            &["fake", "--burst", "5"],
+            &["fake", "--rate-limit", "5", "--burst", "0"],
+            &["fake", "--outage", "200"],
+            &["fake", "--outage", "down"],
+        ] {
+            assert!(Args::try_parse_from(bad).is_err(), "{bad:?}");
+        }
+    }
 }

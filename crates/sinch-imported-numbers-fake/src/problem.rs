@@ -75,6 +75,17 @@ impl Problem {
         )
     }
 
+    /// An error for `status` named after its reason phrase
+    /// (`SERVICE_UNAVAILABLE`, ...), for faults and outages.
+    pub(crate) fn for_status(http: StatusCode, message: impl Into<String>) -> Self {
+        let name = http
+            .canonical_reason()
+            .unwrap_or("ERROR")
+            .to_uppercase()
+            .replace(' ', "_");
+        Self::new(http, name, message)
+    }
+
     pub(crate) fn unauthenticated(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message)
     }
