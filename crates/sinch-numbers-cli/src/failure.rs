@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use sinch_imported_numbers::{Error, ErrorKind};
 
+use crate::output::visible;
+
 /// Exit status when everything worked.
 pub const OK: u8 = 0;
 /// Exit status when some numbers failed or were invalid (the rest were done).
@@ -68,9 +70,10 @@ impl Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.message)?;
+        // Messages quote the server and the input: shown, never obeyed.
+        write!(f, "error: {}", visible(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", visible(hint))?;
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ use sinch_imported_numbers::{Client, ErrorKind, NumberImport, PhoneNumber, Provi
 
 use crate::args::ImportArgs;
 use crate::failure::{self, Failure};
+use crate::output::visible;
 use crate::progress::Progress;
 use crate::rows::{self, Row, Rows};
 
@@ -240,15 +241,24 @@ impl Health {
 fn stop_message(stop: Stop, at: &str, error: &sinch_imported_numbers::Error, url: &str) -> String {
     let (what, hint) = match stop {
         Stop::Refused => (
-            format!("{url} refused the request ({error}); no row can be imported this way"),
+            format!(
+                "{url} refused the request ({}); no row can be imported this way",
+                visible(&error.to_string())
+            ),
             failure::advice(error).unwrap_or_default().to_owned(),
         ),
         Stop::Unreachable => (
-            format!("{url} could not be reached {UNREACHABLE_STREAK} times in a row ({error})"),
+            format!(
+                "{url} could not be reached {UNREACHABLE_STREAK} times in a row ({})",
+                visible(&error.to_string())
+            ),
             "check the network and --base-url (or SINCH_IMPORTED_NUMBERS_URL)".to_owned(),
         ),
         Stop::Failing => (
-            format!("every request to {url} so far failed with a server error ({error})"),
+            format!(
+                "every request to {url} so far failed with a server error ({})",
+                visible(&error.to_string())
+            ),
             "Sinch had a problem; run the same file again later".to_owned(),
         ),
     };
@@ -345,9 +355,11 @@ pub async fn run(
         total,
         show_progress && !args.no_progress && args.csv.is_some(),
     );
+    // What the file and the server say is shown escaped, never obeyed.
     let describe = |line: u64, written: &str| {
+        let written = visible(written);
         if line == 0 {
-            written.to_owned()
+            written.into_owned()
         } else {
             format!("row {line} ({written})")
         }
@@ -398,8 +410,9 @@ pub async fn run(
                     String::new()
                 };
                 progress.line(&format!(
-                    "{}: {why}{hint}",
-                    describe(done.line, &done.written)
+                    "{}: {}{hint}",
+                    describe(done.line, &done.written),
+                    visible(why)
                 ));
             }
             Outcome::Failed(e) => {
@@ -414,8 +427,9 @@ pub async fn run(
                         .map(|h| format!("\n  hint: {h}"))
                         .unwrap_or_default();
                     progress.line(&format!(
-                        "{}: {e}{hint}",
-                        describe(done.line, &done.written)
+                        "{}: {}{hint}",
+                        describe(done.line, &done.written),
+                        visible(&e.to_string())
                     ));
                 }
             }

@@ -7,6 +7,7 @@
 //! reads as JSON (the API's own body, as received); [`RecordWriter`] does the
 //! rest the same way for all of them.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use sinch_imported_numbers::{ImportedNumber, ProvisioningOutcome};
@@ -81,6 +82,35 @@ pub fn json<T: serde::Serialize>(
     } else {
         serde_json::to_writer(out, value)
     }
+}
+
+/// `text` as it may be shown on a terminal: control characters (escape
+/// sequences, bells, line ends, tabs), line and paragraph separators and
+/// bidirectional overrides are written escaped (`\u{1b}`, `\n`), so nothing
+/// the server sends can move the cursor, recolour, retitle or clear the
+/// terminal, or split one table row into two.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            shown.extend(c.escape_debug());
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
+}
+
+/// Whether `c` would act on a terminal or on the layout instead of showing.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// Text of an optional value; empty when absent.
@@ -239,17 +269,18 @@ impl<W: Write, R: Record> RecordWriter<W, R> {
 }
 
 /// One table line: cells padded to their columns' widths and separated by
-/// a space; the last cell unpadded.
+/// a space; the last cell unpadded; control characters shown escaped.
 fn table_line<'a>(
     out: &mut dyn Write,
     cells: impl ExactSizeIterator<Item = (Column, &'a str)>,
 ) -> io::Result<()> {
     let last = cells.len().saturating_sub(1);
     for (i, (column, cell)) in cells.enumerate() {
+        let cell = visible(cell);
         let cell = if column.clip {
-            clip(cell, column.width)
+            clip(&cell, column.width)
         } else {
-            cell.to_owned()
+            cell.into_owned()
         };
         if i == last {
             writeln!(out, "{cell}")?;
@@ -292,5 +323,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "abcdef abc… x\n");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_and_other_text_is_left_alone() {
+        assert_eq!(
+            visible("\x1b[31mRED\x07 a\r\nb\tc\u{202e}d\u{9b}"),
+            r"\u{1b}[31mRED\u{7} a\r\nb\tc\u{202e}d\u{9b}"
+        );
+        assert!(matches!(visible("Café, 東京 \\ ok"), Cow::Borrowed(_)));
     }
 }

@@ -1632,3 +1632,56 @@ fn the_progress_line_fits_80_columns_with_whole_rates_and_counts_that_agree() {
         "{seen:?}"
     );
 }
+
+// What a new user found: server text on the terminal, spreadsheet formulas,
+// closed pipes, misleading hints, dropped failure reasons, silent empty
+// tables, echoed deletes and area codes the table does not know.
+
+/// Text the server sends that would drive a terminal or break a table row.
+const HOSTILE_NAME: &str = "\x1b[31mRED\x1b[0m\x1b]0;pwned\x07 two\r\nlines";
+
+#[test]
+fn tables_show_control_characters_escaped_while_csv_and_json_keep_them() {
+    let fake = Fake::start();
+    fake.server.seed_hosting_order(
+        PROJECT,
+        completed_order("order-\x1b[2J").display_name(HOSTILE_NAME),
+    );
+    let table = stdout(&orders_list(&fake, "table", &[]));
+    assert!(
+        !table.contains(|c: char| c.is_control() && c != '\n'),
+        "no control character reaches the terminal: {table:?}"
+    );
+    assert_eq!(table.lines().count(), 2, "one header, one row: {table}");
+    let row = table.lines().nth(1).unwrap();
+    assert!(row.starts_with(r"order-\u{1b}[2J "), "{row}");
+    assert!(row.contains(r"\u{1b}[31mRED"), "{row}");
+    let get = fake
+        .cli()
+        .args(["orders", "list", "--state", "completed", "--type", "import"])
+        .args([
+            "--service-plan-id",
+            "p",
+            "--campaign-id",
+            "c",
+            "-o",
+            "jsonl",
+        ])
+        .output()
+        .unwrap();
+    let order: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
+    assert_eq!(order["displayName"], HOSTILE_NAME);
+    let csv_text = stdout(&orders_list(&fake, "csv", &[]));
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[0], "order-\x1b[2J");
+    assert_eq!(&row[4], HOSTILE_NAME);
+
+    // Error messages, which quote what they are about, are escaped too.
+    fake.cli()
+        .args(["orders", "get", "order-\x1b[2J"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(r"hosting order order-\u{1b}[2J: "))
+        .stderr(predicate::str::contains("\x1b").not());
+}

@@ -16,7 +16,7 @@ use crate::args::{
 };
 use crate::config;
 use crate::failure::{self, Failure};
-use crate::output::{provisioning_text, NumberWriter};
+use crate::output::{provisioning_text, visible, NumberWriter};
 use crate::rows::Rows;
 
 use super::{confirm, delete_all, io, number, stream_listing, write_one, Target};
@@ -195,7 +195,7 @@ pub async fn wait(client: &Client, args: WaitArgs, out: &mut dyn Write) -> Resul
             )
             .map_err(io)?;
         } else {
-            writeln!(out, "{n}\t{word}\t{detail}").map_err(io)?;
+            writeln!(out, "{n}\t{word}\t{}", visible(&detail)).map_err(io)?;
         }
     }
     Ok(if failed > 0 {
@@ -269,13 +269,15 @@ pub async fn verify_callback(
         writeln!(
             out,
             "signature ok\nevent {}\nnumber {}\ntype {}\nstatus {}\nfailure {}",
-            event.event_id().unwrap_or("-"),
-            event.resource_id().unwrap_or("-"),
-            event.event_type().map_or("-".to_owned(), |t| t.to_string()),
-            event.status().map_or("-".to_owned(), |s| s.to_string()),
-            event
-                .failure_code()
-                .map_or("-".to_owned(), |c| c.to_string()),
+            visible(event.event_id().unwrap_or("-")),
+            visible(event.resource_id().unwrap_or("-")),
+            visible(&event.event_type().map_or("-".to_owned(), |t| t.to_string())),
+            visible(&event.status().map_or("-".to_owned(), |s| s.to_string())),
+            visible(
+                &event
+                    .failure_code()
+                    .map_or("-".to_owned(), |c| c.to_string())
+            ),
         )
         .map_err(io)?;
     }

@@ -18,7 +18,7 @@ use sinch_imported_numbers::{Error, ErrorKind, PhoneNumber, Region};
 
 use crate::args::Format;
 use crate::failure::{self, Failure};
-use crate::output::{Record, RecordWriter};
+use crate::output::{visible, Record, RecordWriter};
 
 /// A failure to write the output.
 fn io(e: std::io::Error) -> Failure {
@@ -160,6 +160,7 @@ where
             }
             Err(why) => {
                 failed += 1;
+                let (written, why) = (visible(&written), visible(&why));
                 if line == 0 {
                     eprintln!("error: {written}: {why}");
                 } else {
