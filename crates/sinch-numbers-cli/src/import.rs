@@ -11,7 +11,7 @@ use sinch_imported_numbers::{Client, ErrorKind, NumberImport, PhoneNumber, Provi
 
 use crate::args::ImportArgs;
 use crate::failure::{self, Failure};
-use crate::output::visible;
+use crate::output::{spreadsheet_safe, visible};
 use crate::progress::Progress;
 use crate::rows::{self, Row, Rows};
 
@@ -126,13 +126,16 @@ impl Report {
             row.line.to_string()
         };
         self.0
-            .write_record([
-                line.as_str(),
-                &row.written,
-                outcome.word(),
-                &error,
-                row.e164.as_deref().unwrap_or_default(),
-            ])
+            .write_record(
+                [
+                    line.as_str(),
+                    &row.written,
+                    outcome.word(),
+                    &error,
+                    row.e164.as_deref().unwrap_or_default(),
+                ]
+                .map(|cell| spreadsheet_safe(cell).into_owned()),
+            )
             .map_err(|e| Failure::failed(format!("cannot write the report: {e}")))
     }
 

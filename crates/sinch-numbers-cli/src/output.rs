@@ -5,7 +5,8 @@
 //! Each kind of record says once, in its [`Record`] implementation, what its
 //! CSV columns are, which of them the table shows and how wide, and how it
 //! reads as JSON (the API's own body, as received); [`RecordWriter`] does the
-//! rest the same way for all of them.
+//! rest the same way for all of them: control characters escaped in tables
+//! ([`visible`]), formulas quoted in CSV ([`spreadsheet_safe`]).
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -113,6 +114,32 @@ fn needs_escape(c: char) -> bool {
         )
 }
 
+/// `cell` as it may be put in a CSV file a person opens in a spreadsheet:
+/// a cell the spreadsheet would run as a formula (one starting with `=`,
+/// `@`, a tab or a carriage return, or with `+` or `-` not followed by just
+/// a number such as `+12065550100` or `-5`) gets a `'` in front, which
+/// spreadsheets read as "this is text".
+pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
+    let formula = match cell.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !is_number(&cell[1..]),
+        _ => false,
+    };
+    if formula {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Whether `text` is digits, with at most one `.` between digits.
+fn is_number(text: &str) -> bool {
+    let mut parts = text.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && parts.next().is_none_or(digits)
+}
+
 /// Text of an optional value; empty when absent.
 pub fn text<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
@@ -207,7 +234,12 @@ impl<W: Write, R: Record> RecordWriter<W, R> {
                 if first {
                     csv.write_record(R::COLUMNS)?;
                 }
-                csv.write_record(record.fields())?;
+                csv.write_record(
+                    record
+                        .fields()
+                        .iter()
+                        .map(|f| spreadsheet_safe(f).into_owned()),
+                )?;
             }
             Sink::Plain(out) => match self.format {
                 Format::Json if self.many => {
@@ -323,6 +355,29 @@ mod tests {
         )
         .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "abcdef abc… x\n");
+    }
+
+    #[test]
+    fn formulas_are_quoted_and_numbers_left_alone() {
+        for (cell, safe) in [
+            ("=1+1", "'=1+1"),
+            ("@A1", "'@A1"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("+1+1", "'+1+1"),
+            ("-A1", "'-A1"),
+            ("-", "'-"),
+            ("+", "'+"),
+            ("-1.", "'-1."),
+            ("+1 206", "'+1 206"),
+            ("-5", "-5"),
+            ("-2.5", "-2.5"),
+            ("+12065550100", "+12065550100"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), safe, "{cell:?}");
+        }
     }
 
     #[test]

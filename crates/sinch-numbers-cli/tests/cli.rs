@@ -1685,3 +1685,59 @@ fn tables_show_control_characters_escaped_while_csv_and_json_keep_them() {
         .stderr(predicate::str::contains(r"hosting order order-\u{1b}[2J: "))
         .stderr(predicate::str::contains("\x1b").not());
 }
+
+#[test]
+fn csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted() {
+    let fake = Fake::start();
+    let names = [
+        (
+            "=HYPERLINK(\"http://evil\")",
+            "'=HYPERLINK(\"http://evil\")",
+        ),
+        ("=1+1", "'=1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("+1+2", "'+1+2"),
+        ("-2-3", "'-2-3"),
+        ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+        ("-5", "-5"),
+        ("+12065550100", "+12065550100"),
+        ("1+1", "1+1"),
+        ("Front desk", "Front desk"),
+    ];
+    for (i, (name, _)) in names.iter().enumerate() {
+        fake.server.seed_hosting_order(
+            PROJECT,
+            completed_order(&format!("order-{i:02}")).display_name(*name),
+        );
+    }
+    let csv_text = stdout(&orders_list(&fake, "csv", &[]));
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut shown: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_owned(), r[4].to_owned())
+        })
+        .collect();
+    shown.sort();
+    let shown: Vec<String> = shown.into_iter().map(|(_, name)| name).collect();
+    let expected: Vec<String> = names.iter().map(|(_, safe)| (*safe).to_owned()).collect();
+    assert_eq!(shown, expected, "{csv_text}");
+    // JSON keeps the text as the server sent it.
+    let jsonl = stdout(&orders_list(&fake, "jsonl", &[]));
+    assert!(jsonl.contains(r#""displayName":"=1+1""#), "{jsonl}");
+    // The import report is a CSV for spreadsheets too.
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = csv_file(dir.path(), "number\n=1+1\n+12065550101\n");
+    let report = dir.path().join("report.csv");
+    fake.cli()
+        .args(["import", "--dry-run", "--csv", sheet.to_str().unwrap()])
+        .args(["--report", report.to_str().unwrap()])
+        .assert()
+        .code(1);
+    let rows = report_rows(&report);
+    assert_eq!(rows[0][1], "'=1+1");
+    assert_eq!(rows[1][1], "+12065550101");
+}
