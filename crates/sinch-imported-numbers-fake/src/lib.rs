@@ -89,6 +89,29 @@
 //! and body, the flat error shape, and 404 for an unknown order or number or
 //! for a `:verb` the API does not have.
 //!
+//! For testing clients under pressure (retry budgets, adaptive concurrency,
+//! benchmarks), the fake can also throttle and fail:
+//!
+//! * [`FakeServerBuilder::rate_limit`] gives each project (the one in the
+//!   path) a token bucket of `burst` requests refilled at `per_second`; a
+//!   request over it gets `429` `RESOURCE_EXHAUSTED` with a `Retry-After`
+//!   of the whole seconds until the next token (at least 1) and does
+//!   nothing else. The token endpoint is not limited;
+//! * an [`Outage`] answers every API operation with a chosen status
+//!   ([`FakeServerBuilder::outage`]) or closes every connection
+//!   ([`Outage::RefuseConnections`]), from the start
+//!   ([`FakeServerBuilder::outage_for`]) or from any moment, for a while or
+//!   until ended ([`FakeServer::set_outage`], [`FakeServer::set_outage_for`]);
+//! * [`FakeServer::stats`] counts API requests answered, throttled and
+//!   failed (the definitions are there); `GET /_fake/stats`
+//!   ([`FakeServer::stats_url`]) serves the same as
+//!   `{"answered": N, "throttled": M, "failed": K}`, without auth and to
+//!   loopback clients only. It is a test helper, not an API operation, and
+//!   is absent from the spec.
+//!
+//! The binary takes the same knobs as `--rate-limit PER_SECOND`,
+//! `--burst N` (default: the rate rounded up) and `--outage STATUS`.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let server = sinch_imported_numbers_fake::FakeServer::start().await?;
