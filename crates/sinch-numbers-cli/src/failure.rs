@@ -21,6 +21,8 @@ pub struct Failure {
     message: String,
     hint: Option<String>,
     status: u8,
+    /// Ends the command without a word: the reader of the output went away.
+    quiet: bool,
 }
 
 impl Failure {
@@ -30,6 +32,7 @@ impl Failure {
             message: message.into(),
             hint: None,
             status: USAGE,
+            quiet: false,
         }
     }
 
@@ -39,6 +42,7 @@ impl Failure {
             message: message.into(),
             hint: None,
             status: SOME_FAILED,
+            quiet: false,
         }
     }
 
@@ -53,7 +57,29 @@ impl Failure {
             message: format!("{subject}: {error}"),
             hint: advice(error).map(str::to_owned),
             status,
+            quiet: false,
         }
+    }
+
+    /// A failure to write the output. When the output was a pipe whose
+    /// reader has gone (`| head -1` read what it wanted), the command ends
+    /// quietly with exit 0, as command line tools do.
+    pub fn output(error: std::io::Error) -> Self {
+        if is_broken_pipe(&error) {
+            Failure {
+                message: String::new(),
+                hint: None,
+                status: OK,
+                quiet: true,
+            }
+        } else {
+            Failure::failed(format!("cannot write the output: {error}"))
+        }
+    }
+
+    /// Whether the command ends without a message (see [`Failure::output`]).
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
     }
 
     /// Adds what to do about it.
@@ -79,6 +105,26 @@ impl fmt::Display for Failure {
     }
 }
 
+/// Whether `error` says the reader of the output has gone, also when the
+/// CSV or JSON writer wrapped it.
+fn is_broken_pipe(error: &std::io::Error) -> bool {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    let Some(inner) = error.get_ref() else {
+        return false;
+    };
+    if let Some(csv) = inner.downcast_ref::<csv::Error>() {
+        return matches!(csv.kind(), csv::ErrorKind::Io(io) if is_broken_pipe(io));
+    }
+    if let Some(json) = inner.downcast_ref::<serde_json::Error>() {
+        return json.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe);
+    }
+    inner
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(is_broken_pipe)
+}
+
 /// What a person can do about an SDK error, when there is something.
 pub fn advice(error: &Error) -> Option<&'static str> {
     Some(match error.kind() {
@@ -94,4 +140,25 @@ pub fn advice(error: &Error) -> Option<&'static str> {
         ErrorKind::DeadlineExceeded => "it may still finish; try again with a longer deadline",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_pipe_is_quiet_however_it_is_wrapped() {
+        let pipe = || std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        assert!(Failure::output(pipe()).is_quiet());
+        let csv: std::io::Error = csv::Error::from(pipe()).into();
+        assert!(Failure::output(csv).is_quiet());
+        let json: std::io::Error = serde_json::Error::io(pipe()).into();
+        assert!(Failure::output(json).is_quiet());
+        let full = Failure::output(std::io::Error::other("disk full"));
+        assert!(!full.is_quiet());
+        assert_eq!(
+            full.to_string(),
+            "error: cannot write the output: disk full"
+        );
+    }
 }

@@ -470,7 +470,7 @@ pub async fn run(
     if let Some(report) = report {
         report.finish()?;
     }
-    let io = |e: std::io::Error| Failure::failed(format!("cannot write the output: {e}"));
+    let io = Failure::output;
     writeln!(out, "{}", tally.summary(dry_run, stopped.is_some())).map_err(io)?;
     if stopped.is_some() {
         return Ok(failure::USAGE);

@@ -69,7 +69,9 @@ where
     match runtime.block_on(dispatch(cli, out)) {
         Ok(status) => ExitCode::from(status),
         Err(failure) => {
-            eprintln!("{failure}");
+            if !failure.is_quiet() {
+                eprintln!("{failure}");
+            }
             failure.exit_code()
         }
     }
@@ -95,7 +97,12 @@ async fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
     let show_progress = std::io::stderr().is_terminal();
     match cli.command {
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "sinch-numbers", out);
+            // Generated whole first: clap_complete panics when a write fails.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sinch-numbers", &mut script);
+            out.write_all(&script)
+                .and_then(|()| out.flush())
+                .map_err(Failure::output)?;
             Ok(failure::OK)
         }
         Command::Import(args) if args.dry_run => {

@@ -1741,3 +1741,128 @@ fn csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted() {
     assert_eq!(rows[0][1], "'=1+1");
     assert_eq!(rows[1][1], "+12065550101");
 }
+
+/// Runs the CLI with `args` against `fake`, its output a pipe whose reader
+/// reads `lines` lines and then goes away (as `| head -N` does); returns
+/// the exit status and what went to stderr.
+fn with_output_closed_after(
+    fake: &Fake,
+    args: &[&str],
+    lines: usize,
+) -> (std::process::ExitStatus, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sinch-numbers"))
+        .env_clear()
+        .env("SINCH_PROJECT_ID", PROJECT)
+        .env("SINCH_KEY_ID", fake.server.key_id())
+        .env("SINCH_KEY_SECRET", fake.server.key_secret())
+        .env("SINCH_IMPORTED_NUMBERS_URL", fake.server.base_url())
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..lines {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(!line.is_empty(), "{args:?}: the output ended early");
+    }
+    drop(reader);
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_output_pipe_ends_every_command_quietly() {
+    // Every request takes 150 ms: the pipe is closed while pages are still
+    // on their way, so the next write finds it closed.
+    let fake = Fake::with(FakeServer::builder().latency(Duration::from_millis(150)));
+    let numbers = ["+12065550101", "+12065550102", "+12065550103"];
+    let mut order = completed_order("order-1");
+    for n in numbers {
+        order = order.number(HostingOrderNumberSeed::new(n));
+        fake.server.seed_qualified_number(
+            PROJECT,
+            QualifiedNumberSeed::new(n, GlobalProcessState::Verified),
+        );
+    }
+    fake.server.seed_hosting_order(PROJECT, order);
+    for i in 2..=3 {
+        fake.server
+            .seed_hosting_order(PROJECT, completed_order(&format!("order-{i}")));
+    }
+    let sheet_dir = tempfile::tempdir().unwrap();
+    let sheet = csv_file(
+        sheet_dir.path(),
+        &format!("number\n{}\n", numbers.join("\n")),
+    );
+    let sheet = sheet.to_str().unwrap();
+    fake.cli()
+        .args(["import", "--csv", sheet, "--service-plan-id", "p"])
+        .args(["--campaign-id", "c"])
+        .assert()
+        .success();
+
+    let orders_list = [
+        "orders",
+        "list",
+        "--state",
+        "completed",
+        "--type",
+        "import",
+        "--service-plan-id",
+        "p",
+        "--campaign-id",
+        "c",
+        "--page-size",
+        "1",
+    ];
+    let list = [
+        "list",
+        "--service-plan-id",
+        "p",
+        "--campaign-id",
+        "c",
+        "--page-size",
+        "1",
+    ];
+    let order_numbers = ["orders", "numbers", "order-1", "--page-size", "1"];
+    let qualified = [
+        "qualified",
+        "list",
+        "--state",
+        "verified",
+        "--page-size",
+        "1",
+    ];
+    // Like `| head -1`: the header and one row were read, the rest is not wanted.
+    for args in [&orders_list[..], &list, &order_numbers, &qualified] {
+        for format in ["table", "csv", "jsonl"] {
+            let args = [args, &["-o", format]].concat();
+            let (status, stderr) = with_output_closed_after(&fake, &args, 1);
+            assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
+            assert_eq!(stderr, "", "{args:?}");
+        }
+    }
+    // Closed before anything is written, for commands that print one thing.
+    let delete = ["delete", "+12065550101", "--yes"];
+    let wait = ["wait", "+12065550102"];
+    for args in [
+        &["orders", "get", "order-1"][..],
+        &["orders", "report", "order-1"],
+        &["qualified", "get", "+12065550103"],
+        &["get", "+12065550102"],
+        &["completions", "bash"],
+        &wait,
+        &delete,
+    ] {
+        let (status, stderr) = with_output_closed_after(&fake, args, 0);
+        assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

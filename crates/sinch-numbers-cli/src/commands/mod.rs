@@ -20,9 +20,9 @@ use crate::args::Format;
 use crate::failure::{self, Failure};
 use crate::output::{visible, Record, RecordWriter};
 
-/// A failure to write the output.
+/// A failure to write the output (quiet when the reader has gone).
 fn io(e: std::io::Error) -> Failure {
-    Failure::failed(format!("cannot write the output: {e}"))
+    Failure::output(e)
 }
 
 /// A number as people write it; a bad one is a usage error.
