@@ -55,7 +55,7 @@ impl Failure {
         };
         Failure {
             message: format!("{subject}: {error}"),
-            hint: advice(error).map(str::to_owned),
+            hint: advice(error, false).map(str::to_owned),
             status,
             quiet: false,
         }
@@ -125,16 +125,53 @@ fn is_broken_pipe(error: &std::io::Error) -> bool {
         .is_some_and(is_broken_pipe)
 }
 
-/// What a person can do about an SDK error, when there is something.
-pub fn advice(error: &Error) -> Option<&'static str> {
+/// The advice for a 404 that came from a wrong address, not an unknown
+/// resource (see [`wrong_address`]).
+pub const WRONG_ADDRESS: &str = "the server has no such operation: the base URL may be wrong \
+     (it is the API's root, without /v1 or any other path); check --base-url or \
+     SINCH_IMPORTED_NUMBERS_URL";
+
+/// What the SDK writes for an error answer without the API's error body.
+const NOT_AN_API_ERROR: [&str; 2] = [
+    "(empty response body)",
+    "(response body is not the documented error",
+];
+
+/// Words with which a server says the path itself is unknown, not what it
+/// names: "no such operation", "no route", "unknown endpoint".
+const NO_SUCH_PATH: [&str; 5] = ["operation", "route", "endpoint", "path", "url"];
+
+/// Whether a 404 says the address is wrong (a base URL ending in `/v1`, a
+/// path of another service) rather than that the thing asked for does not
+/// exist: the answer has no API error body, or its message says there is no
+/// such operation or route.
+pub fn wrong_address(error: &Error) -> bool {
+    if error.kind() != ErrorKind::NotFound {
+        return false;
+    }
+    let Some(message) = error.api_error().and_then(|a| a.message.as_deref()) else {
+        return true;
+    };
+    let message = message.to_lowercase();
+    NOT_AN_API_ERROR.iter().any(|m| message.contains(m))
+        || NO_SUCH_PATH.iter().any(|w| message.contains(w))
+}
+
+/// What a person can do about an SDK error, when there is something;
+/// `concurrency`: the command has `--concurrency` (only `import` does).
+pub fn advice(error: &Error, concurrency: bool) -> Option<&'static str> {
     Some(match error.kind() {
         ErrorKind::Unauthenticated => {
             "check SINCH_KEY_ID and SINCH_KEY_SECRET (or --key-secret-file) for this project"
         }
         ErrorKind::PermissionDenied => "this key may not use this project; check --project-id",
+        ErrorKind::NotFound if wrong_address(error) => WRONG_ADDRESS,
         ErrorKind::NotFound => "the number is not imported in this project",
         ErrorKind::AlreadyExists => "the number is already imported; nothing to do",
-        ErrorKind::RateLimited => "the API is rate limiting; retry later or lower --concurrency",
+        ErrorKind::RateLimited if concurrency => {
+            "the API is rate limiting; retry later or lower --concurrency"
+        }
+        ErrorKind::RateLimited => "the API is rate limiting; retry later",
         ErrorKind::Transport => "check the network and --base-url",
         ErrorKind::Server => "Sinch had a problem; retrying later may work",
         ErrorKind::DeadlineExceeded => "it may still finish; try again with a longer deadline",

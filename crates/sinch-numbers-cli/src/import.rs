@@ -248,7 +248,7 @@ fn stop_message(stop: Stop, at: &str, error: &sinch_imported_numbers::Error, url
                 "{url} refused the request ({}); no row can be imported this way",
                 visible(&error.to_string())
             ),
-            failure::advice(error).unwrap_or_default().to_owned(),
+            failure::advice(error, true).unwrap_or_default().to_owned(),
         ),
         Stop::Unreachable => (
             format!(
@@ -426,9 +426,16 @@ pub async fn run(
                 } else if stopped.is_none_or(|stop| !stop.explains(e)) {
                     // After a stop, requests already in flight that fail the
                     // same way are in the report but not repeated here.
-                    let hint = failure::advice(e)
-                        .map(|h| format!("\n  hint: {h}"))
-                        .unwrap_or_default();
+                    // A 404 on an import is about the project or the
+                    // address, never the number.
+                    let hint = match e.kind() {
+                        ErrorKind::NotFound if !failure::wrong_address(e) => {
+                            Some("check --project-id: the project may not exist")
+                        }
+                        _ => failure::advice(e, true),
+                    }
+                    .map(|h| format!("\n  hint: {h}"))
+                    .unwrap_or_default();
                     progress.line(&format!(
                         "{}: {}{hint}",
                         describe(done.line, &done.written),

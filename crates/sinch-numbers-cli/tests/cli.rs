@@ -1866,3 +1866,106 @@ fn a_closed_output_pipe_ends_every_command_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// A server on 127.0.0.1 that answers every request with `status` and
+/// `body` (and `content_type`), for answers the fake does not give; its URL.
+fn canned_server(status: &str, content_type: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let answer = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            // The request: read up to the end of its headers (no body here).
+            let mut seen = Vec::new();
+            let mut byte = [0u8; 1];
+            while !seen.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                seen.push(byte[0]);
+            }
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn hints_fit_the_command_and_a_wrong_base_url_is_named() {
+    let fake = Fake::start();
+    fake.server
+        .seed_hosting_order(PROJECT, completed_order("order-1"));
+    // A 429 (retried until the SDK gives up): only import has --concurrency.
+    fake.server.fail_next(
+        50,
+        http::StatusCode::TOO_MANY_REQUESTS,
+        Some(Duration::ZERO),
+    );
+    fake.cli()
+        .args(["orders", "get", "order-1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("hint: the API is rate limiting"))
+        .stderr(predicate::str::contains("--concurrency").not());
+    let fake = Fake::start();
+    fake.server.fail_next(
+        50,
+        http::StatusCode::TOO_MANY_REQUESTS,
+        Some(Duration::ZERO),
+    );
+    fake.cli()
+        .args(["import", "+12065550101", "--service-plan-id", "p"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("lower --concurrency"));
+
+    // A base URL ending in /v1: the fake has no such operation.
+    let fake = Fake::start();
+    fake.server
+        .seed_hosting_order(PROJECT, completed_order("order-1"));
+    let wrong = format!("{}/v1", fake.server.base_url());
+    for args in [
+        &["orders", "get", "order-1"][..],
+        &["orders", "numbers", "order-1", "+12065550101"],
+        &["orders", "numbers", "order-1"],
+        &["get", "+12065550101"],
+        &["qualified", "get", "+12065550101"],
+        &["import", "+12065550101", "--service-plan-id", "p"],
+    ] {
+        fake.cli()
+            .env("SINCH_IMPORTED_NUMBERS_URL", &wrong)
+            .env("SINCH_AUTH", "basic")
+            .args(args)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("the base URL may be wrong"))
+            .stderr(predicate::str::contains("no hosting order with this id").not())
+            .stderr(predicate::str::contains("not imported").not())
+            .stderr(predicate::str::contains("not a qualified number").not());
+    }
+    // A 404 without an API error body: a web server, not the API, answered.
+    for (content_type, body) in [
+        ("text/html", "<html><body>404 Not Found</body></html>"),
+        ("application/json", ""),
+    ] {
+        let url = canned_server("404 Not Found", content_type, body);
+        fake.cli()
+            .env("SINCH_IMPORTED_NUMBERS_URL", &url)
+            .env("SINCH_AUTH", "basic")
+            .args(["orders", "get", "order-1"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("the base URL may be wrong"))
+            .stderr(predicate::str::contains("no hosting order with this id").not());
+    }
+    // A real 404 keeps the hint about what was asked for.
+    fake.cli()
+        .args(["orders", "get", "order-2"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "hint: no hosting order with this id",
+        ));
+}

@@ -19,7 +19,9 @@ use crate::failure::{self, Failure};
 use crate::output::{provisioning_text, visible, NumberWriter};
 use crate::rows::Rows;
 
-use super::{confirm, delete_all, io, number, stream_listing, write_one, Target};
+use super::{
+    confirm, delete_all, io, number, sdk_failure, stream_listing, write_one, Target, NO_PROJECT,
+};
 
 /// `list`: streams every matching number.
 pub async fn list(client: &Client, args: ListArgs, out: &mut dyn Write) -> Result<u8, Failure> {
@@ -43,7 +45,7 @@ pub async fn list(client: &Client, args: ListArgs, out: &mut dyn Write) -> Resul
         });
     }
     let numbers = client.list(filter).page_size(args.page_size).items();
-    stream_listing(numbers, args.output, out, "numbers", None).await
+    stream_listing(numbers, args.output, out, "numbers", NO_PROJECT).await
 }
 
 /// `get`.
@@ -216,7 +218,7 @@ pub async fn callback_secret(
             let secret = client
                 .callback_secret()
                 .await
-                .map_err(|e| Failure::from_sdk("callback secret", &e))?;
+                .map_err(|e| sdk_failure("callback secret", &e, NO_PROJECT))?;
             writeln!(out, "{}", secret.expose()).map_err(io)?;
         }
         SecretCommand::Set { from_file } => {

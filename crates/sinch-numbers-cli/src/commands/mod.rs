@@ -34,25 +34,28 @@ fn number(text: &str, region: Region) -> Result<PhoneNumber, Failure> {
 }
 
 /// An SDK error about `subject`, with `not_found` as the advice when the
-/// server did not know what was asked for.
+/// server did not know what was asked for (and not the address asked at).
 fn sdk_failure(subject: &str, error: &Error, not_found: &str) -> Failure {
     let failure = Failure::from_sdk(subject, error);
-    if error.kind() == ErrorKind::NotFound {
+    if error.kind() == ErrorKind::NotFound && !failure::wrong_address(error) {
         failure.hint(not_found)
     } else {
         failure
     }
 }
 
+/// The advice for a 404 on a listing of the whole project.
+const NO_PROJECT: &str = "the project may not exist: check --project-id";
+
 /// Writes every item of a listing as it arrives. An error part way closes
 /// what was written (a valid JSON array, say) and then fails, saying how far
-/// the listing got; `not_found` replaces the advice for a 404.
+/// the listing got; `not_found` is the advice for a 404.
 async fn stream_listing<R: Record>(
     mut items: BoxStream<'static, sinch_imported_numbers::Result<R>>,
     format: Format,
     out: &mut dyn Write,
     what: &str,
-    not_found: Option<&str>,
+    not_found: &str,
 ) -> Result<u8, Failure> {
     let mut writer = RecordWriter::<_, R>::list(format, out);
     let mut listed = 0u64;
@@ -75,10 +78,7 @@ async fn stream_listing<R: Record>(
             Err(e) => {
                 writer.finish().map_err(io)?;
                 let subject = format!("listing stopped after {listed} {what}");
-                return Err(match not_found {
-                    Some(hint) => sdk_failure(&subject, &e, hint),
-                    None => Failure::from_sdk(&subject, &e),
-                });
+                return Err(sdk_failure(&subject, &e, not_found));
             }
         }
     }

@@ -13,7 +13,7 @@ use crate::args::{OrderArg, OrderArgs, OrderNumbersArgs, OrdersCommand, OrdersLi
 use crate::failure::Failure;
 use crate::output::{column, json, text, Column, Record};
 
-use super::{number, sdk_failure, stream_listing, write_one};
+use super::{number, sdk_failure, stream_listing, write_one, NO_PROJECT};
 
 /// The advice when the server does not know the order (or the number).
 const NO_ORDER: &str =
@@ -60,7 +60,7 @@ async fn list(client: &Client, args: OrdersListArgs, out: &mut dyn Write) -> Res
         .list(filter)
         .page_size(args.page_size)
         .items();
-    stream_listing(orders, args.output, out, "orders", Some(NO_ORDER)).await
+    stream_listing(orders, args.output, out, "orders", NO_PROJECT).await
 }
 
 /// `orders get`.
@@ -118,7 +118,7 @@ async fn numbers(
         .numbers(&args.id, filter)
         .page_size(args.page_size)
         .items();
-    stream_listing(numbers, args.output, out, "numbers", Some(NO_ORDER)).await
+    stream_listing(numbers, args.output, out, "numbers", NO_ORDER).await
 }
 
 impl Record for HostingOrder {

@@ -11,7 +11,9 @@ use crate::failure::{self, Failure};
 use crate::output::{column, json, text, Column, Record};
 
 use super::orders::order_by;
-use super::{confirm, delete_all, io, number, sdk_failure, stream_listing, write_one, Target};
+use super::{
+    confirm, delete_all, io, number, sdk_failure, stream_listing, write_one, Target, NO_PROJECT,
+};
 
 /// The advice when the server does not know the number.
 const NOT_QUALIFIED: &str = "the number is not a qualified number of this project";
@@ -47,7 +49,7 @@ async fn list(
         .list(filter)
         .page_size(args.page_size)
         .items();
-    stream_listing(numbers, args.output, out, "numbers", None).await
+    stream_listing(numbers, args.output, out, "numbers", NO_PROJECT).await
 }
 
 /// `qualified get`.
