@@ -31,6 +31,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+    /// When the whole request had arrived.
+    pub received: std::time::Instant,
 }
 
 impl Request {
@@ -292,6 +294,7 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
         target,
         headers,
         body,
+        received: std::time::Instant::now(),
     })
 }
 

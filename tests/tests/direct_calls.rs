@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use sinch_imported_numbers::api::direct::{decode_json, DirectCalls, ListQuery};
 use sinch_imported_numbers::api::{self, types};
-use sinch_imported_numbers::{Client, ErrorKind, InputError, Setting};
+use sinch_imported_numbers::{AuthMode, Client, ErrorKind, InputError, Setting};
 use workspace_tests::misbehaving::{Misbehaving, Reply, Request};
 use workspace_tests::{number_json, PROJECT};
 
@@ -310,6 +310,7 @@ fn a_body_decodes_alike_from_text_or_bytes() {
 fn a_base_url_with_a_query_or_fragment_is_refused() {
     for url in ["http://127.0.0.1:9/?x=1", "http://127.0.0.1:9/#top"] {
         let error = Client::builder()
+            .auth(AuthMode::Basic)
             .project_id(PROJECT)
             .key_id("id")
             .key_secret("secret")

@@ -12,6 +12,7 @@ const SECRET: &str = "very-secret-key-value";
 
 fn oauth_client(server: &MockServer, refresh_margin: Duration) -> Client {
     Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id("key-id")
         .key_secret(SECRET)
@@ -283,6 +284,7 @@ async fn retries_can_be_turned_off_and_connection_errors_are_transport() {
         })
         .await;
     let client = Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id("k")
         .key_secret("s")

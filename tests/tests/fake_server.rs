@@ -330,6 +330,7 @@ async fn the_server_validates_requests_against_the_spec() {
 async fn oauth2_tokens_are_rotated_after_revocation() {
     let server = FakeServer::start().await.unwrap();
     let client = Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id(server.key_id())
         .key_secret(server.key_secret())
@@ -347,6 +348,7 @@ async fn oauth2_tokens_are_rotated_after_revocation() {
     assert_eq!(Some(number.phone_number().as_str()), Some("+12065550134"));
 
     let wrong = Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id(server.key_id())
         .key_secret("wrong")

@@ -48,6 +48,7 @@ async fn no_secret_or_token_in_trace_logs() {
         .await
         .unwrap();
     let client = Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id(KEY_ID)
         .key_secret(SECRET)

@@ -34,6 +34,7 @@ fn fast_retries() -> RetryPolicy {
 
 fn builder(server: &Misbehaving) -> ClientBuilder {
     Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id("key-id")
         .key_secret("key-secret-value")
@@ -299,6 +300,7 @@ async fn endless_empty_pages_end_the_listing_with_an_error() {
 fn a_project_id_cannot_leave_its_path() {
     for bad in ["..", ".", "a/../b", "%2e%2e", "p\u{0}", "p/", "p q"] {
         let err = Client::builder()
+            .auth(AuthMode::Basic)
             .project_id(bad)
             .key_id("k")
             .key_secret("s")
@@ -378,6 +380,7 @@ async fn oversized_bodies_fail_while_streaming_and_keep_the_status() {
     assert!(err.to_string().contains("larger than"), "{err}");
 
     assert!(Client::builder()
+        .auth(AuthMode::Basic)
         .project_id("p")
         .key_id("k")
         .key_secret("s")

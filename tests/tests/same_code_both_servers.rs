@@ -6,7 +6,7 @@
 use futures::TryStreamExt;
 use httpmock::prelude::*;
 use serde_json::json;
-use sinch_imported_numbers::{Client, ListFilter, NumberImport};
+use sinch_imported_numbers::{AuthMode, Client, ListFilter, NumberImport};
 use sinch_imported_numbers_api::types::ImportedNumber;
 use sinch_imported_numbers_fake::FakeServer;
 use workspace_tests::{error_json, number_path, numbers_path, phone, PROJECT};
@@ -76,6 +76,7 @@ fn expected() -> Vec<String> {
 
 fn client(base_url: &str, key_id: &str, key_secret: &str) -> Client {
     Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id(key_id)
         .key_secret(key_secret)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use sinch_imported_numbers::callbacks::CallbackSecret;
-use sinch_imported_numbers::{Client, ErrorKind, NumberImport, RetryPolicy};
+use sinch_imported_numbers::{AuthMode, Client, ErrorKind, NumberImport, RetryPolicy};
 use workspace_tests::misbehaving::{Misbehaving, Reply};
 use workspace_tests::{number_json, phone, PROJECT};
 
@@ -17,6 +17,7 @@ const NUMBER: &str = "+12065550134";
 async fn one_answer(reply: Reply) -> (Misbehaving, Client) {
     let server = Misbehaving::start(move |_, _| reply.clone()).await;
     let client = Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id("key-id")
         .key_secret("key-secret")

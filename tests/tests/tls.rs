@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
-use sinch_imported_numbers::{Client, ErrorKind, RetryPolicy};
+use sinch_imported_numbers::{AuthMode, Client, ErrorKind, RetryPolicy};
 use workspace_tests::{phone, PROJECT};
 
 #[tokio::test]
@@ -36,6 +36,7 @@ async fn an_untrusted_certificate_is_refused_after_a_real_handshake() {
     });
 
     let client = Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id("k")
         .key_secret("s")

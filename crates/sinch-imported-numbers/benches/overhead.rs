@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use serde::Deserialize;
-use sinch_imported_numbers::{api, Client, ListFilter, PhoneNumber, RetryPolicy};
+use sinch_imported_numbers::{api, AuthMode, Client, ListFilter, PhoneNumber, RetryPolicy};
 
 const PROJECT: &str = "bench-project";
 const NUMBER: &str = "+12065550134";
@@ -388,6 +388,7 @@ fn main() {
         .build()
         .unwrap();
     let facade = Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(PROJECT)
         .key_id("key")
         .key_secret("secret")

@@ -10,6 +10,8 @@ use sinch_imported_numbers_api as api;
 
 use crate::callbacks::CallbackSecret;
 use crate::core::auth::{AccessKey, AuthMode, Authenticator};
+#[cfg(doc)]
+use crate::DEFAULT_TOKEN_URL;
 use crate::core::handle::Handle;
 use crate::error::{Error, ErrorKind, InputError, Result, Setting};
 use crate::{callbacks, imported_numbers};
@@ -69,7 +71,11 @@ impl ClientBuilder {
         self
     }
 
-    /// How to authenticate (default [`AuthMode::Basic`]).
+    /// How to authenticate. The default is OAuth2 client credentials, with
+    /// the token from [`DEFAULT_TOKEN_URL`] for Sinch's base URL, or from
+    /// `{base_url}/oauth2/token` when [`base_url`](Self::base_url) points
+    /// elsewhere (a local fake, a gateway). [`AuthMode::Basic`] is for
+    /// prototyping: Sinch rate-limits it heavily.
     pub fn auth(mut self, mode: AuthMode) -> Self {
         self.auth = Some(mode);
         self
@@ -125,7 +131,7 @@ impl ClientBuilder {
             Setting::BaseUrl,
             self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
         )?;
-        let auth_mode = self.auth.unwrap_or(AuthMode::Basic);
+        let auth_mode = self.auth.unwrap_or_else(|| default_auth(&base_url));
         if let AuthMode::OAuth2 { token_url, .. } = &auth_mode {
             normalise_base_url(Setting::TokenUrl, token_url)?;
         }
@@ -170,16 +176,32 @@ impl ClientBuilder {
         let api = api::Client::new_with_client(&base_url, http, context);
         let direct = api::direct::DirectCalls::new(&api)
             .map_err(|reason| InputError::invalid(Setting::BaseUrl, reason))?;
+        let retry = self.retry.unwrap_or_default();
         Ok(Client {
             handle: Arc::new(Handle {
                 api,
                 direct,
                 project_id,
                 auth,
-                retry: self.retry.unwrap_or_default(),
+                budget: retry
+                    .retry_budget()
+                    .map(crate::core::retry_budget::Budget::new),
+                retry,
             }),
         })
     }
+}
+
+/// OAuth2 by default: against Sinch's token endpoint for Sinch's API, and
+/// against the same server for any other base URL (the fake serves one).
+fn default_auth(base_url: &str) -> AuthMode {
+    let mut mode = AuthMode::oauth2();
+    if base_url != DEFAULT_BASE_URL {
+        if let AuthMode::OAuth2 { token_url, .. } = &mut mode {
+            *token_url = format!("{base_url}/oauth2/token");
+        }
+    }
+    mode
 }
 
 /// Project ids are path segments: letters, digits, `-` and `_` (Sinch's are
@@ -227,9 +249,10 @@ impl Client {
 
     /// A client configured from the environment: `SINCH_PROJECT_ID`,
     /// `SINCH_KEY_ID`, `SINCH_KEY_SECRET`, and optionally
-    /// `SINCH_IMPORTED_NUMBERS_URL` (base URL override) and
-    /// `SINCH_AUTH=oauth2` (any case; OAuth2 instead of Basic; `SINCH_TOKEN_URL`
-    /// overrides the token endpoint).
+    /// `SINCH_IMPORTED_NUMBERS_URL` (base URL override), `SINCH_AUTH`
+    /// (`oauth2`, the default, or `basic` for prototyping; any case) and
+    /// `SINCH_TOKEN_URL` (the OAuth2 token endpoint; see
+    /// [`ClientBuilder::auth`] for its default).
     pub fn from_env() -> Result<Client> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -247,15 +270,16 @@ impl Client {
         }
         let auth = get("SINCH_AUTH");
         match auth.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            None | Some("basic") => {}
-            Some("oauth2") => {
-                let mut mode = AuthMode::oauth2();
-                if let (AuthMode::OAuth2 { token_url, .. }, Some(url)) =
-                    (&mut mode, get("SINCH_TOKEN_URL"))
-                {
-                    *token_url = url;
+            Some("basic") => builder = builder.auth(AuthMode::Basic),
+            // OAuth2, the builder's default unless the token URL is given.
+            None | Some("oauth2") => {
+                if let Some(url) = get("SINCH_TOKEN_URL") {
+                    let mut mode = AuthMode::oauth2();
+                    if let AuthMode::OAuth2 { token_url, .. } = &mut mode {
+                        *token_url = url;
+                    }
+                    builder = builder.auth(mode);
                 }
-                builder = builder.auth(mode);
             }
             Some(_) => {
                 return Err(InputError::invalid(

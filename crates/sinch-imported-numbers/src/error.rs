@@ -243,6 +243,7 @@ struct ErrorInner {
     not_sent: bool,
     input: Option<InputError>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    budget_exhausted: bool,
 }
 
 impl Error {
@@ -257,6 +258,7 @@ impl Error {
             not_sent: false,
             input: None,
             source: None,
+            budget_exhausted: false,
         };
         Error {
             inner: Box::new(inner),
@@ -321,6 +323,24 @@ impl Error {
                 format!("{} (gave up after {attempts} attempts)", self.inner.message);
         }
         self
+    }
+
+    /// Says, in the message, that the client's retry budget stopped the
+    /// retries, and marks the error so [`Error::is_budget_exhausted`] tells.
+    pub(crate) fn budget_exhausted(mut self) -> Self {
+        self.inner.message = format!(
+            "{}; retry budget exhausted: most recent calls of this client failed, so it does not retry (see RetryPolicy::budget)",
+            self.inner.message
+        );
+        self.inner.budget_exhausted = true;
+        self
+    }
+
+    /// Whether the call was not retried because the client's retry budget
+    /// was exhausted (most of its recent calls failed): the service is
+    /// probably down or failing, and retrying everything would not help.
+    pub fn is_budget_exhausted(&self) -> bool {
+        self.inner.budget_exhausted
     }
 
     /// Records the HTTP status of the response this error was built from.
@@ -419,6 +439,7 @@ impl Error {
                 not_sent: inner.not_sent,
                 input: inner.input.clone(),
                 source: None,
+                budget_exhausted: inner.budget_exhausted,
             }),
         }
     }

@@ -72,6 +72,7 @@ pub use crate::core::auth::{AuthMode, DEFAULT_TOKEN_URL};
 pub use crate::core::carrier::{Carrier, CarrierState};
 pub use crate::core::pager::{Listing, OrderBy, Page, TOKEN_WINDOW};
 pub use crate::core::retry::RetryPolicy;
+pub use crate::core::retry_budget::RetryBudget;
 pub use crate::core::tls;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorKind, FieldViolation, InputError, Result, Setting};

@@ -56,7 +56,8 @@ pub struct Connection {
     #[arg(long, env = "SINCH_AUTH", value_enum, global = true)]
     pub auth: Option<AuthArg>,
 
-    /// The OAuth2 token endpoint (with --auth oauth2).
+    /// The OAuth2 token endpoint (default: Sinch's for Sinch's API, the base
+    /// URL's `/oauth2/token` for another base URL).
     #[arg(long, env = "SINCH_TOKEN_URL", global = true)]
     pub token_url: Option<String>,
 }
@@ -64,9 +65,9 @@ pub struct Connection {
 /// Authentication schemes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum AuthArg {
-    /// HTTP Basic with the key (the default).
+    /// HTTP Basic with the key: for prototyping (Sinch rate-limits it heavily).
     Basic,
-    /// OAuth2 client credentials.
+    /// OAuth2 client credentials (the default).
     Oauth2,
 }
 

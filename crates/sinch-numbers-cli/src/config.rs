@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use sinch_imported_numbers::{AuthMode, Client, DEFAULT_TOKEN_URL};
+use sinch_imported_numbers::{AuthMode, Client};
 
 use crate::args::{AuthArg, Connection};
 use crate::failure::Failure;
@@ -65,15 +65,17 @@ pub fn client(connection: &Connection) -> Result<Client, Failure> {
     if let Some(url) = &connection.base_url {
         builder = builder.base_url(url);
     }
-    if connection.auth == Some(AuthArg::Oauth2) {
-        let mut mode = AuthMode::oauth2();
-        if let AuthMode::OAuth2 { token_url, .. } = &mut mode {
-            *token_url = connection
-                .token_url
-                .clone()
-                .unwrap_or_else(|| DEFAULT_TOKEN_URL.to_owned());
+    match (connection.auth, &connection.token_url) {
+        (Some(AuthArg::Basic), _) => builder = builder.auth(AuthMode::Basic),
+        // OAuth2: the SDK's default token endpoint for the base URL, unless given.
+        (Some(AuthArg::Oauth2) | None, Some(url)) => {
+            let mut mode = AuthMode::oauth2();
+            if let AuthMode::OAuth2 { token_url, .. } = &mut mode {
+                token_url.clone_from(url);
+            }
+            builder = builder.auth(mode);
         }
-        builder = builder.auth(mode);
+        (Some(AuthArg::Oauth2) | None, None) => {}
     }
     builder
         .build()

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sinch_imported_numbers::{Client, RetryPolicy};
+use sinch_imported_numbers::{AuthMode, Client, RetryPolicy};
 use sinch_imported_numbers_api::types::{ImportedNumber, SmsConfiguration};
 use sinch_imported_numbers_fake::FakeServer;
 
@@ -32,6 +32,7 @@ pub fn seed(server: &FakeServer, project: &str, count: usize) {
 
 pub fn client(server: &FakeServer, project: &str) -> Client {
     Client::builder()
+        .auth(AuthMode::Basic)
         .project_id(project)
         .key_id(server.key_id())
         .key_secret(server.key_secret())

@@ -40,11 +40,14 @@ const MAX_TOKEN_RESPONSE_BYTES: usize = 64 * 1024;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AuthMode {
-    /// HTTP Basic with key id and secret on every request. Simple; Sinch
-    /// recommends it for testing.
+    /// HTTP Basic with key id and secret on every request. For prototyping
+    /// only: Sinch rate-limits Basic authentication heavily, so a production
+    /// client should use OAuth2 (the default). Choose it explicitly with
+    /// [`ClientBuilder::auth`](crate::ClientBuilder::auth) or `SINCH_AUTH=basic`.
     Basic,
     /// OAuth2 client credentials: the key id and secret are exchanged for a
-    /// short-lived bearer token at `token_url`. Recommended for production.
+    /// short-lived bearer token at `token_url`. The default, and what Sinch
+    /// recommends for production.
     OAuth2 {
         /// The token endpoint (default [`DEFAULT_TOKEN_URL`]).
         token_url: String,

@@ -19,8 +19,10 @@ use sinch_imported_numbers_api::ClientInfo as _;
 use sinch_imported_numbers_api as api;
 use sinch_imported_numbers_api::types;
 
+use super::adaptive::AdaptiveRate;
 use super::auth::Authenticator;
 use super::retry::{retry_after, RetryPolicy};
+use super::retry_budget::Budget;
 use crate::error::{ApiError, Error, ErrorKind, Result};
 
 /// What every request needs; shared by the client and its builders.
@@ -32,6 +34,8 @@ pub(crate) struct Handle {
     pub(crate) project_id: String,
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) retry: RetryPolicy,
+    /// The client's retry budget, shared by its calls (see `retry_budget.rs`).
+    pub(crate) budget: Option<Budget>,
 }
 
 /// Whether sending the same request twice has the same effect as once.
@@ -43,6 +47,10 @@ pub(crate) enum Idempotency {
     /// answered with 409 or create a second order.
     NotIdempotent,
 }
+
+/// How many `429`s one call of a group waits out (each pausing the group)
+/// before it fails with the last one.
+const MAX_GROUP_THROTTLES: u32 = 10;
 
 /// How much of an undecodable body is quoted in a decode error.
 const SNIPPET_CHARS: usize = 120;
@@ -73,7 +81,30 @@ impl Handle {
         F: Fn() -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
     {
-        let (value, status) = self.within_deadline(idempotency, send).await?;
+        let (value, status) = self.within_deadline(idempotency, send, None).await?;
+        read(value).map_err(|e| match e.http_status() {
+            Some(_) => e,
+            None => e.in_response(status),
+        })
+    }
+
+    /// [`call_then`](Self::call_then) as one of a group of calls that share
+    /// an adaptive rate (a bulk import): each attempt waits for the group's
+    /// turn, and a `429` pauses the whole group for its `Retry-After` and
+    /// slows it down, instead of this call alone waiting.
+    pub(crate) async fn call_in_group<T, U, F, Fut>(
+        &self,
+        group: &AdaptiveRate,
+        idempotency: Idempotency,
+        send: F,
+        read: impl FnOnce(T) -> Result<U>,
+    ) -> Result<U>
+    where
+        T: DeserializeOwned,
+        F: Fn() -> Fut,
+        Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
+    {
+        let (value, status) = self.within_deadline(idempotency, send, Some(group)).await?;
         read(value).map_err(|e| match e.http_status() {
             Some(_) => e,
             None => e.in_response(status),
@@ -84,6 +115,7 @@ impl Handle {
         &self,
         idempotency: Idempotency,
         send: F,
+        group: Option<&AdaptiveRate>,
     ) -> Result<(T, StatusCode)>
     where
         T: DeserializeOwned,
@@ -91,10 +123,10 @@ impl Handle {
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
     {
         let Some(budget) = self.retry.call_budget() else {
-            return self.attempts(idempotency, send, None).await;
+            return self.attempts(idempotency, send, None, group).await;
         };
         let deadline = Instant::now() + budget;
-        let attempts = self.attempts(idempotency, send, Some(deadline));
+        let attempts = self.attempts(idempotency, send, Some(deadline), group);
         tokio::time::timeout_at(deadline, attempts)
             .await
             .unwrap_or_else(|_| {
@@ -113,6 +145,7 @@ impl Handle {
         idempotency: Idempotency,
         send: F,
         deadline: Option<Instant>,
+        group: Option<&AdaptiveRate>,
     ) -> Result<(T, StatusCode)>
     where
         T: DeserializeOwned,
@@ -122,7 +155,13 @@ impl Handle {
         let auth = &self.auth;
         let mut retries = 0;
         let mut reauthenticated = false;
+        // 429s of a group: each pauses the whole group; bounded separately
+        // from `retries` so a busy server does not fail rows of a bulk import.
+        let mut group_throttles = 0;
         loop {
+            if let Some(group) = group {
+                group.acquire().await;
+            }
             let (error, idempotent) = match auth.ensure_fresh().await {
                 // No token: the API call was not sent, so even an import may
                 // be retried (the error is marked as not sent).
@@ -131,6 +170,7 @@ impl Handle {
                     let error = match send().await {
                         Ok(response) => {
                             let status = response.status();
+                            self.succeeded(group);
                             return Ok((response.into_inner(), status));
                         }
                         // A 2xx the spec does not list (201, 202, 204, ...).
@@ -139,7 +179,10 @@ impl Handle {
                         {
                             let status = response.status();
                             match self.unlisted_success(response).await {
-                                Ok(value) => return Ok((value, status)),
+                                Ok(value) => {
+                                    self.succeeded(group);
+                                    return Ok((value, status));
+                                }
                                 Err(e) => e,
                             }
                         }
@@ -160,9 +203,33 @@ impl Handle {
                     (error, idempotency == Idempotency::Idempotent)
                 }
             };
+            if let Some(group) = group {
+                // The policy would retry it (its Retry-After is within
+                // bounds): the group waits instead of this call alone.
+                if group.learns()
+                    && error.kind() == ErrorKind::RateLimited
+                    && group_throttles < MAX_GROUP_THROTTLES
+                    && self.retry.delay(0, &error, idempotent).is_some()
+                {
+                    group.throttled(error.retry_after());
+                    group_throttles += 1;
+                    continue;
+                }
+            }
+            // 429s neither spend nor refill the budget: the server is up.
+            let budget_allows = match &self.budget {
+                Some(budget) if error.is_retryable() && error.kind() != ErrorKind::RateLimited => {
+                    budget.failure()
+                }
+                _ => true,
+            };
             let Some(wait) = self.retry.delay(retries, &error, idempotent) else {
                 return Err(error.after_attempts(retries + 1));
             };
+            if !budget_allows {
+                tracing::debug!(kind = ?error.kind(), "retry budget exhausted; not retrying");
+                return Err(error.after_attempts(retries + 1).budget_exhausted());
+            }
             if deadline.is_some_and(|d| Instant::now() + wait >= d) {
                 // Waiting would outlive the deadline: give the caller the
                 // error (with its Retry-After) now rather than later.
@@ -177,6 +244,16 @@ impl Handle {
                 "Imported Numbers API call failed; retrying"
             );
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Refills the retry budget a little, and tells the call's group.
+    fn succeeded(&self, group: Option<&AdaptiveRate>) {
+        if let Some(budget) = &self.budget {
+            budget.success();
+        }
+        if let Some(group) = group {
+            group.success();
         }
     }
 

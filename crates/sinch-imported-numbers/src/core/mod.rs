@@ -4,11 +4,13 @@
 //! Nothing here knows a resource: arrows point from `imported_numbers`,
 //! `hosting_orders`, `qualified_numbers` and `callbacks` down to this module.
 
+pub(crate) mod adaptive;
 pub(crate) mod auth;
 pub(crate) mod carrier;
 pub(crate) mod handle;
 pub(crate) mod pager;
 pub(crate) mod retry;
+pub(crate) mod retry_budget;
 pub mod tls;
 
 /// `Some(text)` unless the server left it out or sent it empty: how every

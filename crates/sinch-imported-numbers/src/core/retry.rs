@@ -5,19 +5,24 @@
 //! timeout; an import is retried only when the server cannot have acted on it
 //! (429, or the connection was never made), since a repeated import may be
 //! answered with 409. An optional [`RetryPolicy::deadline`] bounds one call
-//! as a whole: attempts, backoff and `Retry-After` waits included.
+//! as a whole: attempts, backoff and `Retry-After` waits included; the
+//! retry budget (`retry_budget.rs`) bounds what all calls of a client spend
+//! on retries together.
 
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use super::retry_budget::RetryBudget;
 use crate::error::{Error, ErrorKind};
 
 /// How failed calls are retried: bounded exponential backoff with jitter.
 ///
 /// The client retries 429, 502, 503, 504, connection failures and timeouts,
 /// honouring `Retry-After`. An import is retried only when the server cannot
-/// have acted on it (429, or no connection was made).
+/// have acted on it (429, or no connection was made). A retry budget shared
+/// by the client's calls ([`budget`](Self::budget), on by default) stops
+/// retrying while most calls fail.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
     max_retries: u32,
@@ -26,12 +31,13 @@ pub struct RetryPolicy {
     max_retry_after: Duration,
     jitter: bool,
     deadline: Option<Duration>,
+    budget: Option<RetryBudget>,
 }
 
 impl Default for RetryPolicy {
     /// Three retries, backoff 200 ms doubling up to 10 s, with jitter,
-    /// `Retry-After` honoured up to 60 s, and no overall deadline (each
-    /// request still has the client's timeout).
+    /// `Retry-After` honoured up to 60 s, no overall deadline (each request
+    /// still has the client's timeout), and the default [`RetryBudget`].
     fn default() -> Self {
         RetryPolicy {
             max_retries: 3,
@@ -40,6 +46,7 @@ impl Default for RetryPolicy {
             max_retry_after: Duration::from_secs(60),
             jitter: true,
             deadline: None,
+            budget: Some(RetryBudget::default()),
         }
     }
 }
@@ -88,6 +95,28 @@ impl RetryPolicy {
     pub fn deadline(mut self, budget: Duration) -> Self {
         self.deadline = Some(budget);
         self
+    }
+
+    /// The retry budget shared by every call of a client (on by default):
+    /// once most recent calls failed (5 failures in a row with the
+    /// default), failed calls are not retried until successes refill it, so
+    /// a dead service costs a bounded number of requests and each call fails
+    /// fast, saying the budget is exhausted.
+    pub fn budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// Turns the retry budget off: every call retries on its own, as many
+    /// times as `max_retries` allows, whatever the others saw.
+    pub fn without_budget(mut self) -> Self {
+        self.budget = None;
+        self
+    }
+
+    /// The retry budget's settings, if it is on.
+    pub(crate) fn retry_budget(&self) -> Option<RetryBudget> {
+        self.budget
     }
 
     /// The overall budget of one call, if any.

@@ -5,12 +5,18 @@
 //! stops the others. Inputs are pulled lazily, as capacity frees up, so an
 //! iterator or stream of any length costs memory for `concurrency` inputs,
 //! not for all of them.
+//!
+//! The imports share an adaptive rate (`core/adaptive.rs`, on by default): a
+//! `429` pauses them all for its `Retry-After` and the group learns the rate
+//! the server allows, so a rate-limited project is used fully without a
+//! flood of refused requests; `max_rate` caps it.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use futures::stream::{BoxStream, Stream, StreamExt};
 
+use crate::core::adaptive::AdaptiveRate;
 use crate::core::handle::Handle;
 use crate::error::{Error, ErrorKind};
 use crate::{ImportedNumber, NumberImport, PhoneNumber};
@@ -26,12 +32,16 @@ pub struct BulkImport {
     /// Behind a lock only so the builder is `Sync`; taken once, when it runs.
     imports: Mutex<BoxStream<'static, NumberImport>>,
     concurrency: usize,
+    adaptive: bool,
+    max_rate: Option<f64>,
 }
 
 impl fmt::Debug for BulkImport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BulkImport")
             .field("concurrency", &self.concurrency)
+            .field("adaptive", &self.adaptive)
+            .field("max_rate", &self.max_rate)
             .finish_non_exhaustive()
     }
 }
@@ -101,7 +111,26 @@ impl BulkImport {
             handle,
             imports: Mutex::new(imports.boxed()),
             concurrency: DEFAULT_CONCURRENCY,
+            adaptive: true,
+            max_rate: None,
         }
+    }
+
+    /// Whether the imports share an adaptive rate (default on): a `429`
+    /// pauses all of them for its `Retry-After`, and the group then holds
+    /// just below the rate the server allows, learned from its `429`s.
+    /// Until the first `429` it changes nothing. Off, each import handles
+    /// its own `429`s as any call does.
+    pub fn adaptive(mut self, on: bool) -> Self {
+        self.adaptive = on;
+        self
+    }
+
+    /// Never start more than `per_second` imports a second (a positive,
+    /// finite number; others are ignored), adaptive or not.
+    pub fn max_rate(mut self, per_second: f64) -> Self {
+        self.max_rate = (per_second.is_finite() && per_second > 0.0).then_some(per_second);
+        self
     }
 
     /// How many imports may be in flight at once (default 8, at least 1).
@@ -134,12 +163,17 @@ impl BulkImport {
         self,
     ) -> impl Stream<Item = impl std::future::Future<Output = ImportOutcome> + Send> + Send {
         let handle = self.handle;
+        let group = match (self.adaptive, self.max_rate) {
+            (true, max_rate) => Some(Arc::new(AdaptiveRate::new(max_rate))),
+            (false, Some(max_rate)) => Some(Arc::new(AdaptiveRate::fixed(max_rate))),
+            (false, None) => None,
+        };
         let imports = self.imports.into_inner().unwrap_or_else(|p| p.into_inner());
         imports.enumerate().map(move |(index, import)| {
-            let handle = handle.clone();
+            let (handle, group) = (handle.clone(), group.clone());
             async move {
                 let number = import.number().clone();
-                let result = match super::import(&handle, import).await {
+                let result = match super::import_in(&handle, group.as_deref(), import).await {
                     Ok(n) => ImportResult::Imported(Box::new(n)),
                     Err(e) if e.kind() == ErrorKind::AlreadyExists => ImportResult::AlreadyExisted,
                     Err(e) => ImportResult::Failed(e),

@@ -17,6 +17,7 @@ pub(crate) mod model;
 pub(crate) mod update;
 pub(crate) mod wait;
 
+use crate::core::adaptive::AdaptiveRate;
 use crate::core::answer_about;
 use crate::core::handle::{Handle, Idempotency};
 use crate::error::Result;
@@ -43,26 +44,43 @@ pub(crate) async fn get(handle: &Handle, number: &PhoneNumber) -> Result<Importe
 
 /// Imports one number, after checking it.
 pub(crate) async fn import(handle: &Handle, import: NumberImport) -> Result<ImportedNumber> {
+    import_in(handle, None, import).await
+}
+
+/// Imports one number as a call of `group` (a bulk import's shared rate),
+/// or on its own.
+pub(crate) async fn import_in(
+    handle: &Handle,
+    group: Option<&AdaptiveRate>,
+    import: NumberImport,
+) -> Result<ImportedNumber> {
     let number = import.number().clone();
     let body = import.into_body()?;
-    handle
-        .call_then(
-            Idempotency::NotIdempotent,
-            || {
-                handle
-                    .api
-                    .import_number()
-                    .project_id(&handle.project_id)
-                    .body(body.clone())
-                    .send()
-            },
-            |raw| {
-                let got = ImportedNumber::from_wire(raw)?;
-                let answered = got.phone_number().as_str().to_owned();
-                answer_about("imported number", number.as_str(), &answered, got)
-            },
-        )
-        .await
+    let send = || {
+        handle
+            .api
+            .import_number()
+            .project_id(&handle.project_id)
+            .body(body.clone())
+            .send()
+    };
+    let read = |raw| {
+        let got = ImportedNumber::from_wire(raw)?;
+        let answered = got.phone_number().as_str().to_owned();
+        answer_about("imported number", number.as_str(), &answered, got)
+    };
+    match group {
+        Some(group) => {
+            handle
+                .call_in_group(group, Idempotency::NotIdempotent, send, read)
+                .await
+        }
+        None => {
+            handle
+                .call_then(Idempotency::NotIdempotent, send, read)
+                .await
+        }
+    }
 }
 
 /// Deletes one number.
