@@ -140,6 +140,18 @@ fn is_number(text: &str) -> bool {
     digits(whole) && parts.next().is_none_or(digits)
 }
 
+/// The `errors` cell: each failed part's name with what the server said
+/// about it (a code, a message, or both), `; ` between parts; empty when
+/// nothing failed.
+pub fn reasons<'a>(parts: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>) -> String {
+    parts
+        .into_iter()
+        .filter(|(_, said)| !said.is_empty())
+        .map(|(name, said)| format!("{name}: {}", said.join(" ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Text of an optional value; empty when absent.
 pub fn text<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
@@ -301,12 +313,14 @@ impl<W: Write, R: Record> RecordWriter<W, R> {
 }
 
 /// One table line: cells padded to their columns' widths and separated by
-/// a space; the last cell unpadded; control characters shown escaped.
+/// a space; the last cell unpadded, and no spaces at the end of the line;
+/// control characters shown escaped.
 fn table_line<'a>(
     out: &mut dyn Write,
     cells: impl ExactSizeIterator<Item = (Column, &'a str)>,
 ) -> io::Result<()> {
     let last = cells.len().saturating_sub(1);
+    let mut line = String::new();
     for (i, (column, cell)) in cells.enumerate() {
         let cell = visible(cell);
         let cell = if column.clip {
@@ -315,12 +329,13 @@ fn table_line<'a>(
             cell.into_owned()
         };
         if i == last {
-            writeln!(out, "{cell}")?;
+            line.push_str(&cell);
         } else {
-            write!(out, "{cell:<width$} ", width = column.width)?;
+            line.push_str(&format!("{cell:<width$} ", width = column.width));
         }
     }
-    Ok(())
+    // Empty cells at the end leave no trailing spaces.
+    writeln!(out, "{}", line.trim_end_matches(' '))
 }
 
 /// `text` cut to `width` characters, marking the cut.

@@ -11,7 +11,7 @@ use sinch_imported_numbers::{Carrier, Client, OrderBy};
 
 use crate::args::{OrderArg, OrderArgs, OrderNumbersArgs, OrdersCommand, OrdersListArgs};
 use crate::failure::Failure;
-use crate::output::{column, json, text, Column, Record};
+use crate::output::{column, json, reasons, text, Column, Record};
 
 use super::{number, sdk_failure, stream_listing, write_one, NO_PROJECT};
 
@@ -121,6 +121,17 @@ async fn numbers(
     stream_listing(numbers, args.output, out, "numbers", NO_ORDER).await
 }
 
+/// A carrier as the API names it.
+fn carrier_name(carrier: Carrier) -> &'static str {
+    match carrier {
+        Carrier::SmsAtt => "smsAtt",
+        Carrier::SmsTmo => "smsTmo",
+        Carrier::MmsAtt => "mmsAtt",
+        Carrier::MmsTmo => "mmsTmo",
+        _ => "carrier",
+    }
+}
+
 impl Record for HostingOrder {
     const COLUMNS: &'static [&'static str] = &[
         "hosting_order_id",
@@ -205,6 +216,7 @@ impl Record for HostingOrderNumber {
         "sms_tmo",
         "mms_att",
         "mms_tmo",
+        "errors",
     ];
     const TABLE: &'static [Column] = &[
         column("NUMBER", 0, 16, false),
@@ -214,7 +226,8 @@ impl Record for HostingOrderNumber {
         column("SMS ATT", 4, 11, false),
         column("SMS TMO", 5, 11, false),
         column("MMS ATT", 6, 11, false),
-        column("MMS TMO", 7, 0, false),
+        column("MMS TMO", 7, 11, false),
+        column("ERRORS", 8, 0, false),
     ];
 
     fn fields(&self) -> Vec<String> {
@@ -228,6 +241,13 @@ impl Record for HostingOrderNumber {
             carrier(Carrier::SmsTmo),
             carrier(Carrier::MmsAtt),
             carrier(Carrier::MmsTmo),
+            reasons(self.carriers().map(|c| {
+                let said = [c.error_code(), c.error_message()];
+                (
+                    carrier_name(c.carrier()),
+                    said.into_iter().flatten().collect(),
+                )
+            })),
         ]
     }
 

@@ -8,7 +8,7 @@ use sinch_imported_numbers::Client;
 
 use crate::args::{GetArgs, QualifiedCommand, QualifiedDeleteArgs, QualifiedListArgs};
 use crate::failure::{self, Failure};
-use crate::output::{column, json, text, Column, Record};
+use crate::output::{column, json, reasons, text, Column, Record};
 
 use super::orders::order_by;
 use super::{
@@ -110,6 +110,7 @@ impl Record for QualifiedNumber {
         "hosting_error",
         "created_time",
         "updated_time",
+        "errors",
     ];
     const TABLE: &'static [Column] = &[
         column("NUMBER", 0, 16, false),
@@ -118,7 +119,8 @@ impl Record for QualifiedNumber {
         column("OSR ELIGIBILITY", 3, 15, false),
         column("OWNERSHIP", 5, 11, false),
         column("HOSTING", 7, 21, false),
-        column("CREATED", 9, 0, false),
+        column("CREATED", 9, 27, false),
+        column("ERRORS", 11, 0, false),
     ];
 
     fn fields(&self) -> Vec<String> {
@@ -137,6 +139,14 @@ impl Record for QualifiedNumber {
             text(hosting.and_then(|h| h.error())),
             text(self.created()),
             text(self.updated()),
+            reasons(
+                [
+                    ("osrEligibility", osr.and_then(|s| s.error())),
+                    ("ownershipVerification", ownership.and_then(|s| s.error())),
+                    ("hosting", hosting.and_then(|h| h.error())),
+                ]
+                .map(|(name, error)| (name, error.into_iter().collect())),
+            ),
         ]
     }
 
