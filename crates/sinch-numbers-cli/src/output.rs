@@ -302,8 +302,16 @@ impl<W: Write, R: Record> RecordWriter<W, R> {
                 csv.flush()?;
             }
             Sink::Plain(out) => {
-                if self.format == Format::Json && self.many {
-                    out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
+                match self.format {
+                    Format::Json if self.many => {
+                        out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
+                    }
+                    // An empty listing still shows its columns, so the
+                    // command is seen to have worked (as in CSV).
+                    Format::Table if self.many && self.written == 0 => {
+                        table_line(out, R::TABLE.iter().map(|c| (*c, c.heading)))?;
+                    }
+                    _ => {}
                 }
                 out.flush()?;
             }

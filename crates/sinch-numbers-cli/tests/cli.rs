@@ -2055,3 +2055,33 @@ fn failure_reasons_are_an_errors_column_in_tables_and_csv() {
     let row = reader.records().next().unwrap().unwrap();
     assert_eq!(row.iter().next_back().unwrap(), reasons);
 }
+
+#[test]
+fn an_empty_listing_in_a_table_still_shows_its_header() {
+    let fake = Fake::start();
+    fake.server
+        .seed_hosting_order(PROJECT, completed_order("order-1"));
+    let links = ["--service-plan-id", "p", "--campaign-id", "c"];
+    let draft_orders = [
+        &["orders", "list", "--state", "draft", "--type", "import"][..],
+        &links,
+    ]
+    .concat();
+    let numbers = [&["list"][..], &links].concat();
+    for (args, header) in [
+        (&draft_orders[..], "ID "),
+        (&numbers, "NUMBER "),
+        (
+            &["orders", "numbers", "order-1", "--platform", "failed"],
+            "NUMBER ",
+        ),
+        (&["qualified", "list", "--state", "verified"], "NUMBER "),
+    ] {
+        let output = fake.cli().args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        let text = stdout(&output);
+        assert_eq!(text.lines().count(), 1, "{args:?}: {text:?}");
+        assert!(text.starts_with(header), "{args:?}: {text:?}");
+        assert!(text.ends_with('\n'), "{args:?}: {text:?}");
+    }
+}
