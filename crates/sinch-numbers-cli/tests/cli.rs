@@ -1161,7 +1161,7 @@ fn qualified_list_get_and_delete() {
         ])
         .assert()
         .success()
-        .stdout("+12025550134\tdeleted\n202-555-0135\tdeleted\n")
+        .stdout("+12025550134\tdeleted\n+12025550135\tdeleted\n")
         .stderr(predicate::str::contains("deleted 2, failed 0"));
     fake.cli()
         .args(["qualified", "delete", "+12025550134", "-y", "-o", "jsonl"])
@@ -2084,4 +2084,59 @@ fn an_empty_listing_in_a_table_still_shows_its_header() {
         assert!(text.starts_with(header), "{args:?}: {text:?}");
         assert!(text.ends_with('\n'), "{args:?}: {text:?}");
     }
+}
+
+#[test]
+fn deletes_report_each_number_in_e164_once() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = csv_file(
+        dir.path(),
+        "number\n(206) 555-0101\n+12065550102\n206.555.0101\nnonsense\n",
+    );
+    fake.cli()
+        .args(["import", "--csv", sheet.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert_eq!(fake.count(), 2);
+    fake.cli()
+        .args(["delete", "--csv", sheet.to_str().unwrap(), "--yes"])
+        .assert()
+        .code(1)
+        .stdout("+12065550101\tdeleted\n+12065550102\tdeleted\n")
+        .stderr(predicate::str::contains(
+            "row 4 (206.555.0101) is +12065550101 again, as on row 2: deleted once",
+        ))
+        .stderr(predicate::str::contains("row 5 (nonsense)"))
+        .stderr(predicate::str::contains("deleted 2, failed 1"));
+    fake.cli()
+        .args(["delete", "(206) 555-0101", "--yes"])
+        .assert()
+        .success()
+        .stdout("+12065550101\tnot found\n");
+
+    fake.server.seed_qualified_number(
+        PROJECT,
+        QualifiedNumberSeed::new("+12025550134", GlobalProcessState::Verified),
+    );
+    fake.cli()
+        .args([
+            "qualified",
+            "delete",
+            "+12025550134",
+            "(202) 555-0134",
+            "--yes",
+        ])
+        .assert()
+        .success()
+        .stdout("+12025550134\tdeleted\n")
+        .stderr(predicate::str::contains(
+            "(202) 555-0134 is +12025550134 again: deleted once",
+        ))
+        .stderr(predicate::str::contains("deleted 1, failed 0"));
+    fake.cli()
+        .args(["qualified", "delete", "202-555-0134", "-y", "-o", "jsonl"])
+        .assert()
+        .success()
+        .stdout(r#"{"number":"+12025550134","outcome":"not found"}"#.to_owned() + "\n");
 }

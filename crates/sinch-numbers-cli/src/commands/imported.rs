@@ -20,7 +20,8 @@ use crate::output::{provisioning_text, visible, NumberWriter};
 use crate::rows::Rows;
 
 use super::{
-    confirm, delete_all, io, number, sdk_failure, stream_listing, write_one, Target, NO_PROJECT,
+    confirm, delete_all, distinct, io, number, sdk_failure, stream_listing, write_one, Target,
+    NO_PROJECT,
 };
 
 /// `list`: streams every matching number.
@@ -143,6 +144,7 @@ pub async fn delete(client: &Client, args: DeleteArgs, out: &mut dyn Write) -> R
         (None, Some(text)) => vec![(0, text.clone(), Ok(number(text, args.default_region)?))],
         (None, None) => return Err(Failure::usage("give a number or --csv FILE")),
     };
+    let targets = distinct(targets);
     let valid = targets.iter().filter(|t| t.2.is_ok()).count();
     if !args.yes
         && !confirm(&format!(

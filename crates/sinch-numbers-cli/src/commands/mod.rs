@@ -113,8 +113,37 @@ fn confirm(question: &str) -> Result<bool, Failure> {
 /// number as written, and the number or why it is not one.
 type Target = (u64, String, Result<PhoneNumber, String>);
 
+/// The targets without repeats: a number given again (in another form, or
+/// on another row) is kept once, at its first place, and each repeat is
+/// named on stderr.
+fn distinct(targets: Vec<Target>) -> Vec<Target> {
+    let mut first: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    targets
+        .into_iter()
+        .filter(|(line, written, n)| {
+            let Ok(n) = n else { return true };
+            match first.get(n.as_str()) {
+                None => {
+                    first.insert(n.as_str().to_owned(), *line);
+                    true
+                }
+                Some(at) => {
+                    let written = visible(written);
+                    match (*line, *at) {
+                        (0, _) => eprintln!("note: {written} is {n} again: deleted once"),
+                        (line, at) => eprintln!(
+                            "note: row {line} ({written}) is {n} again, as on row {at}: deleted once"
+                        ),
+                    }
+                    false
+                }
+            }
+        })
+        .collect()
+}
+
 /// Runs `delete` on every valid target, eight at a time, printing one line
-/// per deleted number; a number already gone counts as deleted, so
+/// per deleted number in E.164; a number already gone counts as deleted, so
 /// re-running is safe. Exit 1 when any target failed or was invalid.
 async fn delete_all<F, Fut>(
     targets: Vec<Target>,
@@ -128,13 +157,13 @@ where
 {
     let mut results = stream::iter(targets)
         .map(|(line, written, n)| {
-            let deleting = n.map(&delete);
+            let deleting = n.map(|n| (n.as_str().to_owned(), delete(n)));
             async move {
                 let result = match deleting {
                     Err(why) => Err(why),
-                    Ok(deleting) => match deleting.await {
-                        Ok(()) => Ok("deleted"),
-                        Err(e) if e.kind() == ErrorKind::NotFound => Ok("not found"),
+                    Ok((e164, deleting)) => match deleting.await {
+                        Ok(()) => Ok((e164, "deleted")),
+                        Err(e) if e.kind() == ErrorKind::NotFound => Ok((e164, "not found")),
                         Err(e) => Err(e.to_string()),
                     },
                 };
@@ -145,17 +174,17 @@ where
     let (mut deleted, mut failed) = (0u64, 0u64);
     while let Some((line, written, result)) = results.next().await {
         match result {
-            Ok(word) => {
+            Ok((e164, word)) => {
                 deleted += 1;
                 if matches!(format, Format::Json | Format::Jsonl) {
                     writeln!(
                         out,
                         "{}",
-                        serde_json::json!({"number": written, "outcome": word})
+                        serde_json::json!({"number": e164, "outcome": word})
                     )
                     .map_err(io)?;
                 } else {
-                    writeln!(out, "{written}\t{word}").map_err(io)?;
+                    writeln!(out, "{e164}\t{word}").map_err(io)?;
                 }
             }
             Err(why) => {

@@ -12,7 +12,8 @@ use crate::output::{column, json, reasons, text, Column, Record};
 
 use super::orders::order_by;
 use super::{
-    confirm, delete_all, io, number, sdk_failure, stream_listing, write_one, Target, NO_PROJECT,
+    confirm, delete_all, distinct, io, number, sdk_failure, stream_listing, write_one, Target,
+    NO_PROJECT,
 };
 
 /// The advice when the server does not know the number.
@@ -79,6 +80,7 @@ async fn delete(
             Ok((0, written.clone(), Ok(n)))
         })
         .collect::<Result<Vec<Target>, Failure>>()?;
+    let targets = distinct(targets);
     if !args.yes
         && !confirm(&format!(
             "Delete {} qualified number(s) from project {}?",
