@@ -7,7 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use futures::stream::{self, FuturesOrdered, StreamExt};
-use sinch_imported_numbers::{Client, ErrorKind, NumberImport, PhoneNumber, Provisioned};
+use sinch_imported_numbers::{
+    Client, ErrorKind, NumberImport, PhoneNumber, Provisioned, AREA_CODE_TABLE,
+};
 
 use crate::args::ImportArgs;
 use crate::failure::{self, Failure};
@@ -21,8 +23,11 @@ enum Outcome {
     Existing,
     Failed(sinch_imported_numbers::Error),
     Invalid(String),
-    /// Checked in a dry run: would be sent.
-    Valid,
+    /// Checked in a dry run: would be sent. Carries the area code when the
+    /// SDK's table of area codes in service does not list it.
+    Valid {
+        unlisted_area_code: Option<String>,
+    },
     /// Not sent: the run stopped before this row.
     NotAttempted,
 }
@@ -34,7 +39,7 @@ impl Outcome {
             Outcome::Existing => "existing",
             Outcome::Failed(_) => "failed",
             Outcome::Invalid(_) => "invalid",
-            Outcome::Valid => "valid",
+            Outcome::Valid { .. } => "valid",
             Outcome::NotAttempted => "not-attempted",
         }
     }
@@ -57,7 +62,7 @@ impl Tally {
             Outcome::Existing => self.existing += 1,
             Outcome::Failed(_) => self.failed += 1,
             Outcome::Invalid(_) => self.invalid += 1,
-            Outcome::Valid => self.valid += 1,
+            Outcome::Valid { .. } => self.valid += 1,
             Outcome::NotAttempted => self.not_attempted += 1,
         }
     }
@@ -307,7 +312,13 @@ fn single_row(args: &ImportArgs, written: &str) -> Row {
 async fn attempt(row: Row, client: Option<Client>) -> (Done, Outcome) {
     let outcome = match (row.import, client) {
         (Err(why), _) => Outcome::Invalid(why),
-        (Ok(_), None) => Outcome::Valid,
+        (Ok(import), None) => {
+            let number = import.number();
+            Outcome::Valid {
+                unlisted_area_code: (number.area_code_in_service() == Some(false))
+                    .then(|| number.digits()[1..4].to_owned()),
+            }
+        }
         (Ok(import), Some(client)) => match client.import(import).await {
             Ok(_) => Outcome::Imported,
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Outcome::Existing,
@@ -442,6 +453,17 @@ pub async fn run(
                         visible(&e.to_string())
                     ));
                 }
+            }
+            Outcome::Valid {
+                unlisted_area_code: Some(area),
+            } => {
+                // Information only: area codes come into service every year.
+                progress.line(&format!(
+                    "warning: {}: area code {area} is not in the SDK's table of area codes in \
+                     service ({AREA_CODE_TABLE}); the number is accepted, and the API decides \
+                     whether it can be imported",
+                    describe(done.line, &done.written)
+                ));
             }
             Outcome::Imported | Outcome::Existing if args.wait => {
                 if let Ok(number) =

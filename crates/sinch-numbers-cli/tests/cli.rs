@@ -2140,3 +2140,54 @@ fn deletes_report_each_number_in_e164_once() {
         .success()
         .stdout(r#"{"number":"+12025550134","outcome":"not found"}"#.to_owned() + "\n");
 }
+
+#[test]
+fn a_dry_run_warns_of_area_codes_the_table_does_not_know_and_accepts_them() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = csv_file(
+        dir.path(),
+        "number\n+18612334567\n(206) 555-0101\n764-233-4567\n",
+    );
+    let dry = fake
+        .cli()
+        .args(["import", "--dry-run", "--csv", sheet.to_str().unwrap()])
+        .env_remove("SINCH_KEY_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(dry.status.code(), Some(0), "{dry:?}");
+    assert_eq!(stdout(&dry), "3 valid, 0 invalid (dry run: nothing sent)\n");
+    let stderr = String::from_utf8_lossy(&dry.stderr);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 2, "one line per number: {stderr}");
+    assert!(
+        warnings[0].starts_with("warning: row 2 (+18612334567): area code 861 "),
+        "{stderr}"
+    );
+    assert!(
+        warnings[1].starts_with("warning: row 4 (764-233-4567): area code 764 "),
+        "{stderr}"
+    );
+    for warning in &warnings {
+        assert!(
+            warning.contains(sinch_imported_numbers::AREA_CODE_TABLE),
+            "names the table: {warning}"
+        );
+        assert!(warning.contains("accepted"), "{warning}");
+    }
+    fake.cli()
+        .args(["import", "+17642334567", "--dry-run"])
+        .assert()
+        .success()
+        .stderr(predicate::str::starts_with(
+            "warning: +17642334567: area code 764 ",
+        ));
+    fake.cli()
+        .args(["import", "+12065550101", "--dry-run"])
+        .assert()
+        .success()
+        .stderr("");
+}
