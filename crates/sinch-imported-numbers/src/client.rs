@@ -10,14 +10,14 @@ use sinch_imported_numbers_api as api;
 
 use crate::callbacks::CallbackSecret;
 use crate::core::auth::{AccessKey, AuthMode, Authenticator};
-#[cfg(doc)]
-use crate::DEFAULT_TOKEN_URL;
 use crate::core::handle::Handle;
 use crate::error::{Error, ErrorKind, InputError, Result, Setting};
+#[cfg(doc)]
+use crate::DEFAULT_TOKEN_URL;
 use crate::{callbacks, imported_numbers};
 use crate::{
     BulkImport, HostingOrders, ImportedNumber, ListFilter, ListRequest, NumberImport, PhoneNumber,
-    ProvisioningWait, QualifiedNumbers, RetryPolicy, UpdateRequest,
+    ProvisioningWait, QualifiedNumbers, RetryPolicy, SharedRate, UpdateRequest,
 };
 
 /// Where the Imported Numbers API is served.
@@ -325,6 +325,18 @@ impl Client {
     /// gives [`ErrorKind::AlreadyExists`].
     pub async fn import(&self, number: impl Into<NumberImport>) -> Result<ImportedNumber> {
         imported_numbers::import(&self.handle, number.into()).await
+    }
+
+    /// Imports a number as one of a group of calls sharing `rate` (see
+    /// [`SharedRate`]): for bulk work you drive yourself, such as the rows
+    /// of a file. A `429` pauses the whole group for its `Retry-After` and,
+    /// with an adaptive rate, slows it to what the server allows.
+    pub async fn import_sharing(
+        &self,
+        rate: &SharedRate,
+        number: impl Into<NumberImport>,
+    ) -> Result<ImportedNumber> {
+        imported_numbers::import_in(&self.handle, Some(&rate.0), number.into()).await
     }
 
     /// Imports many numbers concurrently; see [`BulkImport`]. The numbers

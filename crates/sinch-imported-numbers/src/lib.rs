@@ -68,6 +68,7 @@ mod imported_numbers;
 mod phone_number;
 pub mod qualified_numbers;
 
+pub use crate::core::adaptive::SharedRate;
 pub use crate::core::auth::{AuthMode, DEFAULT_TOKEN_URL};
 pub use crate::core::carrier::{Carrier, CarrierState};
 pub use crate::core::pager::{Listing, OrderBy, Page, TOKEN_WINDOW};

@@ -167,6 +167,11 @@ pub struct ImportArgs {
     /// How many imports run at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+    /// Never start more than this many imports a second. Without it the
+    /// import still adapts: a 429 pauses every row for its Retry-After and
+    /// the run then holds just below the rate the service allows.
+    #[arg(long, value_name = "PER_SECOND", value_parser = parse_rate)]
+    pub max_rate: Option<f64>,
     /// Check every row and report the bad ones; send nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -690,5 +695,15 @@ mod tests {
     fn the_definitions_are_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+}
+
+/// A rate: a positive, finite number of calls a second.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(format!(
+            "{text:?} is not a positive number of imports a second"
+        )),
     }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use futures::stream::{self, FuturesOrdered, StreamExt};
 use sinch_imported_numbers::{
-    Client, ErrorKind, NumberImport, PhoneNumber, Provisioned, AREA_CODE_TABLE,
+    Client, ErrorKind, NumberImport, PhoneNumber, Provisioned, SharedRate, AREA_CODE_TABLE,
 };
 
 use crate::args::ImportArgs;
@@ -309,7 +309,7 @@ fn single_row(args: &ImportArgs, written: &str) -> Row {
 }
 
 /// Sends one row (or not, in a dry run or once the run has stopped).
-async fn attempt(row: Row, client: Option<Client>) -> (Done, Outcome) {
+async fn attempt(row: Row, client: Option<Client>, rate: SharedRate) -> (Done, Outcome) {
     let outcome = match (row.import, client) {
         (Err(why), _) => Outcome::Invalid(why),
         (Ok(import), None) => {
@@ -319,7 +319,7 @@ async fn attempt(row: Row, client: Option<Client>) -> (Done, Outcome) {
                     .then(|| number.digits()[1..4].to_owned()),
             }
         }
-        (Ok(import), Some(client)) => match client.import(import).await {
+        (Ok(import), Some(client)) => match client.import_sharing(&rate, import).await {
             Ok(_) => Outcome::Imported,
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Outcome::Existing,
             Err(e) => Outcome::Failed(e),
@@ -388,6 +388,11 @@ pub async fn run(
     let dry_run = args.dry_run;
     let mut health = Health::default();
     let mut stopped: Option<Stop> = None;
+    // Every row shares one adaptive rate: a 429 pauses them all.
+    let rate = match args.max_rate {
+        Some(max) => SharedRate::adaptive_with_max(max),
+        None => SharedRate::adaptive(),
+    };
     let mut in_flight = FuturesOrdered::new();
     let mut rows_left = true;
     loop {
@@ -400,7 +405,7 @@ pub async fn run(
         };
         while stopped.is_none() && rows_left && in_flight.len() < allowed {
             match rows.next() {
-                Some(row) => in_flight.push_back(attempt(row, client.clone())),
+                Some(row) => in_flight.push_back(attempt(row, client.clone(), rate.clone())),
                 None => rows_left = false,
             }
         }

@@ -2191,3 +2191,39 @@ fn a_dry_run_warns_of_area_codes_the_table_does_not_know_and_accepts_them() {
         .success()
         .stderr("");
 }
+
+#[test]
+fn imports_adapt_to_a_rate_limited_project_and_honour_max_rate() {
+    let fake = Fake::with(FakeServer::builder().rate_limit(100.0, 10));
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = many_numbers(dir.path(), 150);
+    let output = fake
+        .cli()
+        .args(["import", "--csv", sheet.to_str().unwrap()])
+        .args(["--service-plan-id", "plan"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(fake.count(), 150);
+    let stats = fake.server.stats();
+    assert!(stats.throttled <= 30, "a few 429s, not one per row: {stats:?}");
+
+    // A cap of the user's own: 11 rows at 20 a second take half a second.
+    let fake = Fake::start();
+    let sheet = many_numbers(dir.path(), 11);
+    let started = std::time::Instant::now();
+    fake.cli()
+        .args(["import", "--csv", sheet.to_str().unwrap()])
+        .args(["--service-plan-id", "plan", "--max-rate", "20"])
+        .assert()
+        .success();
+    assert!(started.elapsed() >= Duration::from_millis(490));
+    for bad in ["0", "-0.5", "fast", "inf"] {
+        fake.cli()
+            .args(["import", "+12065550100"])
+            .arg(format!("--max-rate={bad}"))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--max-rate"));
+    }
+}

@@ -7,14 +7,16 @@
 //! **whole group** for its `Retry-After` (1 s without one), not just the call
 //! that got it. The limiter then learns the server's token bucket:
 //!
-//! 1. The successes before the first `429` estimate the server's burst `B`.
-//! 2. It ramps up from `B` per second, doubling every 250 ms, until the next
-//!    `429`. A server bucket that was full when the rate `R` started and ran
-//!    dry after `t` seconds refills at `r = R - B / t`: that is the allowed
-//!    rate, and the group holds just below it (98 %).
-//! 3. Holding, it probes upward slowly, faster the longer no `429` came
-//!    (so a raised limit is found again), and each later `429` re-estimates
-//!    `r` the same way.
+//! 1. The successes before the first `429` estimate the server's burst `B`
+//!    (its bucket's size).
+//! 2. It ramps up from `B` calls a second, doubling every 250 ms, until the
+//!    next `429`. The server's bucket was full when that rate `R` started
+//!    (every rate before it was below the server's), and ran dry after `t`
+//!    seconds: it refills at `r = R - B / t`, the allowed rate. The group
+//!    holds just below it (99 %).
+//! 3. Holding, it probes upward slowly, faster the longer no `429` came (so
+//!    a raised limit is found again); each later `429` re-estimates `r` the
+//!    same way, from the time since the last pause ended.
 //!
 //! Every estimate stays between half the current rate and the current rate,
 //! so one odd measurement cannot stall the group or let it run away.
@@ -29,7 +31,7 @@ const RAMP_STEP: Duration = Duration::from_millis(250);
 /// The pause after a `429` without `Retry-After`.
 const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
 /// How far below the learned rate the group holds.
-const MARGIN: f64 = 0.98;
+const MARGIN: f64 = 0.99;
 /// The slowest rate the limiter goes down to, in calls per second.
 const MIN_RATE: f64 = 0.5;
 
@@ -60,8 +62,51 @@ struct State {
     last_throttle: Instant,
     /// The server's burst, as estimated.
     burst: f64,
+    /// When the first call started.
+    first_call: Option<Instant>,
     /// Successes so far.
     successes: u64,
+}
+
+/// A request rate shared by calls made together (a bulk import, rows of a
+/// file): with [`SharedRate::adaptive`], a `429` to any of them pauses all
+/// of them for its `Retry-After`, and they then hold just below the rate the
+/// server allows, learned from its `429`s (see the module's docs on
+/// `core/adaptive.rs` for how). [`BulkImport`](crate::BulkImport) makes one
+/// for itself; pass one to [`Client::import_sharing`](crate::Client::import_sharing)
+/// for imports you drive yourself. Cheap to clone; clones share the rate.
+#[derive(Clone, Debug)]
+pub struct SharedRate(pub(crate) std::sync::Arc<AdaptiveRate>);
+
+impl SharedRate {
+    /// Learns the server's rate from its `429`s; as fast as the calls come
+    /// until the first one.
+    pub fn adaptive() -> Self {
+        SharedRate(std::sync::Arc::new(AdaptiveRate::new(None)))
+    }
+
+    /// [`adaptive`](Self::adaptive), and never more than `per_second` calls
+    /// a second (a positive, finite number; others mean no cap).
+    pub fn adaptive_with_max(per_second: f64) -> Self {
+        SharedRate(std::sync::Arc::new(AdaptiveRate::new(valid_rate(
+            per_second,
+        ))))
+    }
+
+    /// At most `per_second` calls a second, learning nothing: each call
+    /// handles its own `429`s. A rate that is not positive and finite
+    /// means no limit.
+    pub fn fixed(per_second: f64) -> Self {
+        SharedRate(std::sync::Arc::new(match valid_rate(per_second) {
+            Some(rate) => AdaptiveRate::fixed(rate),
+            None => AdaptiveRate::with(None, false),
+        }))
+    }
+}
+
+/// A usable rate: positive and finite.
+pub(crate) fn valid_rate(per_second: f64) -> Option<f64> {
+    (per_second.is_finite() && per_second > 0.0).then_some(per_second)
 }
 
 /// The limiter of one group of calls.
@@ -91,7 +136,7 @@ impl AdaptiveRate {
         self.learns
     }
 
-    fn with(max_rate: Option<f64>, learns: bool) -> Self {
+    pub(crate) fn with(max_rate: Option<f64>, learns: bool) -> Self {
         let now = Instant::now();
         AdaptiveRate {
             state: Mutex::new(State {
@@ -103,6 +148,7 @@ impl AdaptiveRate {
                 last_probe: now,
                 last_throttle: now,
                 burst: 1.0,
+                first_call: None,
                 successes: 0,
             }),
             max_rate,
@@ -126,6 +172,7 @@ impl AdaptiveRate {
             let wake = {
                 let mut st = self.lock();
                 let now = Instant::now();
+                st.first_call.get_or_insert(now);
                 self.advance(&mut st, now);
                 if let Some(until) = st.paused_until {
                     // A pause began: whatever slot was reserved is void.
@@ -168,9 +215,10 @@ impl AdaptiveRate {
             }
             (Phase::Hold, Some(rate)) => {
                 let quiet = now.duration_since(st.last_throttle).as_secs_f64();
-                // 0.1 % a second at first, growing with the square of the
-                // quiet time, at most 5 % a second.
-                let per_second = (0.001 * (quiet / 10.0).powi(2).max(1.0)).min(0.05);
+                // 0.1 % a second for the first half minute without a 429,
+                // then growing with the square of the quiet time, at most
+                // 5 % a second.
+                let per_second = (0.001 * (quiet / 30.0).powi(2).max(1.0)).min(0.05);
                 let elapsed = now.duration_since(st.last_probe).as_secs_f64();
                 st.rate = Some(self.capped(rate * (1.0 + per_second * elapsed)));
                 st.last_probe = now;
@@ -194,14 +242,20 @@ impl AdaptiveRate {
             // Another call of the same episode: already handled.
             return;
         }
+        let ran = now.duration_since(st.step_start).as_secs_f64().max(0.001);
         match (st.phase, st.rate) {
             (Phase::Discover, _) => {
+                let took = st
+                    .first_call
+                    .map_or(0.0, |first| now.duration_since(first).as_secs_f64());
+                tracing::trace!(successes = st.successes, took_s = took, "first 429");
                 st.burst = (st.successes as f64).max(1.0);
                 st.rate = Some(self.capped(st.burst));
                 st.phase = Phase::Ramp;
             }
-            (_, Some(rate)) => {
-                let ran = now.duration_since(st.step_start).as_secs_f64().max(0.001);
+            (Phase::Ramp | Phase::Hold, Some(rate)) => {
+                // The bucket was full when this rate started (the rates
+                // before were below the server's, or a pause refilled it).
                 let learned = (rate - st.burst / ran).clamp(rate / 2.0, rate);
                 st.rate = Some(self.capped(learned * MARGIN));
                 st.phase = Phase::Hold;

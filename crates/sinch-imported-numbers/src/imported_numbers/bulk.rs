@@ -129,7 +129,7 @@ impl BulkImport {
     /// Never start more than `per_second` imports a second (a positive,
     /// finite number; others are ignored), adaptive or not.
     pub fn max_rate(mut self, per_second: f64) -> Self {
-        self.max_rate = (per_second.is_finite() && per_second > 0.0).then_some(per_second);
+        self.max_rate = crate::core::adaptive::valid_rate(per_second);
         self
     }
 
