@@ -8,6 +8,8 @@
 //!
 //! `cargo bench -p sinch-imported-numbers --bench throttling [-- IMPORTS]`
 
+// Only the number generator and the plan are used here.
+#[allow(dead_code)]
 mod support;
 
 use std::time::Instant;

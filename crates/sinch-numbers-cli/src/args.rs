@@ -627,6 +627,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// A rate: a positive, finite number of calls a second.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(format!(
+            "{text:?} is not a positive number of imports a second"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -695,15 +705,5 @@ mod tests {
     fn the_definitions_are_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
-    }
-}
-
-/// A rate: a positive, finite number of calls a second.
-fn parse_rate(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
-        _ => Err(format!(
-            "{text:?} is not a positive number of imports a second"
-        )),
     }
 }

@@ -79,6 +79,26 @@ impl<T> Page<T> {
     }
 }
 
+/// Adds the paging parameters every list operation takes (`orderBy`,
+/// `pageSize`, `pageToken`) to a generated request builder: the builders are
+/// distinct types with the same methods, so a macro serves them all.
+macro_rules! with_paging {
+    ($request:expr, $order_by:expr, $page_size:expr, $token:expr) => {{
+        let mut request = $request;
+        if let Some(order) = $order_by {
+            request = request.order_by($crate::core::pager::OrderBy::wire(order));
+        }
+        if let Some(size) = $page_size {
+            request = request.page_size(size as i32);
+        }
+        if let Some(token) = $token {
+            request = request.page_token(token);
+        }
+        request
+    }};
+}
+pub(crate) use with_paging;
+
 /// Fetches the page after a token (`None`: the first page), asking for at
 /// most `page_size` items when given.
 pub(crate) type FetchPage<T> =

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::core::handle::{Handle, Idempotency};
-use crate::core::pager::{Listing, OrderBy, Page};
+use crate::core::pager::{with_paging, Listing, OrderBy, Page};
 use crate::error::{InputError, Result, Setting};
 use crate::types::{HostingOrderState, HostingOrderType, State};
 use crate::Region;
@@ -142,16 +142,7 @@ async fn fetch_orders(
                 if let Some(region) = filter.region {
                     request = request.region_code(region.code());
                 }
-                if let Some(order) = filter.order_by {
-                    request = request.order_by(order.wire());
-                }
-                if let Some(size) = page_size {
-                    request = request.page_size(size as i32);
-                }
-                if let Some(token) = &token {
-                    request = request.page_token(token);
-                }
-                request.send()
+                with_paging!(request, filter.order_by, page_size, token.as_deref()).send()
             },
             |response| {
                 let orders = response
@@ -213,16 +204,7 @@ async fn fetch_numbers(
                 if let Some(state) = &filter.campaign_provisioning {
                     request = request.campaign_provisioning_state(state.clone());
                 }
-                if let Some(order) = filter.order_by {
-                    request = request.order_by(order.wire());
-                }
-                if let Some(size) = page_size {
-                    request = request.page_size(size as i32);
-                }
-                if let Some(token) = &token {
-                    request = request.page_token(token);
-                }
-                request.send()
+                with_paging!(request, filter.order_by, page_size, token.as_deref()).send()
             },
             |response| {
                 let numbers = response

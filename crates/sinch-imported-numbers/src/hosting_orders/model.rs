@@ -303,18 +303,8 @@ impl HostingOrderNumber {
     /// Checks a body the server returned: everything is tolerated except a
     /// missing or malformed phone number.
     pub(crate) fn from_wire(raw: types::HostingOrderNumber) -> Result<Self> {
-        let text = raw.phone_number.as_deref().unwrap_or_default();
-        let phone_number = PhoneNumber::from_server(text).map_err(|e| {
-            let what = if text.is_empty() {
-                "has no phoneNumber".to_owned()
-            } else {
-                format!("has phoneNumber {text:?}, which is not E.164 ({e})")
-            };
-            Error::new(
-                ErrorKind::Decode,
-                format!("the server's answer is not a hosting-order number: it {what}"),
-            )
-        })?;
+        let phone_number =
+            PhoneNumber::of_answer("a hosting-order number", raw.phone_number.as_deref())?;
         Ok(HostingOrderNumber {
             phone_number,
             raw: Box::new(raw),

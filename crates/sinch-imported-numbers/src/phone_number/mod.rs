@@ -299,6 +299,24 @@ impl PhoneNumber {
         &self.0
     }
 
+    /// The phone number an answer about `what` (say "an imported number")
+    /// carries: a body without one, or with one that is not E.164, is not
+    /// such an answer, whatever its status, and reads as a `Decode` error.
+    pub(crate) fn of_answer(what: &str, text: Option<&str>) -> crate::Result<PhoneNumber> {
+        let text = text.unwrap_or_default();
+        PhoneNumber::from_server(text).map_err(|e| {
+            let why = if text.is_empty() {
+                "has no phoneNumber".to_owned()
+            } else {
+                format!("has phoneNumber {text:?}, which is not E.164 ({e})")
+            };
+            crate::Error::new(
+                crate::ErrorKind::Decode,
+                format!("the server's answer is not {what}: it {why}"),
+            )
+        })
+    }
+
     /// The digits after the `+`.
     pub fn digits(&self) -> &str {
         &self.0[1..]

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::core::handle::{Handle, Idempotency};
-use crate::core::pager::{Listing, OrderBy, Page};
+use crate::core::pager::{with_paging, Listing, OrderBy, Page};
 use crate::error::Result;
 use crate::types::GlobalProcessState;
 use crate::Region;
@@ -76,16 +76,7 @@ async fn fetch(
                 if let Some(region) = filter.region {
                     request = request.region_code(region.code());
                 }
-                if let Some(order) = filter.order_by {
-                    request = request.order_by(order.wire());
-                }
-                if let Some(size) = page_size {
-                    request = request.page_size(size as i32);
-                }
-                if let Some(token) = &token {
-                    request = request.page_token(token);
-                }
-                request.send()
+                with_paging!(request, filter.order_by, page_size, token.as_deref()).send()
             },
             |response| {
                 let numbers = response

@@ -5,7 +5,7 @@
 use sinch_imported_numbers_api::types;
 
 use crate::core::non_empty;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::types::{GlobalProcessState, HostingStatus, State, Timestamp};
 use crate::{PhoneNumber, Region};
 
@@ -21,18 +21,8 @@ impl QualifiedNumber {
     /// Checks a body the server returned: everything is tolerated except a
     /// missing or malformed phone number.
     pub(crate) fn from_wire(raw: types::QualifiedNumber) -> Result<Self> {
-        let text = raw.phone_number.as_deref().unwrap_or_default();
-        let phone_number = PhoneNumber::from_server(text).map_err(|e| {
-            let what = if text.is_empty() {
-                "has no phoneNumber".to_owned()
-            } else {
-                format!("has phoneNumber {text:?}, which is not E.164 ({e})")
-            };
-            Error::new(
-                ErrorKind::Decode,
-                format!("the server's answer is not a qualified number: it {what}"),
-            )
-        })?;
+        let phone_number =
+            PhoneNumber::of_answer("a qualified number", raw.phone_number.as_deref())?;
         Ok(QualifiedNumber {
             phone_number,
             raw: Box::new(raw),
@@ -137,6 +127,7 @@ impl<'a> HostingOutcome<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     #[test]
     fn the_wire_as_sent_reads() {

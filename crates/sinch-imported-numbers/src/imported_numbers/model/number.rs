@@ -3,7 +3,7 @@
 use sinch_imported_numbers_api::types;
 
 use super::{non_empty, Provisioning};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::{PhoneNumber, Region};
 
 /// A phone number imported into a project, as the API returns it.
@@ -25,18 +25,8 @@ impl ImportedNumber {
     /// missing or malformed phone number: such a body is not an imported
     /// number, whatever its status.
     pub(crate) fn from_wire(raw: types::ImportedNumber) -> Result<Self> {
-        let text = raw.phone_number.as_deref().unwrap_or_default();
-        let phone_number = PhoneNumber::from_server(text).map_err(|e| {
-            let what = if text.is_empty() {
-                "has no phoneNumber".to_owned()
-            } else {
-                format!("has phoneNumber {text:?}, which is not E.164 ({e})")
-            };
-            Error::new(
-                ErrorKind::Decode,
-                format!("the server's answer is not an imported number: it {what}"),
-            )
-        })?;
+        let phone_number =
+            PhoneNumber::of_answer("an imported number", raw.phone_number.as_deref())?;
         Ok(ImportedNumber {
             phone_number,
             raw: Box::new(raw),
@@ -112,6 +102,7 @@ impl ImportedNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     fn decode(json: serde_json::Value) -> Result<ImportedNumber> {
         ImportedNumber::from_wire(serde_json::from_value(json).unwrap())
