@@ -193,7 +193,10 @@ async fn a_max_rate_is_honoured_without_the_server_asking() {
         .collect();
     let started = Instant::now();
     let report = guarded(client.import_many(numbers).max_rate(20.0).run()).await;
-    let failed: Vec<_> = report.failed().map(|(o, e)| (o.index, e.to_string())).collect();
+    let failed: Vec<_> = report
+        .failed()
+        .map(|(o, e)| (o.index, e.to_string()))
+        .collect();
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(report.imported().count(), 11);
     // 11 starts at 20 a second are at least 0.5 s apart first to last.

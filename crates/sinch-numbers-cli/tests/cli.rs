@@ -2206,7 +2206,10 @@ fn imports_adapt_to_a_rate_limited_project_and_honour_max_rate() {
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert_eq!(fake.count(), 150);
     let stats = fake.server.stats();
-    assert!(stats.throttled <= 30, "a few 429s, not one per row: {stats:?}");
+    assert!(
+        stats.throttled <= 30,
+        "a few 429s, not one per row: {stats:?}"
+    );
 
     // A cap of the user's own: 11 rows at 20 a second take half a second.
     let fake = Fake::start();
