@@ -4,6 +4,8 @@
 //! * `cargo xtask spec-diff [PAGES...]` compares the spec with the vendor's documentation pages.
 
 mod codegen;
+#[cfg(test)]
+mod own_words;
 mod spec;
 mod spec_diff;
 

@@ -199,7 +199,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///An object giving details about the campaign provisioning of the number.
+    ///Linking of the number to its 10DLC campaign.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct CampaignProvisioning(pub ProvisioningStatus);
@@ -250,7 +250,7 @@ pub mod types {
     ///The body of an import: an ImportedNumber whose phone number, region and SMS configuration are required (as in the vendor's own OpenAPI file and its current Import page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateImportedNumberRequest {
-        ///The client's callback URL to be called upon finishing the number import.
+        ///Where events about the number (provisioning done or failed) are posted.
         #[serde(
             rename = "callbackUrl",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -261,7 +261,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub campaign_provisioning: ::std::option::Option<CampaignProvisioning>,
-        ///User supplied name for the phone number.
+        ///A label chosen by the customer.
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -272,16 +272,16 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mno_configuration: ::std::option::Option<MnoConfiguration>,
-        ///The phone number in e.164 format with leading +.
+        ///The number, E.164 with its leading +.
         #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
-        ///The ID of the project resource. You can find your project ID on dashboard.sinch.com.
+        ///The project the number belongs to.
         #[serde(
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///ISO 3166-1 alpha-2 country code of the phone number. Example US, UK or SE.
+        ///The number's country as a two-letter code (US or CA).
         #[serde(rename = "regionCode")]
         pub region_code: ::std::string::String,
         #[serde(rename = "smsConfiguration")]
@@ -315,7 +315,7 @@ pub mod types {
     ///The body of every error response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Error {
-        ///The HTTP response code for the error.
+        ///The HTTP status code, as text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Optional structured details (for example field violations). Not documented by the vendor; tolerated when present.
@@ -323,10 +323,10 @@ pub mod types {
         pub details: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        ///The friendly message describing the reason for the error response.
+        ///What went wrong, for people to read.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///The HTTP response status for the error.
+        ///The status name (for example INVALID_ARGUMENT).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
@@ -699,7 +699,7 @@ pub mod types {
     ///A phone number imported into a project.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ImportedNumber {
-        ///The client's callback URL to be called upon finishing the number import.
+        ///Where events about the number (provisioning done or failed) are posted.
         #[serde(
             rename = "callbackUrl",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -710,7 +710,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub campaign_provisioning: ::std::option::Option<CampaignProvisioning>,
-        ///User supplied name for the phone number.
+        ///A label chosen by the customer.
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -721,19 +721,19 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mno_configuration: ::std::option::Option<MnoConfiguration>,
-        ///The phone number in e.164 format with leading +.
+        ///The number, E.164 with its leading +.
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        ///The ID of the project resource. You can find your project ID on dashboard.sinch.com.
+        ///The project the number belongs to.
         #[serde(
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///ISO 3166-1 alpha-2 country code of the phone number. Example US, UK or SE.
+        ///The number's country as a two-letter code (US or CA).
         #[serde(
             rename = "regionCode",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -807,20 +807,20 @@ pub mod types {
     ///One page of imported numbers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListImportedNumbersResponse {
-        ///List of numbers associated to the client project specified in ListImportedNumbers.
+        ///The numbers on this page.
         #[serde(
             rename = "importedNumbers",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub imported_numbers: ::std::vec::Vec<ImportedNumber>,
-        ///The token to be used for listing the next page. Empty on the last page.
+        ///The token of the next page; empty on the last.
         #[serde(
             rename = "nextPageToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub next_page_token: ::std::option::Option<::std::string::String>,
-        ///The total number of imported numbers that match the request (https://cloud.google.com/apis/design/design_patterns#list_pagination).
+        ///How many numbers match, over all pages.
         #[serde(
             rename = "totalSize",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -858,28 +858,28 @@ pub mod types {
             Default::default()
         }
     }
-    ///The mnoConfiguration object represents the status and progress of configuration operations for SMS and MMS services across different carriers (AT&T and T-Mobile). Each key within this object (smsAtt, smsTmo, mmsAtt and mmsTmo) corresponds to a specific service type (SMS or MMS) associated with a particular mobile network operator.
+    ///Where the number stands on each carrier's platform: one entry per service (SMS, MMS) and carrier (AT&T, T-Mobile).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MnoConfiguration {
-        ///Contains information about MMS-enabled AT&T numbers.
+        ///MMS on AT&T.
         #[serde(
             rename = "mmsAtt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mms_att: ::std::option::Option<MnoOperationStatus>,
-        ///Contains information about MMS-enabled T-Mobile numbers.
+        ///MMS on T-Mobile.
         #[serde(
             rename = "mmsTmo",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mms_tmo: ::std::option::Option<MnoOperationStatus>,
-        ///Contains information about SMS-enabled AT&T numbers.
+        ///SMS on AT&T.
         #[serde(
             rename = "smsAtt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sms_att: ::std::option::Option<MnoOperationStatus>,
-        ///Contains information about SMS-enabled T-Mobile numbers.
+        ///SMS on T-Mobile.
         #[serde(
             rename = "smsTmo",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -894,13 +894,13 @@ pub mod types {
     ///The state of one carrier configuration operation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MnoOperationStatus {
-        ///An optional string field that contains an error code if the operation failed. This field is empty ("") when there is no error.
+        ///The carrier's error code; empty when there is none.
         #[serde(
             rename = "errorCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_code: ::std::option::Option<::std::string::String>,
-        ///An optional string field that provides a human-readable message describing the error. This field is empty ("") when no error has occurred.
+        ///The carrier's error text; empty when there is none.
         #[serde(
             rename = "errorMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -979,19 +979,19 @@ pub mod types {
     ///The state of provisioning the number to an SMS service or campaign.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProvisioningStatus {
-        ///If an error occurred during provisioning, this field will contain the error code. This field is also an empty string when no error has occurred.
+        ///Why provisioning failed, as a code; empty when it has not.
         #[serde(
             rename = "errorCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_code: ::std::option::Option<::std::string::String>,
-        ///If an error occurred during provisioning, this field will contain a descriptive message. It will be an empty string if no error is present.
+        ///Why provisioning failed, as text; empty when it has not.
         #[serde(
             rename = "errorMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_message: ::std::option::Option<::std::string::String>,
-        ///A unique identifier for the service being provisioned.
+        ///The service plan or campaign id.
         #[serde(
             rename = "serviceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1124,16 +1124,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///Ongoing Provisioning for SMS service
+    ///A change of service plan or campaign that is still under way.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScheduledProvisioning {
-        ///The campaign of the scheduled provisioning task.
+        ///The campaign being set.
         #[serde(
             rename = "campaignId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub campaign_id: ::std::option::Option<::std::string::String>,
-        ///A list of error codes, if applicable, for the scheduled provisioning task. The service sends them as names; an explicit null means none.
+        ///Why the change failed, as code names; empty, absent or null when it has not.
         #[serde(
             rename = "errorCodes",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1146,7 +1146,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_updated_time: ::std::option::Option<crate::timestamp::Timestamp>,
-        ///Service plan of the scheduled provisioning task.
+        ///The service plan being set.
         #[serde(
             rename = "servicePlanId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1219,16 +1219,16 @@ pub mod types {
             value.parse()
         }
     }
-    ///Configuration for SMS
+    ///The SMS service plan and campaign the number is linked to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SmsConfiguration {
-        ///The current campaign ID assigned to this number.
+        ///The 10DLC campaign the number is linked to; "" when none.
         #[serde(
             rename = "campaignId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub campaign_id: ::std::option::Option<::std::string::String>,
-        ///Displays if a number is assigned to another aggregator in T-Mobile's platform, and requires migration from previous aggregator to Sinch.
+        ///True when T-Mobile lists the number under another aggregator and it must move to Sinch.
         #[serde(
             rename = "migrateToSinchTmo",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1239,7 +1239,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub scheduled_provisioning: ::std::option::Option<ScheduledProvisioning>,
-        ///The current SMS configuration for this number. The servicePlanId can be found when logging into dashboard.sinch.com in the SMS>APIs section.
+        ///The SMS service plan the number is on (the dashboard lists plans under SMS, APIs); "" when none.
         #[serde(
             rename = "servicePlanId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1251,7 +1251,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///An object giving details about the SMS provisioning of the number.
+    ///Provisioning of the number to its SMS service plan.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct SmsProvisioning(pub ProvisioningStatus);
@@ -6451,9 +6451,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Imported Numbers API
 
-Use the Imported Numbers API endpoints to list imported numbers or import a number that's already been provisioned with an NNID for use with Sinch. Imported numbers can be used with Sinch SMS services.
-
-Note: The SMS enablement process is only supported in United States and Canada.
+Brings numbers hosted elsewhere (already routed with an NNID) into a Sinch project so they can send and receive SMS through Sinch, tracks their provisioning, and manages the hosting orders and qualified numbers behind that. US and CA numbers only.
 
 Version: 1.0*/
 pub struct Client {
@@ -6518,7 +6516,7 @@ Returns the project's callback configuration: the HMAC secret that signs the cal
 Sends a `GET` request to `/v1/projects/{projectId}/callbackConfiguration`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 ```ignore
 let response = client.get_callback_configuration()
     .project_id(project_id)
@@ -6535,7 +6533,7 @@ Sets the HMAC secret that signs the project's callbacks.
 Sends a `PATCH` request to `/v1/projects/{projectId}/callbackConfiguration`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `body`
 ```ignore
 let response = client.update_callback_configuration()
@@ -6556,7 +6554,7 @@ One page of the project's hosting orders of one type, in the given states, for o
 Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `campaign_id`: Only orders for this 10DLC campaign.
 - `order_by`: The time the items are sorted by.
 - `page_size`: At most this many items on the page; the service may send fewer.
@@ -6589,7 +6587,7 @@ One hosting order.
 Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `hosting_order_id`: The hosting order's id, as the service gave it (opaque; ULIDs today).
 ```ignore
 let response = client.get_hosting_order()
@@ -6608,14 +6606,14 @@ One page of an order's numbers with the progress of each, optionally only those 
 Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}/numbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `hosting_order_id`: The hosting order's id, as the service gave it (opaque; ULIDs today).
 - `campaign_provisioning_state`: Only numbers whose campaign link is in this state.
 - `order_by`: The time the items are sorted by.
 - `osr_update_state`: Only numbers whose OSR update is in this state.
 - `page_size`: At most this many items on the page; the service may send fewer.
 - `page_token`: The nextPageToken of the previous page; absent for the first page.
-- `platform_provisioning_state`: Only numbers whose SMS platform provisioning is in this state.
+- `platform_provisioning_state`: Only numbers at this stage of their SMS platform provisioning.
 ```ignore
 let response = client.list_hosting_order_numbers()
     .project_id(project_id)
@@ -6639,7 +6637,7 @@ The progress of one number of an order.
 Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}/numbers/{phoneNumber}`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `hosting_order_id`: The hosting order's id, as the service gave it (opaque; ULIDs today).
 - `phone_number`: An E.164 number with its leading +.
 ```ignore
@@ -6660,7 +6658,7 @@ How many of an order's numbers have passed each step.
 Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId}/report`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `hosting_order_id`: The hosting order's id, as the service gave it (opaque; ULIDs today).
 ```ignore
 let response = client.get_hosting_order_report()
@@ -6679,7 +6677,7 @@ Opens an IMPORT hosting order for up to 5 numbers (more only when the account ma
 Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:importNumbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `body`
 ```ignore
 let response = client.import_hosting_order_numbers()
@@ -6700,7 +6698,7 @@ Opens a TYPE_TEXT_ENABLE hosting order that adds SMS to numbers, under exactly o
 Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:textEnableNumbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `body`
 ```ignore
 let response = client.text_enable_hosting_order_numbers()
@@ -6721,7 +6719,7 @@ The toll-free counterpart of TextEnableHostingOrderNumbers: a direct or reseller
 Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:textEnableTollFreeNumbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `body`
 ```ignore
 let response = client.text_enable_hosting_order_toll_free_numbers()
@@ -6737,20 +6735,20 @@ let response = client.text_enable_hosting_order_toll_free_numbers()
     }
     /**List imported numbers
 
-Lists all imported numbers for the project.
+One page of the project's imported numbers, filtered by service plan and campaign.
 
 Sends a `GET` request to `/v1/projects/{projectId}/importedNumbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
-- `campaign_id`: The hosting order campaignId
-- `number_pattern_pattern`: Sequence of digits to search for. If you prefer or need certain digits in sequential order, you can enter the sequence of numbers here. When using START, a plus sign (+) must be included and URL encoded. For example, to search for area code 206 in the US, the url encoded string would be %2B1206
-- `number_pattern_search_pattern`: Search pattern to apply. The options are, START, CONTAIN, and END. Numbers that begin with the numberPattern.pattern entered. Often used to search for a specific area code.
-- `order_by`: Parameter used to order the returned hosting orders
-- `page_size`: The maximum number of items to return, server can enforce an upper limit and overwrite the value.
-- `page_token`: The next page token value returned from a previous listing.
-- `region_code`: Region code to filter by. ISO 3166-1 alpha-2 country code of the phone number. Currently supported are US, CA
-- `service_plan_id`: The hosting order servicePlanId
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
+- `campaign_id`: Only numbers linked to this 10DLC campaign.
+- `number_pattern_pattern`: Digits the numbers must contain, placed as numberPattern.searchPattern says. With START the value begins with +, sent percent-encoded as %2B (so +1206 matches area code 206).
+- `number_pattern_search_pattern`: Where numberPattern.pattern must sit in a number: at the start (START, handy for area codes), anywhere (CONTAIN) or at the end (END).
+- `order_by`: The time the numbers are sorted by.
+- `page_size`: At most this many items on the page; the service may send fewer.
+- `page_token`: The nextPageToken of the previous page; absent for the first page.
+- `region_code`: Only numbers of this region, a two-letter country code (US or CA).
+- `service_plan_id`: Only numbers on this SMS service plan.
 ```ignore
 let response = client.list_imported_numbers()
     .project_id(project_id)
@@ -6770,14 +6768,12 @@ let response = client.list_imported_numbers()
     }
     /**Import number
 
-You can use the Import Numbers API to import a non-Sinch number that you want to enable for SMS with Sinch as the Direct Connectivity Aggregator (DCA) without porting (or even partially porting) the number.
-
-Note: Customers who are importing numbers (i.e. want to use their own NNID) will need to complete the NNID provisioning process to support proper message routing with the carriers. To learn more, refer to the article How can you provision a Network Number ID (NNID)?
+Adds a number hosted with another carrier to the project, with Sinch as its SMS aggregator (DCA); the number is not ported. Its NNID must already route it to Sinch. Provisioning to the service plan and campaign then runs in the background.
 
 Sends a `POST` request to `/v1/projects/{projectId}/importedNumbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `body`
 ```ignore
 let response = client.import_number()
@@ -6791,13 +6787,13 @@ let response = client.import_number()
     }
     /**Get imported number
 
-Returns the imported number you specify in the path.
+One imported number of the project.
 
 Sends a `GET` request to `/v1/projects/{projectId}/importedNumbers/{phoneNumber}`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
-- `phone_number`: The phone number in E.164 format with leading +.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
+- `phone_number`: An E.164 number with its leading +.
 ```ignore
 let response = client.get_imported_number()
     .project_id(project_id)
@@ -6810,13 +6806,13 @@ let response = client.get_imported_number()
     }
     /**Delete imported number
 
-Delete an imported number from the project.
+Removes an imported number from the project; the answer has no body.
 
 Sends a `DELETE` request to `/v1/projects/{projectId}/importedNumbers/{phoneNumber}`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
-- `phone_number`: The phone number in E.164 format with leading +.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
+- `phone_number`: An E.164 number with its leading +.
 ```ignore
 let response = client.delete_imported_number()
     .project_id(project_id)
@@ -6829,28 +6825,24 @@ let response = client.delete_imported_number()
     }
     /**Update imported number
 
-Update an imported phone number. You can perform the following updates:
+Changes the fields of an imported number that updateMask names:
 
-* Update the name that displays for a customer by modifying the displayName parameter.
-* Unlink the number from an SMS service or campaign by updating the smsConfiguration
-  configuration object. To unlink a number, submit the request with an empty string ("")
-  in the service plan ID or campaign ID fields.
-* Before linking a number to a new service or campaign, it must be unlinked from any
-  existing service or campaign. Then, link the number to a new SMS service or campaign by
-  updating the service plan ID or campaign ID with the new desired value.
+* displayName, its label;
+* smsConfiguration.servicePlanId and smsConfiguration.campaignId: "" unlinks the number,
+  a value links it (a linked number is unlinked first, in an earlier call);
+* callbackUrl.
 
 Sends a `PATCH` request to `/v1/projects/{projectId}/importedNumbers/{phoneNumber}`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
-- `phone_number`: The phone number in E.164 format with leading +.
-- `update_mask`: FieldMask that determines which resource fields are modified in an update. Following
-fields can be updated:
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
+- `phone_number`: An E.164 number with its leading +.
+- `update_mask`: Comma-separated paths of the fields to change, among:
 
 * displayName
 * smsConfiguration.servicePlanId
 * smsConfiguration.campaignId
-* callbackUrl (not in the pages' list; the vendor's own PATCH examples send it)
+* callbackUrl (absent from the pages' list; the vendor's PATCH examples send it)
 - `body`
 ```ignore
 let response = client.update_imported_number()
@@ -6871,7 +6863,7 @@ One page of the project's qualified numbers in one global process state, optiona
 Sends a `GET` request to `/v1/projects/{projectId}/qualifiedNumbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `order_by`: The time the items are sorted by.
 - `page_size`: At most this many items on the page; the service may send fewer.
 - `page_token`: The nextPageToken of the previous page; absent for the first page.
@@ -6898,7 +6890,7 @@ One qualified number.
 Sends a `GET` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `phone_number`: An E.164 number with its leading +.
 ```ignore
 let response = client.get_qualified_number()
@@ -6917,7 +6909,7 @@ Removes a qualified number from the project; the answer has no body.
 Sends a `DELETE` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `phone_number`: An E.164 number with its leading +.
 ```ignore
 let response = client.delete_qualified_number()
@@ -6936,7 +6928,7 @@ Has Sinch call the number and read out a code; there is no request body.
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:sendVoiceChallenge`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `phone_number`: An E.164 number with its leading +.
 ```ignore
 let response = client.send_voice_challenge()
@@ -6955,7 +6947,7 @@ Sends back the code read out by the voice call, proving ownership of the number.
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:verifyVoiceChallenge`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `phone_number`: An E.164 number with its leading +.
 - `body`
 ```ignore
@@ -6976,7 +6968,7 @@ Submits numbers whose ownership is proven by invoice. The invoices go to Sinch b
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:addNumbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `body`
 ```ignore
 let response = client.add_qualified_numbers()
@@ -6995,7 +6987,7 @@ Opens a text-enable hosting order for up to 500 qualified numbers under exactly 
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:textEnableNumbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `body`
 ```ignore
 let response = client.text_enable_qualified_numbers()
@@ -7016,7 +7008,7 @@ The toll-free counterpart of TextEnableQualifiedNumbers; answers with the new or
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:textEnableTollFreeNumbers`
 
 Arguments:
-- `project_id`: The ID of the project resource. Found on your Sinch Customer Dashboard. Settings > Projects.
+- `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `body`
 ```ignore
 let response = client.text_enable_qualified_toll_free_numbers()
