@@ -88,11 +88,12 @@ pub fn run(args: &[String]) -> ExitCode {
 
 /// Generates the formatted client source for the spec at `spec_path`.
 pub fn generate(spec_path: &Path) -> Result<String, SpecError> {
-    let spec = spec::load(spec_path)?;
     let fail = |problem: String| SpecError {
         path: spec_path.to_path_buf(),
         problem,
     };
+    let spec = without_value_rules(spec::load(spec_path)?)
+        .map_err(|e| fail(format!("cannot drop the value rules: {e}")))?;
 
     let mut settings = GenerationSettings::new();
     settings
@@ -119,6 +120,45 @@ pub fn generate(spec_path: &Path) -> Result<String, SpecError> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("generator produced unparsable Rust: {e}")))?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+}
+
+/// The keywords that only limit which values a string, number or array may
+/// take. The server enforces them (and the fake with it); the generated client
+/// keeps plain `String`, `i32` and `Vec` for such values instead of the
+/// constrained newtypes the generator would make, so the SDK's own types and
+/// checks stay the single place where the client validates input.
+const VALUE_RULES: &[&str] = &[
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
+/// `spec` without the [`VALUE_RULES`] keywords. Only keywords whose value is a
+/// scalar are dropped, so a property that happens to be named like one (an
+/// object under `properties`) stays.
+fn without_value_rules(spec: openapiv3::OpenAPI) -> Result<openapiv3::OpenAPI, serde_json::Error> {
+    fn strip(node: &mut serde_json::Value) {
+        match node {
+            serde_json::Value::Object(map) => {
+                map.retain(|key, value| {
+                    !(VALUE_RULES.contains(&key.as_str())
+                        && !value.is_object()
+                        && !value.is_array())
+                });
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(spec)?;
+    strip(&mut value);
+    serde_json::from_value(value)
 }
 
 /// Runs `f`, turning a panic into its message: progenitor panics on some

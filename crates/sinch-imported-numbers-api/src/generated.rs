@@ -63,7 +63,7 @@ pub mod types {
     ///The numbers to qualify by invoice.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BatchCreateQualifiedNumbersRequest {
-        ///E.164 numbers.
+        ///Distinct E.164 numbers (NANP-shaped for +1).
         #[serde(rename = "phoneNumbers")]
         pub phone_numbers: ::std::vec::Vec<::std::string::String>,
     }
@@ -139,7 +139,7 @@ pub mod types {
     ///The body of an update of the callback configuration.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CallbackConfigurationUpdate {
-        ///The new secret.
+        ///The new secret: 1 to 1024 characters, no control characters, no whitespace at either end.
         #[serde(rename = "hmacSecret")]
         pub hmac_secret: ::std::string::String,
     }
@@ -272,10 +272,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mno_configuration: ::std::option::Option<MnoConfiguration>,
-        ///The number, E.164 with its leading +.
+        ///The number, E.164 with its leading + (NANP-shaped for +1).
         #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
-        ///The project the number belongs to.
+        ///The project the number belongs to. In an import it may be left out; when given it must be the path's project, else the service answers 400.
         #[serde(
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -457,7 +457,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub osr_update: ::std::option::Option<HostingOrderNumberOsrUpdate>,
-        ///The number, E.164 with its leading +.
+        ///The number, E.164 with its leading + (NANP-shaped for +1).
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -676,9 +676,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub migrate_to_sinch_tmo: ::std::option::Option<bool>,
-        ///E.164 numbers, at most 5 unless the account manager allows more.
+        ///Distinct E.164 numbers (NANP-shaped for +1), one to five; the live service allows more once the account manager raises the limit.
         pub numbers: ::std::vec::Vec<::std::string::String>,
-        ///The project; the path's value when given.
+        ///The project; may be left out, and when given must be the path's (else 400).
         #[serde(
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -687,7 +687,7 @@ pub mod types {
         ///US or CA.
         #[serde(rename = "regionCode")]
         pub region_code: ::std::string::String,
-        ///The SMS service plan to provision the numbers to.
+        ///The SMS service plan to provision the numbers to; blank is refused.
         #[serde(rename = "servicePlanId")]
         pub service_plan_id: ::std::string::String,
     }
@@ -721,13 +721,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mno_configuration: ::std::option::Option<MnoConfiguration>,
-        ///The number, E.164 with its leading +.
+        ///The number, E.164 with its leading + (NANP-shaped for +1).
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        ///The project the number belongs to.
+        ///The project the number belongs to. In an import it may be left out; when given it must be the path's project, else the service answers 400.
         #[serde(
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1049,7 +1049,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub ownership_verification: ::std::option::Option<QualifiedNumberStep>,
-        ///The number, E.164 with its leading +.
+        ///The number, E.164 with its leading + (NANP-shaped for +1).
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1353,9 +1353,9 @@ pub mod types {
         ///The NNID to route with; Sinch's (or the account's) when absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub nnid: ::std::option::Option<::std::string::String>,
-        ///E.164 numbers; at most 500 for qualified numbers.
+        ///Distinct E.164 numbers (NANP-shaped for +1); at most 500 for qualified numbers.
         pub numbers: ::std::vec::Vec<::std::string::String>,
-        ///The project; the path's value when given.
+        ///The project; may be left out, and when given must be the path's (else 400).
         #[serde(
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1376,7 +1376,7 @@ pub mod types {
         pub scheduled_osr_update_time: ::std::option::Option<
             crate::timestamp::Timestamp,
         >,
-        ///The SMS service plan to provision the numbers to.
+        ///The SMS service plan to provision the numbers to; blank is refused.
         #[serde(rename = "servicePlanId")]
         pub service_plan_id: ::std::string::String,
     }
@@ -1420,9 +1420,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_name: ::std::option::Option<::std::string::String>,
-        ///E.164 toll-free numbers.
+        ///Distinct E.164 toll-free numbers.
         pub numbers: ::std::vec::Vec<::std::string::String>,
-        ///The project; required in this body although the path has it too.
+        ///The project; required in this body, and it must be the path's (else 400).
         #[serde(rename = "projectId")]
         pub project_id: ::std::string::String,
         ///US or CA.
@@ -1441,7 +1441,7 @@ pub mod types {
         pub scheduled_zipwhip_provisioning_time: ::std::option::Option<
             ::std::string::String,
         >,
-        ///The SMS service plan to provision the numbers to.
+        ///The SMS service plan to provision the numbers to; blank is refused.
         #[serde(rename = "servicePlanId")]
         pub service_plan_id: ::std::string::String,
     }
@@ -1453,6 +1453,7 @@ pub mod types {
     ///The code the voice call read out.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VerifyVoiceChallengeRequest {
+        ///The digits heard; an empty code is refused.
         pub code: ::std::string::String,
     }
     impl VerifyVoiceChallengeRequest {
@@ -6557,7 +6558,7 @@ Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `campaign_id`: Only orders for this 10DLC campaign.
 - `order_by`: The time the items are sorted by.
-- `page_size`: At most this many items on the page; the service may send fewer.
+- `page_size`: At most this many items on the page, 1 or more; the service may send fewer. Absent: the service's default.
 - `page_token`: The nextPageToken of the previous page; absent for the first page.
 - `region_code`: Only orders of this region (US or CA).
 - `service_plan_id`: Only orders for this SMS service plan.
@@ -6611,7 +6612,7 @@ Arguments:
 - `campaign_provisioning_state`: Only numbers whose campaign link is in this state.
 - `order_by`: The time the items are sorted by.
 - `osr_update_state`: Only numbers whose OSR update is in this state.
-- `page_size`: At most this many items on the page; the service may send fewer.
+- `page_size`: At most this many items on the page, 1 or more; the service may send fewer. Absent: the service's default.
 - `page_token`: The nextPageToken of the previous page; absent for the first page.
 - `platform_provisioning_state`: Only numbers at this stage of their SMS platform provisioning.
 ```ignore
@@ -6639,7 +6640,7 @@ Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders/{hostingOrderId
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `hosting_order_id`: The hosting order's id, as the service gave it (opaque; ULIDs today).
-- `phone_number`: An E.164 number with its leading +.
+- `phone_number`: An E.164 number with its leading +: 7 to 15 digits, the first not 0; a +1 number must also be NANP-shaped (NXX-NXX-XXXX, N being 2 to 9). Anything else is refused with 400.
 ```ignore
 let response = client.get_hosting_order_number()
     .project_id(project_id)
@@ -6745,7 +6746,7 @@ Arguments:
 - `number_pattern_pattern`: Digits the numbers must contain, placed as numberPattern.searchPattern says. With START the value begins with +, sent percent-encoded as %2B (so +1206 matches area code 206).
 - `number_pattern_search_pattern`: Where numberPattern.pattern must sit in a number: at the start (START, handy for area codes), anywhere (CONTAIN) or at the end (END).
 - `order_by`: The time the numbers are sorted by.
-- `page_size`: At most this many items on the page; the service may send fewer.
+- `page_size`: At most this many items on the page, 1 or more; the service may send fewer. Absent: the service's default.
 - `page_token`: The nextPageToken of the previous page; absent for the first page.
 - `region_code`: Only numbers of this region, a two-letter country code (US or CA).
 - `service_plan_id`: Only numbers on this SMS service plan.
@@ -6793,7 +6794,7 @@ Sends a `GET` request to `/v1/projects/{projectId}/importedNumbers/{phoneNumber}
 
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
-- `phone_number`: An E.164 number with its leading +.
+- `phone_number`: An E.164 number with its leading +: 7 to 15 digits, the first not 0; a +1 number must also be NANP-shaped (NXX-NXX-XXXX, N being 2 to 9). Anything else is refused with 400.
 ```ignore
 let response = client.get_imported_number()
     .project_id(project_id)
@@ -6812,7 +6813,7 @@ Sends a `DELETE` request to `/v1/projects/{projectId}/importedNumbers/{phoneNumb
 
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
-- `phone_number`: An E.164 number with its leading +.
+- `phone_number`: An E.164 number with its leading +: 7 to 15 digits, the first not 0; a +1 number must also be NANP-shaped (NXX-NXX-XXXX, N being 2 to 9). Anything else is refused with 400.
 ```ignore
 let response = client.delete_imported_number()
     .project_id(project_id)
@@ -6836,13 +6837,15 @@ Sends a `PATCH` request to `/v1/projects/{projectId}/importedNumbers/{phoneNumbe
 
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
-- `phone_number`: An E.164 number with its leading +.
+- `phone_number`: An E.164 number with its leading +: 7 to 15 digits, the first not 0; a +1 number must also be NANP-shaped (NXX-NXX-XXXX, N being 2 to 9). Anything else is refused with 400.
 - `update_mask`: Comma-separated paths of the fields to change, among:
 
 * displayName
 * smsConfiguration.servicePlanId
 * smsConfiguration.campaignId
 * callbackUrl (absent from the pages' list; the vendor's PATCH examples send it)
+
+The service refuses a PATCH without it (400 "fieldMask is not provided").
 - `body`
 ```ignore
 let response = client.update_imported_number()
@@ -6865,7 +6868,7 @@ Sends a `GET` request to `/v1/projects/{projectId}/qualifiedNumbers`
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `order_by`: The time the items are sorted by.
-- `page_size`: At most this many items on the page; the service may send fewer.
+- `page_size`: At most this many items on the page, 1 or more; the service may send fewer. Absent: the service's default.
 - `page_token`: The nextPageToken of the previous page; absent for the first page.
 - `region_code`: Only numbers of this region (US or CA).
 - `states`: Only numbers in this global process state.
@@ -6891,7 +6894,7 @@ Sends a `GET` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber
 
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
-- `phone_number`: An E.164 number with its leading +.
+- `phone_number`: An E.164 number with its leading +: 7 to 15 digits, the first not 0; a +1 number must also be NANP-shaped (NXX-NXX-XXXX, N being 2 to 9). Anything else is refused with 400.
 ```ignore
 let response = client.get_qualified_number()
     .project_id(project_id)
@@ -6910,7 +6913,7 @@ Sends a `DELETE` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNum
 
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
-- `phone_number`: An E.164 number with its leading +.
+- `phone_number`: An E.164 number with its leading +: 7 to 15 digits, the first not 0; a +1 number must also be NANP-shaped (NXX-NXX-XXXX, N being 2 to 9). Anything else is refused with 400.
 ```ignore
 let response = client.delete_qualified_number()
     .project_id(project_id)
@@ -6929,7 +6932,7 @@ Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumbe
 
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
-- `phone_number`: An E.164 number with its leading +.
+- `phone_number`: An E.164 number with its leading +: 7 to 15 digits, the first not 0; a +1 number must also be NANP-shaped (NXX-NXX-XXXX, N being 2 to 9). Anything else is refused with 400.
 ```ignore
 let response = client.send_voice_challenge()
     .project_id(project_id)
@@ -6948,7 +6951,7 @@ Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumbe
 
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
-- `phone_number`: An E.164 number with its leading +.
+- `phone_number`: An E.164 number with its leading +: 7 to 15 digits, the first not 0; a +1 number must also be NANP-shaped (NXX-NXX-XXXX, N being 2 to 9). Anything else is refused with 400.
 - `body`
 ```ignore
 let response = client.verify_voice_challenge()
@@ -7103,6 +7106,13 @@ pub mod builder {
                         ),
                     )
                 }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -7222,6 +7232,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -7455,6 +7472,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -7552,6 +7583,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -7778,6 +7823,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -7893,6 +7952,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -7991,6 +8064,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -8107,6 +8194,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -8218,6 +8319,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -8350,6 +8458,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -8611,6 +8726,13 @@ pub mod builder {
                         ),
                     )
                 }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -8729,6 +8851,13 @@ pub mod builder {
                         ),
                     )
                 }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -8826,6 +8955,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -8921,6 +9064,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -8947,7 +9104,7 @@ pub mod builder {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
         phone_number: Result<::std::string::String, String>,
-        update_mask: Result<Option<::std::string::String>, String>,
+        update_mask: Result<::std::string::String, String>,
         body: Result<types::builder::ImportedNumber, String>,
     }
     impl<'a> UpdateImportedNumber<'a> {
@@ -8956,7 +9113,7 @@ pub mod builder {
                 client: client,
                 project_id: Err("project_id was not initialized".to_string()),
                 phone_number: Err("phone_number was not initialized".to_string()),
-                update_mask: Ok(None),
+                update_mask: Err("update_mask was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -8990,7 +9147,6 @@ pub mod builder {
         {
             self.update_mask = value
                 .try_into()
-                .map(Some)
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for update_mask failed"
                         .to_string()
@@ -9068,6 +9224,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -9242,6 +9405,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -9339,6 +9516,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -9434,6 +9625,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -9532,6 +9737,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -9666,6 +9885,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -9787,6 +10020,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -9904,6 +10151,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -10023,6 +10284,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

@@ -3,17 +3,20 @@
 //! The fake embeds `openapi/imported-numbers.yaml` (through the crate's
 //! `openapi.yaml` link, so a packaged crate carries it) and checks every query
 //! string and JSON body against it: unknown parameters or fields, missing
-//! required parameters, wrong types and values outside an enum all get a 400
-//! that says exactly what is wrong. Because the rules come from the spec, the
+//! required parameters, wrong types, values outside an enum, strings that
+//! break a `pattern`, `minLength` or `maxLength`, integers outside `minimum`
+//! and `maximum`, and arrays that break `minItems`, `maxItems` or
+//! `uniqueItems` all get a 400 that says exactly what is wrong. Because the rules come from the spec, the
 //! fake cannot silently drift from it.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use openapiv3::{
     AdditionalProperties, Components, ObjectType, OpenAPI, Parameter, ParameterSchemaOrContent,
     ReferenceOr, Schema, SchemaKind, Type,
 };
+use regex::Regex;
 use serde_json::Value;
 
 const SPEC_YAML: &str = include_str!("../openapi.yaml");
@@ -40,6 +43,8 @@ struct Operation {
 pub(crate) struct SpecIndex {
     spec: OpenAPI,
     operations: HashMap<String, Operation>,
+    /// The spec's `pattern`s, compiled on first use.
+    patterns: Mutex<HashMap<String, Regex>>,
 }
 
 /// The parameter `p` stands for: itself, or the shared one its `$ref`
@@ -93,7 +98,11 @@ impl SpecIndex {
                 Operation { query, body },
             );
         }
-        SpecIndex { spec, operations }
+        SpecIndex {
+            spec,
+            operations,
+            patterns: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Checks a decoded query string for `operation_id`.
@@ -217,6 +226,24 @@ impl SpecIndex {
                 let Value::Array(items) = value else {
                     return Err(format!("`{at}` must be an array"));
                 };
+                if let Some(min) = array.min_items.filter(|min| items.len() < *min) {
+                    let least = if min == 1 {
+                        "one".to_owned()
+                    } else {
+                        min.to_string()
+                    };
+                    return Err(format!("`{at}` must have at least {least} item(s)"));
+                }
+                if let Some(max) = array.max_items.filter(|max| items.len() > *max) {
+                    return Err(format!("`{at}` must have at most {max} item(s)"));
+                }
+                if array.unique_items {
+                    if let Some(i) = (1..items.len()).find(|&i| items[..i].contains(&items[i])) {
+                        return Err(format!(
+                            "`{at}[{i}]` repeats an earlier item: it is given more than once"
+                        ));
+                    }
+                }
                 match &array.items {
                     Some(item_schema) => {
                         let item_schema = item_schema.clone().unbox();
@@ -229,6 +256,22 @@ impl SpecIndex {
             }
             _ => self.check_scalar(schema, value, at, false),
         }
+    }
+
+    /// Whether `text` matches the spec's `pattern` (a search, as JSON Schema
+    /// reads patterns: anchors are the pattern's own). A pattern the regex
+    /// engine cannot read matches nothing, so the mistake shows at once.
+    fn matches(&self, pattern: &str, text: &str) -> bool {
+        let mut cache = self.patterns.lock().unwrap_or_else(|p| p.into_inner());
+        if !cache.contains_key(pattern) {
+            match Regex::new(pattern) {
+                Ok(regex) => {
+                    cache.insert(pattern.to_owned(), regex);
+                }
+                Err(_) => return false,
+            }
+        }
+        cache[pattern].is_match(text)
     }
 
     /// Scalars; `from_query` means the value arrived as text and may need parsing.
@@ -258,18 +301,51 @@ impl SpecIndex {
                         allowed.join(", ")
                     ));
                 }
+                let length = text.chars().count();
+                if string.min_length.is_some_and(|min| min > 0) && text.is_empty() {
+                    return Err(format!("{at} must not be empty (minLength)"));
+                }
+                if let Some(min) = string.min_length.filter(|min| length < *min) {
+                    return Err(format!(
+                        "`{at}` must be at least {min} character(s) long; got {text:?}"
+                    ));
+                }
+                if let Some(max) = string.max_length.filter(|max| length > *max) {
+                    return Err(format!(
+                        "`{at}` must be at most {max} character(s) long; got {length}"
+                    ));
+                }
+                if let Some(pattern) = &string.pattern {
+                    if !self.matches(pattern, text) && pattern == "\\S" {
+                        return Err(format!("{at} must not be empty (pattern {pattern})"));
+                    }
+                    if !self.matches(pattern, text) {
+                        return Err(format!(
+                            "{at} {text:?} is not valid: it does not match the pattern {pattern}"
+                        ));
+                    }
+                }
                 Ok(())
             }
-            SchemaKind::Type(Type::Integer(_)) => {
-                let ok = if from_query {
-                    text.is_some_and(|t| t.parse::<i64>().is_ok())
+            SchemaKind::Type(Type::Integer(integer)) => {
+                let number = if from_query {
+                    text.and_then(|t| t.parse::<i64>().ok())
                 } else {
-                    value.is_i64()
+                    value.as_i64()
                 };
-                if ok {
-                    Ok(())
-                } else {
-                    Err(format!("`{at}` must be an integer; got {value}"))
+                let Some(number) = number else {
+                    return Err(format!("`{at}` must be an integer; got {value}"));
+                };
+                let below = integer
+                    .minimum
+                    .filter(|min| number < *min || (integer.exclusive_minimum && number == *min));
+                let above = integer
+                    .maximum
+                    .filter(|max| number > *max || (integer.exclusive_maximum && number == *max));
+                match (below, above) {
+                    (Some(min), _) => Err(format!("`{at}` must be at least {min}; got {number}")),
+                    (_, Some(max)) => Err(format!("`{at}` must be at most {max}; got {number}")),
+                    _ => Ok(()),
                 }
             }
             SchemaKind::Type(Type::Boolean(_)) => {
@@ -420,7 +496,7 @@ mod tests {
         let err = SPEC
             .check_body(
                 "ImportNumber",
-                &json!({"phoneNumber": "+1", "regionCode": "US", "smsConfiguration": {"plan": "p"}}),
+                &json!({"phoneNumber": "+12065550134", "regionCode": "US", "smsConfiguration": {"plan": "p"}}),
             )
             .unwrap_err();
         assert_eq!(err, "unknown field `body.smsConfiguration.plan`");
@@ -443,5 +519,79 @@ mod tests {
             .check_body("UpdateImportedNumber", &json!([1]))
             .unwrap_err();
         assert_eq!(err, "`body` must be a JSON object");
+    }
+
+    #[test]
+    fn value_rules_come_from_the_spec() {
+        let base = [("servicePlanId", "p"), ("campaignId", "c")];
+        let with = |extra: (&'static str, &'static str)| {
+            let mut all = base.to_vec();
+            all.push(extra);
+            pairs(&all)
+        };
+        let list = |extra| SPEC.check_query("ListImportedNumbers", &with(extra));
+        assert_eq!(list(("pageSize", "1")), Ok(()));
+        assert_eq!(list(("pageSize", "2147483647")), Ok(()));
+        assert_eq!(
+            list(("pageSize", "0")),
+            Err("`pageSize` must be at least 1; got 0".to_owned())
+        );
+        assert_eq!(
+            list(("pageSize", "2147483648")),
+            Err("`pageSize` must be at most 2147483647; got 2147483648".to_owned())
+        );
+        assert!(list(("regionCode", "SE"))
+            .unwrap_err()
+            .contains("does not match the pattern"));
+        let mask = |m: &'static str| {
+            SPEC.check_query("UpdateImportedNumber", &pairs(&[("updateMask", m)]))
+        };
+        assert_eq!(mask("displayName"), Ok(()));
+        assert!(mask("").unwrap_err().contains("must not be empty"));
+        assert!(mask(" ").unwrap_err().contains("must not be empty"));
+        assert_eq!(
+            SPEC.check_query("UpdateImportedNumber", &[]),
+            Err("query parameter `updateMask` is required".to_owned())
+        );
+
+        let secret =
+            |s: &str| SPEC.check_body("UpdateCallbackConfiguration", &json!({ "hmacSecret": s }));
+        assert_eq!(secret("a secret"), Ok(()));
+        assert!(secret("").unwrap_err().contains("must not be empty"));
+        assert!(secret(" padded")
+            .unwrap_err()
+            .contains("does not match the pattern"));
+        assert!(secret("bell\u{7}")
+            .unwrap_err()
+            .contains("does not match the pattern"));
+        assert!(secret(&"x".repeat(1025))
+            .unwrap_err()
+            .contains("at most 1024"));
+
+        let add = |numbers: Value| {
+            SPEC.check_body("AddQualifiedNumbers", &json!({ "phoneNumbers": numbers }))
+        };
+        assert_eq!(add(json!(["+12065550134", "+46701234567"])), Ok(()));
+        assert!(add(json!([])).unwrap_err().contains("at least one item"));
+        assert!(add(json!(["+12065550134", "+12065550134"]))
+            .unwrap_err()
+            .contains("`body.phoneNumbers[1]` repeats"));
+        for bad in ["+10065550134", "12065550134", "+0123456789", "+1206555013"] {
+            assert!(
+                add(json!([bad]))
+                    .unwrap_err()
+                    .contains("does not match the pattern"),
+                "{bad}"
+            );
+        }
+        let import = |numbers: Value| {
+            SPEC.check_body(
+                "ImportHostingOrderNumbers",
+                &json!({"regionCode": "US", "servicePlanId": "p", "numbers": numbers}),
+            )
+        };
+        let six: Vec<String> = (0..6).map(|i| format!("+1206555013{i}")).collect();
+        assert!(import(json!(six)).unwrap_err().contains("at most 5 item"));
+        assert_eq!(import(json!(six[..5])), Ok(()));
     }
 }

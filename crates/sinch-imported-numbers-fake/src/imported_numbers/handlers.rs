@@ -199,6 +199,10 @@ pub(crate) async fn update(
     body: Bytes,
 ) -> Reply {
     let pairs = query_pairs(raw)?;
+    // The service's own words for a missing or blank mask, before the spec's check.
+    if param(&pairs, "updateMask").is_none_or(|m| m.trim().is_empty()) {
+        return Err(Problem::invalid("fieldMask is not provided"));
+    }
     SPEC.check_query("UpdateImportedNumber", &pairs)
         .map_err(Problem::invalid)?;
     check_phone(&phone, "phoneNumber")?;
