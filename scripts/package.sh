@@ -11,6 +11,10 @@ published=(
   sinch-imported-numbers-fake
   sinch-numbers-cli
 )
+# Verification resolves the crates from each other's tarballs through a local registry, whose
+# unpacked sources cargo keeps under ~/.cargo/registry/src/-<hash>/ and reuses when the version
+# is unchanged: stale copies from an earlier run would be built instead of this one's.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/sinch-*
 args=()
 for crate in "${published[@]}"; do args+=(-p "$crate"); done
 log=$(mktemp)
