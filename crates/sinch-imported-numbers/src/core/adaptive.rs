@@ -66,6 +66,8 @@ struct State {
     first_call: Option<Instant>,
     /// Successes so far.
     successes: u64,
+    /// Calls started since `step_start`.
+    step_started: u64,
 }
 
 /// A request rate shared by calls made together (a bulk import, rows of a
@@ -150,6 +152,7 @@ impl AdaptiveRate {
                 burst: 1.0,
                 first_call: None,
                 successes: 0,
+                step_started: 0,
             }),
             max_rate,
             learns,
@@ -179,14 +182,17 @@ impl AdaptiveRate {
                     reserved = false;
                     until
                 } else if reserved {
+                    st.step_started += 1;
                     return;
                 } else {
+                    st.step_started += 1;
                     let Some(rate) = st.rate else { return };
                     let slot = st.next_send.max(now);
                     st.next_send = slot + Duration::from_secs_f64(1.0 / rate);
                     if slot <= now {
                         return;
                     }
+                    st.step_started -= 1;
                     reserved = true;
                     slot
                 }
@@ -203,6 +209,7 @@ impl AdaptiveRate {
             }
             st.paused_until = None;
             st.step_start = now;
+            st.step_started = 0;
             st.last_probe = now;
             st.next_send = now;
         }
@@ -212,6 +219,7 @@ impl AdaptiveRate {
                     .min(30) as u32;
                 st.rate = Some(self.capped(rate * 2f64.powi(steps as i32)));
                 st.step_start += RAMP_STEP * steps;
+                st.step_started = 0;
             }
             (Phase::Hold, Some(rate)) => {
                 let quiet = now.duration_since(st.last_throttle).as_secs_f64();
@@ -255,8 +263,16 @@ impl AdaptiveRate {
             }
             (Phase::Ramp | Phase::Hold, Some(rate)) => {
                 // The bucket was full when this rate started (the rates
-                // before were below the server's, or a pause refilled it).
-                let learned = (rate - st.burst / ran).clamp(rate / 2.0, rate);
+                // before were below the server's, or a pause refilled it):
+                // what was sent beyond it came from the refill. The calls
+                // actually sent count, not the nominal rate: the group's
+                // concurrency may have kept it below that.
+                let sent = if st.step_started > 0 {
+                    st.step_started as f64 / ran
+                } else {
+                    rate
+                };
+                let learned = (sent.min(rate) - st.burst / ran).clamp(rate / 2.0, rate);
                 st.rate = Some(self.capped(learned * MARGIN));
                 st.phase = Phase::Hold;
             }
@@ -301,8 +317,11 @@ mod tests {
         tokio::time::advance(Duration::from_millis(1000)).await;
         limiter.acquire().await;
         assert_eq!(limiter.rate(), Some(320.0));
-        // At 320/s a bucket of 20 refilling at 200/s runs dry after 1/6 s.
-        tokio::time::advance(Duration::from_millis(166)).await;
+        // At 320/s a bucket of 20 refilling at 200/s runs dry after 1/6 s:
+        // the group sends 53 calls (each acquire waits for its slot).
+        for _ in 0..52 {
+            limiter.acquire().await;
+        }
         limiter.throttled(None);
         let learned = limiter.rate().unwrap();
         assert!((190.0..200.0).contains(&learned), "{learned}");
