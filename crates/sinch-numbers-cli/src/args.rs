@@ -52,14 +52,25 @@ pub struct Connection {
     #[arg(long, env = "SINCH_IMPORTED_NUMBERS_URL", global = true)]
     pub base_url: Option<String>,
 
-    /// How to authenticate.
-    #[arg(long, env = "SINCH_AUTH", value_enum, global = true)]
+    /// How to authenticate (any case).
+    #[arg(
+        long,
+        env = "SINCH_AUTH",
+        value_enum,
+        ignore_case = true,
+        global = true
+    )]
     pub auth: Option<AuthArg>,
 
     /// The OAuth2 token endpoint (default: Sinch's for Sinch's API, the base
     /// URL's `/oauth2/token` for another base URL).
     #[arg(long, env = "SINCH_TOKEN_URL", global = true)]
     pub token_url: Option<String>,
+
+    /// The longest one request may take, in seconds (default 30); a call
+    /// retries a timeout at most 3 times.
+    #[arg(long, value_name = "SECONDS", global = true, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
 }
 
 /// Authentication schemes.

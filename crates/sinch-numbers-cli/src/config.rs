@@ -65,6 +65,9 @@ pub fn client(connection: &Connection) -> Result<Client, Failure> {
     if let Some(url) = &connection.base_url {
         builder = builder.base_url(url);
     }
+    if let Some(seconds) = connection.timeout {
+        builder = builder.timeout(std::time::Duration::from_secs(seconds));
+    }
     match (connection.auth, &connection.token_url) {
         (Some(AuthArg::Basic), _) => builder = builder.auth(AuthMode::Basic),
         // OAuth2: the SDK's default token endpoint for the base URL, unless given.

@@ -106,6 +106,22 @@ impl Tally {
     }
 }
 
+/// Whether two paths name one file (the report may not exist yet: then its
+/// folder and name are compared).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let canonical = |p: &std::path::Path| {
+        p.canonicalize().ok().or_else(|| {
+            let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let dir = parent.map_or_else(
+                || std::path::Path::new(".").canonicalize(),
+                |d| d.canonicalize(),
+            );
+            Some(dir.ok()?.join(p.file_name()?))
+        })
+    };
+    matches!((canonical(a), canonical(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// The report file: one CSV row per input.
 struct Report(csv::Writer<std::fs::File>);
 
@@ -141,6 +157,10 @@ impl Report {
                 ]
                 .map(|cell| spreadsheet_safe(cell).into_owned()),
             )
+            .map_err(|e| Failure::failed(format!("cannot write the report: {e}")))?;
+        // Row by row: a run that is interrupted keeps every row done so far.
+        self.0
+            .flush()
             .map_err(|e| Failure::failed(format!("cannot write the report: {e}")))
     }
 
@@ -364,6 +384,14 @@ pub async fn run(
             )
         }
     };
+    if let (Some(report), Some(csv)) = (&args.report, &args.csv) {
+        if same_file(report, csv) {
+            return Err(Failure::usage(format!(
+                "--report {} is the input file; writing it would destroy the rows still to read",
+                report.display()
+            )));
+        }
+    }
     let mut report = args.report.as_ref().map(Report::create).transpose()?;
     let progress = Progress::new(
         total,

@@ -348,7 +348,8 @@ impl Rows {
                 .map(|v| (*v).to_owned())
         };
         let written = cell(Some(self.columns.number)).ok_or("the number is empty")?;
-        let number = PhoneNumber::parse_with_region(&written, self.region)
+        let text = spreadsheet_number(&written)?;
+        let number = PhoneNumber::parse_with_region(text, self.region)
             .map_err(|e| format!("invalid phone number: {e}"))?;
         let mut import = NumberImport::new(number);
         let d = &self.defaults;
@@ -404,8 +405,9 @@ impl Iterator for Rows {
                         .map(|b| String::from_utf8_lossy(b).trim().to_owned())
                         .unwrap_or_default();
                     let import = self.check(&record);
-                    let e164 = PhoneNumber::parse_with_region(&written, self.region)
+                    let e164 = spreadsheet_number(&written)
                         .ok()
+                        .and_then(|text| PhoneNumber::parse_with_region(text, self.region).ok())
                         .map(|n| n.as_str().to_owned());
                     Row {
                         line,
@@ -442,9 +444,44 @@ pub fn count(path: &Path, format: Format) -> Option<u64> {
     Some(rows)
 }
 
+/// A number cell as a spreadsheet leaves it: one leading `'` (the mark
+/// that keeps a cell as text, which this tool's own reports add) is not part
+/// of the number; a number shown in scientific notation (`1.20655E+10`) has
+/// lost its last digits, which no parser can bring back.
+fn spreadsheet_number(written: &str) -> Result<&str, String> {
+    let text = written.strip_prefix('\'').unwrap_or(written);
+    let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, ""));
+    let scientific = !exponent.is_empty()
+        && exponent
+            .trim_start_matches('+')
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if scientific {
+        return Err(format!(
+            "{written:?} is in scientific notation, so its last digits are lost: format the column as Text in the spreadsheet and export again"
+        ));
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spreadsheet_number_cells() {
+        assert_eq!(
+            spreadsheet_number("'+1 (206) 555-0125"),
+            Ok("+1 (206) 555-0125")
+        );
+        assert_eq!(spreadsheet_number("2065550125"), Ok("2065550125"));
+        assert_eq!(spreadsheet_number("''2065550125"), Ok("'2065550125"));
+        for excel in ["1.20655E+10", "1.20655e10", "2E+10"] {
+            let err = spreadsheet_number(excel).unwrap_err();
+            assert!(err.contains("scientific notation"), "{err}");
+        }
+    }
 
     fn rows_of(bytes: &[u8], format: Format, defaults: Defaults) -> Result<Vec<Row>, Failure> {
         let dir = tempfile::tempdir().unwrap();

@@ -2230,3 +2230,56 @@ fn imports_adapt_to_a_rate_limited_project_and_honour_max_rate() {
             .stderr(predicates::str::contains("--max-rate"));
     }
 }
+
+#[test]
+fn a_report_over_its_own_input_is_refused_and_reports_read_back() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = csv_file(dir.path(), "number\n'+1 (206) 555-0125\n1.20655E+10\n");
+    let before = std::fs::read_to_string(&sheet).unwrap();
+    fake.cli()
+        .args(["import", "--csv", sheet.to_str().unwrap(), "--dry-run"])
+        .args(["--report", sheet.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is the input file"));
+    assert_eq!(
+        std::fs::read_to_string(&sheet).unwrap(),
+        before,
+        "input untouched"
+    );
+    // The text mark a spreadsheet (or this tool's report) puts before a
+    // number is not part of it; scientific notation says what happened.
+    let report = dir.path().join("report.csv");
+    let output = fake
+        .cli()
+        .args(["import", "--csv", sheet.to_str().unwrap(), "--dry-run"])
+        .args(["--report", report.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("scientific notation"), "{stderr}");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("+12065550125"), "{text}");
+    assert_eq!(output.status.code(), Some(1), "one invalid row");
+}
+
+#[test]
+fn auth_in_any_case_and_a_request_timeout() {
+    let fake = Fake::start();
+    for auth in ["OAuth2", "BASIC", "basic"] {
+        fake.cli()
+            .env("SINCH_AUTH", auth)
+            .args(["import", "+12065550188", "--service-plan-id", "plan"])
+            .assert()
+            .success();
+    }
+    fake.cli()
+        .args(["--timeout", "5", "get", "+12065550188"])
+        .assert()
+        .success();
+    fake.cli()
+        .args(["--timeout", "0", "get", "+12065550188"])
+        .assert()
+        .code(2);
+}

@@ -215,10 +215,13 @@ impl AdaptiveRate {
         }
         match (st.phase, st.rate) {
             (Phase::Ramp, Some(rate)) if now.duration_since(st.step_start) >= RAMP_STEP => {
-                let steps = (now.duration_since(st.step_start).as_millis() / RAMP_STEP.as_millis())
-                    .min(30) as u32;
-                st.rate = Some(self.capped(rate * 2f64.powi(steps as i32)));
-                st.step_start += RAMP_STEP * steps;
+                // Double only a rate the group used (at least half of it):
+                // an idle group must not ramp up on paper and then burst.
+                let allowance = rate * now.duration_since(st.step_start).as_secs_f64();
+                if st.step_started as f64 >= allowance / 2.0 {
+                    st.rate = Some(self.capped(rate * 2.0));
+                }
+                st.step_start = now;
                 st.step_started = 0;
             }
             (Phase::Hold, Some(rate)) => {
@@ -313,8 +316,14 @@ mod tests {
         let before = Instant::now();
         limiter.acquire().await;
         assert!(Instant::now().duration_since(before) >= Duration::from_secs(1));
-        // Ramp: 20, 40, 80, 160, 320 a second, 250 ms each.
-        tokio::time::advance(Duration::from_millis(1000)).await;
+        // Ramp: 20, 40, 80, 160, 320 a second, 250 ms each, while the group
+        // sends as fast as it may.
+        for _ in 0..4 {
+            let end = Instant::now() + Duration::from_millis(250);
+            while Instant::now() < end {
+                limiter.acquire().await;
+            }
+        }
         limiter.acquire().await;
         assert_eq!(limiter.rate(), Some(320.0));
         // At 320/s a bucket of 20 refilling at 200/s runs dry after 1/6 s:
@@ -325,6 +334,20 @@ mod tests {
         limiter.throttled(None);
         let learned = limiter.rate().unwrap();
         assert!((190.0..200.0).contains(&learned), "{learned}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_group_does_not_ramp_up() {
+        let limiter = AdaptiveRate::new(None);
+        limiter.throttled(Some(Duration::from_secs(1)));
+        limiter.acquire().await;
+        tokio::time::advance(Duration::from_secs(5)).await;
+        limiter.acquire().await;
+        assert_eq!(
+            limiter.rate(),
+            Some(1.0),
+            "one call in 5 s earns no doubling"
+        );
     }
 
     #[tokio::test(start_paused = true)]
