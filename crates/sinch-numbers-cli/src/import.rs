@@ -367,15 +367,16 @@ pub async fn run(
         encoding: args.encoding,
     };
     let (mut rows, total): (Box<dyn Iterator<Item = Row> + Send>, Option<u64>) = match &args.csv {
-        Some(path) => (
-            Box::new(Rows::open(
-                path,
-                format,
-                args.defaults.clone(),
-                args.default_region,
-            )?),
-            rows::count(path, format),
-        ),
+        Some(path) => {
+            let rows = Rows::open(path, format, args.defaults.clone(), args.default_region)?;
+            for column in rows.ignored_columns() {
+                eprintln!(
+                    "warning: column {column:?} is not one this tool reads (number, display name, \
+                     service plan, campaign, callback url) or repeats one; its cells are not imported"
+                );
+            }
+            (Box::new(rows), rows::count(path, format))
+        }
         None => {
             let written = args.number.clone().unwrap_or_default();
             (

@@ -114,6 +114,33 @@ impl Columns {
             names: headers.to_vec(),
         })
     }
+
+    /// The columns this tool does not read, as written: a header it does
+    /// not know (a typo, a notes column), or a second column of a kind it
+    /// already reads (only the first is used). Their cells are not imported.
+    fn ignored(&self) -> Vec<String> {
+        let used = [
+            Some(self.number),
+            self.display_name,
+            self.service_plan,
+            self.campaign,
+            self.callback_url,
+        ];
+        self.names
+            .iter()
+            .enumerate()
+            .filter(|(i, name)| !used.contains(&Some(*i)) && !name.trim().is_empty())
+            .map(|(_, name)| name.clone())
+            .collect()
+    }
+}
+
+impl Rows {
+    /// The header's columns whose cells are not imported (see the README's
+    /// list of the columns read); the caller warns about them.
+    pub fn ignored_columns(&self) -> Vec<String> {
+        self.columns.ignored()
+    }
 }
 
 /// One row of the file, checked.

@@ -2283,3 +2283,27 @@ fn auth_in_any_case_and_a_request_timeout() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn columns_that_are_not_read_are_named() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = csv_file(
+        dir.path(),
+        "number,Dispaly Name,notes,display name,name\n2065550146,Bob,call after 5,Rob,R\n",
+    );
+    let output = fake
+        .cli()
+        .args(["import", "--csv", sheet.to_str().unwrap(), "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for column in ["Dispaly Name", "notes", "name"] {
+        assert!(
+            stderr.contains(&format!("column {column:?}")),
+            "{column}: {stderr}"
+        );
+    }
+    assert!(!stderr.contains("column \"display name\""), "{stderr}");
+}
