@@ -62,8 +62,6 @@ struct State {
     last_throttle: Instant,
     /// The server's burst, as estimated.
     burst: f64,
-    /// When the first call started.
-    first_call: Option<Instant>,
     /// Successes so far.
     successes: u64,
     /// Calls started since `step_start`.
@@ -150,7 +148,6 @@ impl AdaptiveRate {
                 last_probe: now,
                 last_throttle: now,
                 burst: 1.0,
-                first_call: None,
                 successes: 0,
                 step_started: 0,
             }),
@@ -175,26 +172,31 @@ impl AdaptiveRate {
             let wake = {
                 let mut st = self.lock();
                 let now = Instant::now();
-                st.first_call.get_or_insert(now);
                 self.advance(&mut st, now);
                 if let Some(until) = st.paused_until {
                     // A pause began: whatever slot was reserved is void.
                     reserved = false;
                     until
-                } else if reserved {
-                    st.step_started += 1;
-                    return;
                 } else {
-                    st.step_started += 1;
-                    let Some(rate) = st.rate else { return };
-                    let slot = st.next_send.max(now);
-                    st.next_send = slot + Duration::from_secs_f64(1.0 / rate);
-                    if slot <= now {
-                        return;
+                    let wait_for = match (reserved, st.rate) {
+                        (false, Some(rate)) => {
+                            let slot = st.next_send.max(now);
+                            st.next_send = slot + Duration::from_secs_f64(1.0 / rate);
+                            (slot > now).then_some(slot)
+                        }
+                        // A slot reserved earlier has come, or no limit yet.
+                        _ => None,
+                    };
+                    match wait_for {
+                        Some(slot) => {
+                            reserved = true;
+                            slot
+                        }
+                        None => {
+                            st.step_started += 1;
+                            return;
+                        }
                     }
-                    st.step_started -= 1;
-                    reserved = true;
-                    slot
                 }
             };
             tokio::time::sleep_until(wake).await;
@@ -256,10 +258,6 @@ impl AdaptiveRate {
         let ran = now.duration_since(st.step_start).as_secs_f64().max(0.001);
         match (st.phase, st.rate) {
             (Phase::Discover, _) => {
-                let took = st
-                    .first_call
-                    .map_or(0.0, |first| now.duration_since(first).as_secs_f64());
-                tracing::trace!(successes = st.successes, took_s = took, "first 429");
                 st.burst = (st.successes as f64).max(1.0);
                 st.rate = Some(self.capped(st.burst));
                 st.phase = Phase::Ramp;

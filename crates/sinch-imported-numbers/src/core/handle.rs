@@ -81,20 +81,16 @@ impl Handle {
         F: Fn() -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
     {
-        let (value, status) = self.within_deadline(idempotency, send, None).await?;
-        read(value).map_err(|e| match e.http_status() {
-            Some(_) => e,
-            None => e.in_response(status),
-        })
+        self.call_in_group(None, idempotency, send, read).await
     }
 
-    /// [`call_then`](Self::call_then) as one of a group of calls that share
-    /// an adaptive rate (a bulk import): each attempt waits for the group's
-    /// turn, and a `429` pauses the whole group for its `Retry-After` and
-    /// slows it down, instead of this call alone waiting.
+    /// [`call_then`](Self::call_then), as one of a group of calls that share
+    /// an adaptive rate (a bulk import) when `group` is given: each attempt
+    /// waits for the group's turn, and a `429` pauses the whole group for its
+    /// `Retry-After` and slows it down, instead of this call alone waiting.
     pub(crate) async fn call_in_group<T, U, F, Fut>(
         &self,
-        group: &AdaptiveRate,
+        group: Option<&AdaptiveRate>,
         idempotency: Idempotency,
         send: F,
         read: impl FnOnce(T) -> Result<U>,
@@ -104,7 +100,7 @@ impl Handle {
         F: Fn() -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<types::Error>>>,
     {
-        let (value, status) = self.within_deadline(idempotency, send, Some(group)).await?;
+        let (value, status) = self.within_deadline(idempotency, send, group).await?;
         read(value).map_err(|e| match e.http_status() {
             Some(_) => e,
             None => e.in_response(status),

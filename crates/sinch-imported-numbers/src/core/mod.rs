@@ -21,18 +21,22 @@ pub(crate) fn non_empty(text: &Option<String>) -> Option<&str> {
 
 /// The answer to a call about one thing must be about that thing: an order
 /// or number other than the one asked for is not what the call returns,
-/// whatever its status. `what` names the kind ("hosting order").
+/// whatever its status. `what` names the kind ("hosting order"); `key`
+/// reads the thing's key from the answer.
 pub(crate) fn answer_about<T>(
     what: &str,
     asked: &str,
-    answered: &str,
     value: T,
+    key: impl Fn(&T) -> &str,
 ) -> crate::error::Result<T> {
-    if asked == answered {
+    if key(&value) == asked {
         return Ok(value);
     }
     Err(crate::error::Error::new(
         crate::error::ErrorKind::Decode,
-        format!("asked for {what} {asked:?}, but the answer is about {what} {answered:?}"),
+        format!(
+            "asked for {what} {asked:?}, but the answer is about {what} {:?}",
+            key(&value)
+        ),
     ))
 }

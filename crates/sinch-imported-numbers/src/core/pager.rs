@@ -14,12 +14,14 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
+use std::future::Future;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
+use super::handle::Handle;
 use crate::error::{Error, ErrorKind, InputError, Result, Setting};
 
 /// How many recent page tokens are remembered to notice a server that sends
@@ -76,6 +78,18 @@ impl<T> Page<T> {
             next_page_token: next_page_token.filter(|t| !t.is_empty()),
             total_size: total_size.and_then(|n| u64::try_from(n).ok()),
         }
+    }
+
+    /// A page whose wire items `read` turns into models: an item that is not
+    /// what the call returns fails the page instead of vanishing.
+    pub(crate) fn read<W>(
+        items: impl IntoIterator<Item = W>,
+        read: impl FnMut(W) -> Result<T>,
+        next_page_token: Option<String>,
+        total_size: Option<i32>,
+    ) -> Result<Self> {
+        let items = items.into_iter().map(read).collect::<Result<_>>()?;
+        Ok(Page::new(items, next_page_token, total_size))
     }
 }
 
@@ -156,6 +170,28 @@ impl<T: Send + 'static> Listing<T> {
             prefetch: true,
             max_empty_pages: DEFAULT_MAX_EMPTY_PAGES,
         }
+    }
+
+    /// A listing of `query` whose pages `fetch` gets through `handle`, each
+    /// page's call owning its own handles on both.
+    pub(crate) fn fetching<Q, F, Fut>(
+        checked: std::result::Result<(), InputError>,
+        handle: Arc<Handle>,
+        query: Q,
+        fetch: F,
+    ) -> Self
+    where
+        Q: Send + Sync + 'static,
+        F: Fn(Arc<Handle>, Arc<Q>, Option<u32>, Option<String>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+    {
+        let query = Arc::new(query);
+        Listing::new(
+            checked,
+            Arc::new(move |page_size, token| {
+                Box::pin(fetch(handle.clone(), query.clone(), page_size, token))
+            }),
+        )
     }
 
     /// How many empty pages in a row, each with a next page token, the

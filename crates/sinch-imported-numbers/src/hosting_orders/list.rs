@@ -110,23 +110,16 @@ impl HostingOrderNumberFilter {
 }
 
 pub(crate) fn orders(handle: Arc<Handle>, filter: HostingOrderFilter) -> Listing<HostingOrder> {
-    let checked = filter.check();
-    let filter = Arc::new(filter);
-    Listing::new(
-        checked,
-        Arc::new(move |page_size, token| {
-            let (handle, filter) = (handle.clone(), filter.clone());
-            Box::pin(async move { fetch_orders(&handle, &filter, page_size, token).await })
-        }),
-    )
+    Listing::fetching(filter.check(), handle, filter, fetch_orders)
 }
 
 async fn fetch_orders(
-    handle: &Handle,
-    filter: &HostingOrderFilter,
+    handle: Arc<Handle>,
+    filter: Arc<HostingOrderFilter>,
     page_size: Option<u32>,
     token: Option<String>,
 ) -> Result<Page<HostingOrder>> {
+    let (handle, filter) = (&*handle, &*filter);
     handle
         .call_then(
             Idempotency::Idempotent,
@@ -145,17 +138,12 @@ async fn fetch_orders(
                 with_paging!(request, filter.order_by, page_size, token.as_deref()).send()
             },
             |response| {
-                let orders = response
-                    .hosting_orders
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(HostingOrder::from_wire)
-                    .collect::<Result<_>>()?;
-                Ok(Page::new(
-                    orders,
+                Page::read(
+                    response.hosting_orders.unwrap_or_default(),
+                    HostingOrder::from_wire,
                     response.next_page_token,
                     response.total_size,
-                ))
+                )
             },
         )
         .await
@@ -167,25 +155,16 @@ pub(crate) fn numbers(
     filter: HostingOrderNumberFilter,
 ) -> Listing<HostingOrderNumber> {
     let checked = check_id(&hosting_order_id);
-    let query = Arc::new((hosting_order_id, filter));
-    Listing::new(
-        checked,
-        Arc::new(move |page_size, token| {
-            let (handle, query) = (handle.clone(), query.clone());
-            Box::pin(
-                async move { fetch_numbers(&handle, &query.0, &query.1, page_size, token).await },
-            )
-        }),
-    )
+    Listing::fetching(checked, handle, (hosting_order_id, filter), fetch_numbers)
 }
 
 async fn fetch_numbers(
-    handle: &Handle,
-    hosting_order_id: &str,
-    filter: &HostingOrderNumberFilter,
+    handle: Arc<Handle>,
+    query: Arc<(String, HostingOrderNumberFilter)>,
     page_size: Option<u32>,
     token: Option<String>,
 ) -> Result<Page<HostingOrderNumber>> {
+    let (handle, (hosting_order_id, filter)) = (&*handle, &*query);
     handle
         .call_then(
             Idempotency::Idempotent,
@@ -207,17 +186,12 @@ async fn fetch_numbers(
                 with_paging!(request, filter.order_by, page_size, token.as_deref()).send()
             },
             |response| {
-                let numbers = response
-                    .numbers
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(HostingOrderNumber::from_wire)
-                    .collect::<Result<_>>()?;
-                Ok(Page::new(
-                    numbers,
+                Page::read(
+                    response.numbers.unwrap_or_default(),
+                    HostingOrderNumber::from_wire,
                     response.next_page_token,
                     response.total_size,
-                ))
+                )
             },
         )
         .await

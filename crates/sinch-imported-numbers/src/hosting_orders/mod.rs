@@ -59,9 +59,12 @@ impl HostingOrders {
                         .send()
                 },
                 |raw| {
-                    let got = HostingOrder::from_wire(raw)?;
-                    let answered = got.id().to_owned();
-                    answer_about("hosting order", hosting_order_id, &answered, got)
+                    answer_about(
+                        "hosting order",
+                        hosting_order_id,
+                        HostingOrder::from_wire(raw)?,
+                        HostingOrder::id,
+                    )
                 },
             )
             .await
@@ -118,13 +121,16 @@ impl HostingOrders {
                 },
                 |raw| {
                     let got = HostingOrderNumber::from_wire(raw)?;
-                    let answered = got
-                        .hosting_order_id()
-                        .unwrap_or(hosting_order_id)
-                        .to_owned();
-                    let got = answer_about("hosting order", hosting_order_id, &answered, got)?;
-                    let answered = got.phone_number().as_str().to_owned();
-                    answer_about("number", number.as_str(), &answered, got)
+                    // A number that does not name its order is taken as the order's.
+                    let got = match got.hosting_order_id() {
+                        Some(_) => answer_about("hosting order", hosting_order_id, got, |n| {
+                            n.hosting_order_id().unwrap_or_default()
+                        })?,
+                        None => got,
+                    };
+                    answer_about("number", number.as_str(), got, |n| {
+                        n.phone_number().as_str()
+                    })
                 },
             )
             .await

@@ -120,23 +120,16 @@ pub type ListRequest = Listing<ImportedNumber>;
 /// The listing of `filter`'s numbers: the filter is checked now (its error
 /// is the stream's first item), each page fetched through the fast path.
 pub(crate) fn list(handle: Arc<Handle>, filter: ListFilter) -> ListRequest {
-    let checked = filter.check();
-    let filter = Arc::new(filter);
-    Listing::new(
-        checked,
-        Arc::new(move |page_size, token| {
-            let (handle, filter) = (handle.clone(), filter.clone());
-            Box::pin(async move { fetch(&handle, &filter, page_size, token).await })
-        }),
-    )
+    Listing::fetching(filter.check(), handle, filter, fetch)
 }
 
 async fn fetch(
-    handle: &Handle,
-    filter: &ListFilter,
+    handle: Arc<Handle>,
+    filter: Arc<ListFilter>,
     page_size: Option<u32>,
     token: Option<String>,
 ) -> Result<Page<ImportedNumber>> {
+    let (handle, filter) = (&*handle, &*filter);
     handle
         .call_then(
             Idempotency::Idempotent,
@@ -168,16 +161,12 @@ async fn fetch(
                         .is_some_and(|t| !t.is_empty()),
                     "fetched a page"
                 );
-                let numbers = response
-                    .imported_numbers
-                    .into_iter()
-                    .map(ImportedNumber::from_wire)
-                    .collect::<Result<_>>()?;
-                Ok(Page::new(
-                    numbers,
+                Page::read(
+                    response.imported_numbers,
+                    ImportedNumber::from_wire,
                     response.next_page_token,
                     response.total_size,
-                ))
+                )
             },
         )
         .await

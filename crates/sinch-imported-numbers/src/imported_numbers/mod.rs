@@ -34,9 +34,12 @@ pub(crate) async fn get(handle: &Handle, number: &PhoneNumber) -> Result<Importe
                     .get_imported_number(&handle.api, &handle.project_id, number.as_str())
             },
             |raw| {
-                let got = ImportedNumber::from_wire(raw)?;
-                let answered = got.phone_number().as_str().to_owned();
-                answer_about("imported number", number.as_str(), &answered, got)
+                answer_about(
+                    "imported number",
+                    number.as_str(),
+                    ImportedNumber::from_wire(raw)?,
+                    |n| n.phone_number().as_str(),
+                )
             },
         )
         .await
@@ -65,22 +68,16 @@ pub(crate) async fn import_in(
             .send()
     };
     let read = |raw| {
-        let got = ImportedNumber::from_wire(raw)?;
-        let answered = got.phone_number().as_str().to_owned();
-        answer_about("imported number", number.as_str(), &answered, got)
+        answer_about(
+            "imported number",
+            number.as_str(),
+            ImportedNumber::from_wire(raw)?,
+            |n| n.phone_number().as_str(),
+        )
     };
-    match group {
-        Some(group) => {
-            handle
-                .call_in_group(group, Idempotency::NotIdempotent, send, read)
-                .await
-        }
-        None => {
-            handle
-                .call_then(Idempotency::NotIdempotent, send, read)
-                .await
-        }
-    }
+    handle
+        .call_in_group(group, Idempotency::NotIdempotent, send, read)
+        .await
 }
 
 /// Deletes one number.

@@ -295,9 +295,12 @@ impl UpdateRequest {
                         .send()
                 },
                 |raw| {
-                    let got = ImportedNumber::from_wire(raw)?;
-                    let answered = got.phone_number().as_str().to_owned();
-                    answer_about("imported number", self.number.as_str(), &answered, got)
+                    answer_about(
+                        "imported number",
+                        self.number.as_str(),
+                        ImportedNumber::from_wire(raw)?,
+                        |n| n.phone_number().as_str(),
+                    )
                 },
             )
             .await

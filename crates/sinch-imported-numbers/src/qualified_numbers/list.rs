@@ -48,22 +48,16 @@ pub(crate) fn qualified_numbers(
     handle: Arc<Handle>,
     filter: QualifiedNumberFilter,
 ) -> Listing<QualifiedNumber> {
-    let filter = Arc::new(filter);
-    Listing::new(
-        Ok(()),
-        Arc::new(move |page_size, token| {
-            let (handle, filter) = (handle.clone(), filter.clone());
-            Box::pin(async move { fetch(&handle, &filter, page_size, token).await })
-        }),
-    )
+    Listing::fetching(Ok(()), handle, filter, fetch)
 }
 
 async fn fetch(
-    handle: &Handle,
-    filter: &QualifiedNumberFilter,
+    handle: Arc<Handle>,
+    filter: Arc<QualifiedNumberFilter>,
     page_size: Option<u32>,
     token: Option<String>,
 ) -> Result<Page<QualifiedNumber>> {
+    let (handle, filter) = (&*handle, &*filter);
     handle
         .call_then(
             Idempotency::Idempotent,
@@ -79,17 +73,12 @@ async fn fetch(
                 with_paging!(request, filter.order_by, page_size, token.as_deref()).send()
             },
             |response| {
-                let numbers = response
-                    .qualified_numbers
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(QualifiedNumber::from_wire)
-                    .collect::<Result<_>>()?;
-                Ok(Page::new(
-                    numbers,
+                Page::read(
+                    response.qualified_numbers.unwrap_or_default(),
+                    QualifiedNumber::from_wire,
                     response.next_page_token,
                     response.total_size,
-                ))
+                )
             },
         )
         .await

@@ -52,9 +52,12 @@ impl QualifiedNumbers {
                         .send()
                 },
                 |raw| {
-                    let got = QualifiedNumber::from_wire(raw)?;
-                    let answered = got.phone_number().as_str().to_owned();
-                    answer_about("qualified number", number.as_str(), &answered, got)
+                    answer_about(
+                        "qualified number",
+                        number.as_str(),
+                        QualifiedNumber::from_wire(raw)?,
+                        |n| n.phone_number().as_str(),
+                    )
                 },
             )
             .await
