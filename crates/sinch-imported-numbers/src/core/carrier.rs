@@ -24,6 +24,17 @@ pub enum Carrier {
 impl Carrier {
     /// Every carrier configuration, in the API's order.
     pub const ALL: [Carrier; 4] = [Self::SmsAtt, Self::SmsTmo, Self::MmsAtt, Self::MmsTmo];
+
+    /// The field the API reports this carrier under (`smsAtt`, `smsTmo`,
+    /// `mmsAtt`, `mmsTmo`).
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Carrier::SmsAtt => "smsAtt",
+            Carrier::SmsTmo => "smsTmo",
+            Carrier::MmsAtt => "mmsAtt",
+            Carrier::MmsTmo => "mmsTmo",
+        }
+    }
 }
 
 /// One carrier's state for a number: of an imported number

@@ -121,17 +121,6 @@ async fn numbers(
     stream_listing(numbers, args.output, out, "numbers", NO_ORDER).await
 }
 
-/// A carrier as the API names it.
-fn carrier_name(carrier: Carrier) -> &'static str {
-    match carrier {
-        Carrier::SmsAtt => "smsAtt",
-        Carrier::SmsTmo => "smsTmo",
-        Carrier::MmsAtt => "mmsAtt",
-        Carrier::MmsTmo => "mmsTmo",
-        _ => "carrier",
-    }
-}
-
 impl Record for HostingOrder {
     const COLUMNS: &'static [&'static str] = &[
         "hosting_order_id",
@@ -244,7 +233,7 @@ impl Record for HostingOrderNumber {
             reasons(self.carriers().map(|c| {
                 let said = [c.error_code(), c.error_message()];
                 (
-                    carrier_name(c.carrier()),
+                    c.carrier().wire_name(),
                     said.into_iter().flatten().collect(),
                 )
             })),
