@@ -82,6 +82,18 @@ pub enum Setting {
     PollInterval,
     /// A hosting order id.
     HostingOrderId,
+    /// The phone numbers of a request (none given, one given twice, or more
+    /// than the call accepts).
+    PhoneNumbers,
+    /// A region a request names that its numbers are not in.
+    Region,
+    /// The NNID (Net Number ID) of a text-enable request.
+    Nnid,
+    /// The code a voice challenge read out.
+    VoiceCode,
+    /// A part of a letter of authorization (LOA), named by its wire path,
+    /// e.g. `authorisedPerson.email`.
+    LetterOfAuthorization(&'static str),
     /// An environment variable read by [`Client::from_env`](crate::Client::from_env).
     EnvironmentVariable(&'static str),
 }
@@ -104,6 +116,13 @@ impl fmt::Display for Setting {
             Setting::CallbackSecret => "callback secret",
             Setting::PollInterval => "poll interval",
             Setting::HostingOrderId => "hosting order id",
+            Setting::PhoneNumbers => "phone numbers",
+            Setting::Region => "region",
+            Setting::Nnid => "NNID",
+            Setting::VoiceCode => "voice code",
+            Setting::LetterOfAuthorization(part) => {
+                return write!(f, "letter of authorization's {part}")
+            }
             Setting::EnvironmentVariable(name) => name,
         })
     }

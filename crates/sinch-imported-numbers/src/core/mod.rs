@@ -6,9 +6,11 @@
 
 pub(crate) mod adaptive;
 pub(crate) mod auth;
+pub(crate) mod batches;
 pub(crate) mod carrier;
 pub(crate) mod handle;
 pub(crate) mod pager;
+pub(crate) mod poller;
 pub(crate) mod retry;
 pub(crate) mod retry_budget;
 pub mod tls;
@@ -39,4 +41,17 @@ pub(crate) fn answer_about<T>(
             key(&value)
         ),
     ))
+}
+
+/// A callback URL must be an absolute http(s) URL.
+pub(crate) fn check_callback_url(url: &str) -> std::result::Result<(), crate::error::InputError> {
+    let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::error::InputError::invalid(
+            crate::error::Setting::CallbackUrl,
+            format!("{url:?} is not an http(s) URL"),
+        ))
+    }
 }

@@ -4,24 +4,36 @@
 //!
 //! Reach it with [`Client::hosting_orders`](crate::Client::hosting_orders).
 //! `model.rs` holds what the API returns (orders, per-number progress, the
-//! report); `list.rs` the two listings' filters.
+//! report); `list.rs` the two listings' filters; `requests.rs` the requests
+//! that open an order and `loa.rs` the letter of authorization they need;
+//! `wait.rs` the wait for an order to finish.
 
 pub(crate) mod list;
+pub(crate) mod loa;
 pub(crate) mod model;
+pub(crate) mod requests;
+pub(crate) mod wait;
 
 use std::sync::Arc;
 
 use crate::core::answer_about;
+use crate::core::batches;
 use crate::core::handle::{Handle, Idempotency};
 use crate::core::pager::Listing;
 use crate::error::{InputError, Result, Setting};
 use crate::PhoneNumber;
 
+pub use crate::core::batches::{BatchOutcome, BatchReport, BatchResult};
 pub use list::{HostingOrderFilter, HostingOrderNumberFilter};
+pub use loa::{Address, AuthorisedPerson, DirectLoa, Loa, ResellerLoa, TollFreeLoa};
 pub use model::{
     AddressInfo, AuthorisedPersonInfo, HostingOrder, HostingOrderNumber, HostingOrderReport, Step,
     TextEnableInfo,
 };
+pub use requests::{
+    OrderImport, TextEnable, TollFreeTextEnable, IMPORT_ORDER_LIMIT, QUALIFIED_TEXT_ENABLE_LIMIT,
+};
+pub use wait::{HostingOrderWait, OrderSummary, OrderWaitOutcome};
 
 /// The hosting-order calls of one project; from
 /// [`Client::hosting_orders`](crate::Client::hosting_orders). Cheap to clone.
@@ -134,6 +146,118 @@ impl HostingOrders {
                 },
             )
             .await
+    }
+}
+
+impl HostingOrders {
+    /// Opens an `IMPORT` order for the request's numbers (at most
+    /// [`IMPORT_ORDER_LIMIT`] unless raised); they are then provisioned in
+    /// the background: follow them with [`wait`](Self::wait) or callbacks.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a
+    /// request [`OrderImport::check`] refuses (nothing is sent); otherwise
+    /// the server's error. Not retried after the request may have reached
+    /// the server, since a repeat could open a second order.
+    pub async fn import_numbers(&self, request: &OrderImport) -> Result<HostingOrder> {
+        let body = request.to_wire()?;
+        let handle = &self.handle;
+        handle
+            .call_then(
+                Idempotency::NotIdempotent,
+                || {
+                    handle
+                        .api
+                        .import_hosting_order_numbers()
+                        .project_id(&handle.project_id)
+                        .body(body.clone())
+                        .send()
+                },
+                HostingOrder::from_import_wire,
+            )
+            .await
+    }
+
+    /// [`import_numbers`](Self::import_numbers) for any number of numbers:
+    /// split into orders of at most the limit (never mixing regions), sent
+    /// one after another, with one outcome per number in input order. A
+    /// number listed twice, outside US/CA, or in a refused batch gets its
+    /// error; the others go on.
+    pub async fn import_numbers_in_batches(&self, request: &OrderImport) -> BatchReport {
+        let named = request.named_region();
+        batches::run(
+            request.numbers().to_vec(),
+            request.limit(),
+            |n| requests::region_of(n, named),
+            |batch| {
+                let request = request.with_numbers(batch);
+                async move {
+                    self.import_numbers(&request)
+                        .await
+                        .map(|o| o.id().to_owned())
+                }
+            },
+        )
+        .await
+    }
+
+    /// Opens a text-enable order under the request's letter of
+    /// authorization. A direct or reseller letter is e-mailed to the
+    /// authorised person, and the order waits for the signature.
+    ///
+    /// # Errors
+    /// As [`import_numbers`](Self::import_numbers), with
+    /// [`TextEnable::check`]'s refusals.
+    pub async fn text_enable(&self, request: &TextEnable) -> Result<HostingOrder> {
+        let body = request.to_wire(None)?;
+        let handle = &self.handle;
+        handle
+            .call_then(
+                Idempotency::NotIdempotent,
+                || {
+                    handle
+                        .api
+                        .text_enable_hosting_order_numbers()
+                        .project_id(&handle.project_id)
+                        .body(body.clone())
+                        .send()
+                },
+                HostingOrder::from_wire,
+            )
+            .await
+    }
+
+    /// Opens a text-enable order for toll-free numbers.
+    ///
+    /// # Errors
+    /// As [`text_enable`](Self::text_enable).
+    pub async fn text_enable_toll_free(
+        &self,
+        request: &TollFreeTextEnable,
+    ) -> Result<HostingOrder> {
+        let handle = &self.handle;
+        let body = request.to_wire(&handle.project_id)?;
+        handle
+            .call_then(
+                Idempotency::NotIdempotent,
+                || {
+                    handle
+                        .api
+                        .text_enable_hosting_order_toll_free_numbers()
+                        .project_id(&handle.project_id)
+                        .body(body.clone())
+                        .send()
+                },
+                HostingOrder::from_wire,
+            )
+            .await
+    }
+
+    /// Waits for an order to be over or to need a person; see
+    /// [`HostingOrderWait`] for the defaults and [`OrderWaitOutcome`] for
+    /// the endings. The id is checked as for [`get`](Self::get).
+    pub fn wait(&self, hosting_order_id: &str) -> HostingOrderWait {
+        HostingOrderWait::new(self.handle.clone(), hosting_order_id.to_owned())
     }
 }
 

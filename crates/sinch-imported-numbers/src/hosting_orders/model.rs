@@ -30,6 +30,26 @@ impl HostingOrder {
         Ok(HostingOrder { raw: Box::new(raw) })
     }
 
+    /// The order an import through a hosting order answers with: the same
+    /// fields without the text-enable ones.
+    pub(crate) fn from_import_wire(raw: types::ImportHostingOrder) -> Result<Self> {
+        Self::from_wire(types::HostingOrder {
+            project_id: raw.project_id,
+            hosting_order_id: raw.hosting_order_id,
+            display_name: raw.display_name,
+            region_code: raw.region_code,
+            state: raw.state,
+            type_: raw.type_,
+            created_time: raw.created_time,
+            updated_time: raw.updated_time,
+            service_plan_id: raw.service_plan_id,
+            campaign_id: raw.campaign_id,
+            migrate_to_sinch_tmo: raw.migrate_to_sinch_tmo,
+            callback_url: raw.callback_url,
+            ..types::HostingOrder::default()
+        })
+    }
+
     /// The order's id, as the server gave it (opaque).
     pub fn id(&self) -> &str {
         self.raw.hosting_order_id.as_deref().unwrap_or_default()
@@ -368,6 +388,37 @@ impl HostingOrderNumber {
     /// Every carrier state the server reports.
     pub fn carriers(&self) -> impl Iterator<Item = CarrierState<'_>> + '_ {
         Carrier::ALL.into_iter().filter_map(|c| self.carrier(c))
+    }
+
+    /// Why the number failed, when a step or a carrier did: the first
+    /// failed step (`"osrUpdate failed"`, ...), then each failed carrier's
+    /// error code and message as the server sent them. `None` while
+    /// nothing has failed.
+    pub fn failure(&self) -> Option<String> {
+        let steps = [
+            ("osrUpdate", self.osr_update()),
+            ("platformProvisioning", self.platform_provisioning()),
+            ("campaignProvisioning", self.campaign_provisioning()),
+        ];
+        let mut reasons: Vec<String> = steps
+            .iter()
+            .filter(|(_, step)| step.is_some_and(|s| s.is_failed()))
+            .map(|(name, _)| format!("{name} failed"))
+            .collect();
+        for carrier in self.carriers() {
+            if carrier.state() == Some(&State::Failed) {
+                let detail = [carrier.error_code(), carrier.error_message()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(": ");
+                reasons.push(match detail.is_empty() {
+                    true => format!("{} failed", carrier.carrier().wire_name()),
+                    false => format!("{} failed ({detail})", carrier.carrier().wire_name()),
+                });
+            }
+        }
+        (!reasons.is_empty()).then(|| reasons.join("; "))
     }
 
     /// The number exactly as received. Not covered by semver.

@@ -91,7 +91,7 @@ impl NumberImport {
             links::check_link_id(Setting::CampaignId, id)?;
         }
         if let Some(url) = &self.callback_url {
-            check_callback_url(url)?;
+            crate::core::check_callback_url(url)?;
         }
         Ok(types::CreateImportedNumberRequest {
             phone_number: self.number.to_string(),
@@ -104,19 +104,6 @@ impl NumberImport {
             sms_provisioning: None,
             campaign_provisioning: None,
         })
-    }
-}
-
-/// A callback URL must be an absolute http(s) URL.
-pub(crate) fn check_callback_url(url: &str) -> Result<(), InputError> {
-    let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-    if ok {
-        Ok(())
-    } else {
-        Err(InputError::invalid(
-            Setting::CallbackUrl,
-            format!("{url:?} is not an http(s) URL"),
-        ))
     }
 }
 

@@ -274,7 +274,7 @@ impl UpdateRequest {
             return Err(invalid.into());
         }
         if let Some(url) = self.values.get(&UpdatableField::CallbackUrl) {
-            crate::imported_numbers::import::check_callback_url(url)?;
+            crate::core::check_callback_url(url)?;
         }
         let mask = self.mask();
         if mask.is_empty() {

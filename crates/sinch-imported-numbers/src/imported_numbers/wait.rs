@@ -1,5 +1,5 @@
-//! Waiting for a number's provisioning to finish: a long-running-operation
-//! poller over [`Client::get`](crate::Client::get).
+//! Waiting for a number's provisioning to finish: the shared poller
+//! (`core/poller.rs`) over [`Client::get`](crate::Client::get).
 //!
 //! SMS provisioning and 10DLC campaign linking finish minutes after an
 //! import or a (re)link, and may fail. [`ProvisioningWait`] re-reads the
@@ -12,10 +12,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use crate::core::handle::Handle;
-use crate::error::{Error, ErrorKind, InputError, Result, Setting};
+use crate::core::poller::{poll, polling_setters, Poll, Polling};
+use crate::error::Result;
 use crate::{ImportedNumber, PhoneNumber, ProvisioningOutcome};
 
 /// How a finished provisioning ended.
@@ -49,7 +48,7 @@ impl Provisioned {
 ///
 /// Polls after `poll_interval` (default 2 s), doubling each time up to
 /// `max_poll_interval` (default 30 s), and fails with
-/// [`ErrorKind::DeadlineExceeded`] after `deadline` (default 10 minutes).
+/// [`ErrorKind::DeadlineExceeded`](crate::ErrorKind::DeadlineExceeded) after `deadline` (default 10 minutes).
 /// An error reading the number (after the client's own retries) ends the
 /// wait with that error.
 #[derive(Debug)]
@@ -57,9 +56,7 @@ impl Provisioned {
 pub struct ProvisioningWait {
     handle: Arc<Handle>,
     number: PhoneNumber,
-    poll_interval: Duration,
-    max_poll_interval: Duration,
-    deadline: Duration,
+    polling: Polling,
 }
 
 impl ProvisioningWait {
@@ -67,62 +64,27 @@ impl ProvisioningWait {
         ProvisioningWait {
             handle,
             number,
-            poll_interval: Duration::from_secs(2),
-            max_poll_interval: Duration::from_secs(30),
-            deadline: Duration::from_secs(600),
+            polling: Polling {
+                first: Duration::from_secs(2),
+                max: Duration::from_secs(30),
+                deadline: Duration::from_secs(600),
+            },
         }
     }
 
-    /// The first pause between reads (more than zero).
-    pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.poll_interval = interval;
-        self
-    }
-
-    /// The longest pause between reads.
-    pub fn max_poll_interval(mut self, interval: Duration) -> Self {
-        self.max_poll_interval = interval;
-        self
-    }
-
-    /// How long to wait in all before failing with
-    /// [`ErrorKind::DeadlineExceeded`].
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
-        self
-    }
+    polling_setters!();
 
     async fn run(self) -> Result<Provisioned> {
-        if self.poll_interval.is_zero() {
-            return Err(
-                InputError::invalid(Setting::PollInterval, "must be more than zero").into(),
-            );
-        }
-        let deadline = Instant::now() + self.deadline;
-        let mut pause = self.poll_interval;
-        let mut polls = 0u32;
-        loop {
+        let what = format!("provisioning of {}", self.number);
+        poll(self.polling, &what, || async {
             let number = super::get(&self.handle, &self.number).await?;
-            polls += 1;
-            match number.provisioning().outcome() {
-                ProvisioningOutcome::Settled => return Ok(Provisioned::Ready(Box::new(number))),
-                ProvisioningOutcome::Failed => return Ok(Provisioned::Failed(Box::new(number))),
-                _ => {}
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::new(
-                    ErrorKind::DeadlineExceeded,
-                    format!(
-                        "provisioning of {} still pending after {:?} ({polls} reads)",
-                        self.number, self.deadline
-                    ),
-                ));
-            }
-            tracing::debug!(number = %self.number, polls, pause_ms = pause.as_millis() as u64, "provisioning pending");
-            tokio::time::sleep(pause.min(deadline - now)).await;
-            pause = (pause * 2).min(self.max_poll_interval.max(self.poll_interval));
-        }
+            Ok(match number.provisioning().outcome() {
+                ProvisioningOutcome::Settled => Poll::Done(Provisioned::Ready(Box::new(number))),
+                ProvisioningOutcome::Failed => Poll::Done(Provisioned::Failed(Box::new(number))),
+                _ => Poll::Pending("pending".to_owned()),
+            })
+        })
+        .await
     }
 }
 
