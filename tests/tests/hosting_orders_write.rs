@@ -611,6 +611,8 @@ async fn an_order_wait_gives_up_at_its_deadline_with_bounded_reads() {
 }
 
 type States = &'static [&'static str];
+/// States to go through, and what the wait must end with.
+type Case = (States, fn(&QualificationOutcome) -> bool);
 
 /// A server whose qualified number shows `states[n]` on its n-th read.
 async fn qualification_going_through(states: &'static [&'static str]) -> Misbehaving {
@@ -626,7 +628,7 @@ async fn qualification_going_through(states: &'static [&'static str]) -> Misbeha
 async fn a_qualification_wait_ends_in_each_settled_state() {
     use QualificationOutcome as O;
     let n = phone("+12065550100");
-    let cases: [(States, fn(&O) -> bool); 6] = [
+    let cases: [Case; 6] = [
         (
             &[
                 "GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING",
