@@ -218,6 +218,19 @@ fn decode_hex(text: &str) -> Option<[u8; 20]> {
     Some(out)
 }
 
+/// What a callback event is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Subject {
+    /// An imported number (`IMPORTED_NUMBER`).
+    ImportedNumber(PhoneNumber),
+    /// A number being handled inside a hosting order (`HOSTING_ORDER_NUMBER`).
+    HostingOrderNumber(PhoneNumber),
+    /// A resource type this SDK does not know, or a resource id that is not
+    /// a phone number: see [`Event::resource_type`] and [`Event::resource_id`].
+    Other,
+}
+
 /// One verified callback event.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -266,6 +279,27 @@ impl Event {
     /// The kind of resource.
     pub fn resource_type(&self) -> Option<&CallbackResourceType> {
         self.raw.resource_type.as_ref()
+    }
+
+    /// What the event is about, typed: an imported number, or a number
+    /// inside a hosting order (the event then has no order id; find the
+    /// order from the number).
+    pub fn subject(&self) -> Subject {
+        let number = self.phone_number();
+        match (self.resource_type(), number) {
+            (Some(CallbackResourceType::ImportedNumber), Some(n)) => Subject::ImportedNumber(n),
+            (Some(CallbackResourceType::HostingOrderNumber), Some(n)) => {
+                Subject::HostingOrderNumber(n)
+            }
+            _ => Subject::Other,
+        }
+    }
+
+    /// Whether the event reports the end of a hosting-order number's
+    /// hosting (`HOSTING_PROCESS`), successful or not; the other events
+    /// report one step (`OSR_UPDATE`, `PROVISIONING_TO_SMS_PLATFORM`, ...).
+    pub fn ends_hosting(&self) -> bool {
+        self.raw.event_type == Some(CallbackEventType::HostingProcess)
     }
 
     /// What happened.
@@ -388,5 +422,27 @@ mod tests {
         let s = secret("hunter2-hunter2");
         assert!(!format!("{s:?}").contains("hunter2"));
         assert!(!format!("{:?}", Verifier::new(s)).contains("hunter2"));
+    }
+
+    #[test]
+    fn hosting_order_number_events_are_typed() {
+        let key = secret("s3cret-for-tests");
+        let body = br#"{"eventId":"e9","projectId":"p","resourceId":"+12065550134","resourceType":"HOSTING_ORDER_NUMBER","eventType":"HOSTING_PROCESS","status":"FAILED","failureCode":"INVALID_NNID"}"#;
+        let event = verify(&key, body, Some(&sign(&key, body))).unwrap();
+        let number = PhoneNumber::parse("+12065550134").unwrap();
+        assert_eq!(event.subject(), Subject::HostingOrderNumber(number.clone()));
+        assert!(event.ends_hosting() && !event.succeeded());
+        assert_eq!(
+            event.failure_code(),
+            Some(&CallbackFailureCode::InvalidNnid)
+        );
+        let body = br#"{"resourceId":"+12065550134","resourceType":"IMPORTED_NUMBER","eventType":"OSR_UPDATE","status":"SUCCEEDED"}"#;
+        let event = verify(&key, body, Some(&sign(&key, body))).unwrap();
+        assert_eq!(event.subject(), Subject::ImportedNumber(number));
+        assert!(!event.ends_hosting());
+        let body =
+            br#"{"resourceId":"brand-1","resourceType":"BRAND","eventType":"SOMETHING_NEW"}"#;
+        let event = verify(&key, body, Some(&sign(&key, body))).unwrap();
+        assert_eq!(event.subject(), Subject::Other);
     }
 }
