@@ -35,14 +35,18 @@
 //!   [`NumberImport`], [`BulkImport`], [`ProvisioningWait`], and the model
 //!   ([`ImportedNumber`], [`Provisioning`]).
 //! * `hosting_orders/` ([`hosting_orders`]): [`HostingOrders`], from
-//!   [`Client::hosting_orders`]: orders, their numbers' progress, the report.
+//!   [`Client::hosting_orders`]: orders, their numbers' progress, the report;
+//!   opening orders (`requests.rs`: import, text-enable) under a letter of
+//!   authorization (`loa.rs`), and waiting for them (`wait.rs`).
 //! * `qualified_numbers/` ([`qualified_numbers`]): [`QualifiedNumbers`], from
-//!   [`Client::qualified_numbers`]: numbers whose ownership is being proven.
+//!   [`Client::qualified_numbers`]: numbers whose ownership is being proven
+//!   (by invoice or voice challenge), text-enabling them, waiting on them.
 //! * [`callbacks`]: verifying and reading the callbacks Sinch sends, and the
 //!   secret that signs them.
 //! * `phone_number/`: [`PhoneNumber`], validated E.164 (NANP rules for `+1`).
 //! * `core/`: what every resource shares: the one pager ([`Listing`],
-//!   [`Page`]), carriers ([`Carrier`], [`CarrierState`]), retries
+//!   [`Page`]), the one poller behind every wait, batches of numbers
+//!   ([`hosting_orders::BatchReport`]), carriers ([`Carrier`], [`CarrierState`]), retries
 //!   ([`RetryPolicy`]), authentication ([`AuthMode`]), [`tls`].
 //! * [`Error`] (`error.rs`): one error type; [`ErrorKind`] says what happened.
 
@@ -146,5 +150,9 @@ mod thread_safety {
         assert_send_sync::<crate::HostingOrders>();
         assert_send_sync::<crate::QualifiedNumbers>();
         assert_send_sync::<crate::Listing<crate::hosting_orders::HostingOrder>>();
+        assert_send_sync::<crate::hosting_orders::HostingOrderWait>();
+        assert_send_sync::<crate::hosting_orders::BatchReport>();
+        assert_send_sync::<crate::hosting_orders::TextEnable>();
+        assert_send_sync::<crate::qualified_numbers::QualificationWait>();
     }
 }
