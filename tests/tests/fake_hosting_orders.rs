@@ -1,14 +1,21 @@
 //! The fake server's eight hosting-order operations over real HTTP: orders
 //! opened by import and text-enable calls, every 400 the fake gives, 404s,
 //! 401, listings with each filter paged through tokens, seeding and the
-//! report.
+//! report; then how opened orders move on their own (the letter's
+//! signature, each number's steps, failures, rejections), the callbacks of
+//! their numbers, and the signing helper route.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use sinch_imported_numbers::callbacks::{self, CallbackSecret};
 use sinch_imported_numbers_api::open_enum::{HostingOrderState, HostingOrderType, LoaType, State};
 use sinch_imported_numbers_fake::{
-    FakeServer, HostingOrderNumberSeed, HostingOrderSeed, HostingStep,
+    FakeServer, HostingOrderNumberSeed, HostingOrderSeed, HostingStep, DEFAULT_CALLBACK_SECRET,
 };
+use workspace_tests::misbehaving::{Misbehaving, Reply};
 use workspace_tests::{send_json, PROJECT};
 
 fn orders() -> String {
@@ -119,9 +126,18 @@ fn assert_utc_time(value: &Value) {
     chrono::DateTime::parse_from_rfc3339(text).unwrap();
 }
 
+/// A server whose orders stay as opened for the length of a test.
+async fn still() -> FakeServer {
+    FakeServer::builder()
+        .flow_delay(Duration::from_secs(600))
+        .start()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn import_opens_a_submitted_order_with_waiting_numbers() {
-    let server = FakeServer::start().await.unwrap();
+    let server = still().await;
     let (status, order) = post(
         &server,
         &format!("{}:importNumbers", orders()),
@@ -943,4 +959,409 @@ async fn every_route_needs_auth() {
             "{method} {path} with a wrong secret"
         );
     }
+}
+
+/// The flow delay of the tests below: long enough that a read in the
+/// middle of a step lands in it on a busy machine.
+const D: Duration = Duration::from_millis(300);
+
+async fn flowing() -> FakeServer {
+    FakeServer::builder().flow_delay(D).start().await.unwrap()
+}
+
+/// Sleeps until the middle of step `n` counted from `t0` (step 0 is the
+/// one that starts at `t0`).
+async fn mid_step(t0: Instant, n: u32) {
+    tokio::time::sleep_until((t0 + D * n + D / 2).into()).await;
+}
+
+async fn order(server: &FakeServer, id: &str) -> Value {
+    let (status, order) = get(server, &format!("{}/{id}", orders())).await;
+    assert_eq!(status, StatusCode::OK, "{order}");
+    order
+}
+
+async fn number(server: &FakeServer, id: &str, phone: &str) -> Value {
+    let (status, number) = get(server, &format!("{}/{id}/numbers/{phone}", orders())).await;
+    assert_eq!(status, StatusCode::OK, "{number}");
+    number
+}
+
+/// The states of a number's tracks and of its AT&T SMS carrier.
+fn steps(number: &Value) -> [&str; 4] {
+    [
+        "osrUpdate",
+        "platformProvisioning",
+        "campaignProvisioning",
+        "smsAtt",
+    ]
+    .map(|step| number[step]["state"].as_str().unwrap_or("?"))
+}
+
+/// Polls (bounded) until order `id` is in `state`.
+async fn until_order(server: &FakeServer, id: &str, state: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let order = order(server, id).await;
+        if order["state"] == state {
+            return order;
+        }
+        assert!(Instant::now() < deadline, "never {state}: {order}");
+        tokio::time::sleep(D / 4).await;
+    }
+}
+
+async fn receiver() -> Misbehaving {
+    Misbehaving::start(|_, _| Reply::json(200, json!({}))).await
+}
+
+/// The callbacks `hook` received once there are `n`, each checked for its
+/// signature, as (phone, event type, status, failure code).
+async fn callbacks_seen(
+    hook: &Misbehaving,
+    n: usize,
+) -> BTreeSet<(String, String, String, String)> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while hook.requests().len() < n {
+        assert!(
+            Instant::now() < deadline,
+            "{} callbacks",
+            hook.requests().len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let secret = CallbackSecret::new(DEFAULT_CALLBACK_SECRET).unwrap();
+    hook.requests()
+        .iter()
+        .map(|request| {
+            callbacks::verify(
+                &secret,
+                &request.body,
+                request.header(callbacks::SIGNATURE_HEADER),
+            )
+            .expect("a signed callback");
+            let event: Value = serde_json::from_slice(&request.body).unwrap();
+            assert_eq!(event["resourceType"], "HOSTING_ORDER_NUMBER", "{event}");
+            assert_eq!(event["projectId"], PROJECT, "{event}");
+            let text = |key: &str| event[key].as_str().unwrap_or("").to_owned();
+            (
+                text("resourceId"),
+                text("eventType"),
+                text("status"),
+                text("failureCode"),
+            )
+        })
+        .collect()
+}
+
+fn seen(phone: &str, event: &str, status: &str, code: &str) -> (String, String, String, String) {
+    (phone.into(), event.into(), status.into(), code.into())
+}
+
+#[tokio::test]
+async fn an_import_order_moves_step_by_step_reports_and_imports() {
+    let server = flowing().await;
+    let hook = receiver().await;
+    let (ok, bad) = ("+12065550100", "+12065550101");
+    server.fail_hosting_of_number(bad, HostingStep::PlatformProvisioning);
+    let mut body = import_body(&[ok, bad]);
+    body["callbackUrl"] = json!(format!("{}/hooks", hook.url()));
+    let t0 = Instant::now();
+    let (status, opened) = post(&server, &format!("{}:importNumbers", orders()), body).await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
+    assert_eq!(opened["state"], "SUBMITTED");
+    let id = opened["hostingOrderId"].as_str().unwrap().to_owned();
+
+    mid_step(t0, 0).await;
+    assert_eq!(order(&server, &id).await["state"], "SUBMITTED");
+    assert_eq!(steps(&number(&server, &id, ok).await), ["WAITING"; 4]);
+
+    // An import order needs no signature.
+    mid_step(t0, 1).await;
+    assert_eq!(order(&server, &id).await["state"], "IN_PROGRESS");
+    assert_eq!(
+        steps(&number(&server, &id, ok).await),
+        ["IN_PROGRESS", "WAITING", "WAITING", "WAITING"]
+    );
+
+    mid_step(t0, 2).await;
+    for phone in [ok, bad] {
+        assert_eq!(
+            steps(&number(&server, &id, phone).await),
+            ["DONE", "IN_PROGRESS", "WAITING", "IN_PROGRESS"]
+        );
+    }
+
+    mid_step(t0, 3).await;
+    assert_eq!(
+        steps(&number(&server, &id, ok).await),
+        ["DONE", "DONE", "IN_PROGRESS", "IN_PROGRESS"]
+    );
+    let failed = number(&server, &id, bad).await;
+    assert_eq!(steps(&failed), ["DONE", "FAILED", "WAITING", "FAILED"]);
+    for carrier in ["smsAtt", "smsTmo", "mmsAtt", "mmsTmo"] {
+        assert_eq!(failed[carrier]["state"], "FAILED", "{failed}");
+        assert_eq!(failed[carrier]["errorCode"], "NUMBER_PROVISIONING_FAILED");
+        assert!(!failed[carrier]["errorMessage"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(order(&server, &id).await["state"], "IN_PROGRESS");
+    let (_, report) = get(&server, &format!("{}/{id}/report", orders())).await;
+    assert_eq!(
+        report,
+        json!({"total": 2, "osrUpdated": 2, "smsProvisioned": 1, "addedToCampaign": 0, "ongoingManualAction": 1})
+    );
+
+    // Completed, although one number failed.
+    mid_step(t0, 4).await;
+    assert_eq!(order(&server, &id).await["state"], "COMPLETED");
+    let done = number(&server, &id, ok).await;
+    assert_eq!(steps(&done), ["DONE"; 4]);
+    assert_eq!(done["mmsTmo"]["state"], "DONE");
+    assert_eq!(done["mmsTmo"]["errorCode"], "");
+    let (_, report) = get(&server, &format!("{}/{id}/report", orders())).await;
+    assert_eq!(report["addedToCampaign"], 1);
+
+    // The number that finished is now an imported number of the project.
+    let (status, imported) = get(
+        &server,
+        &format!("/v1/projects/{PROJECT}/importedNumbers/{ok}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{imported}");
+    assert_eq!(imported["smsConfiguration"]["servicePlanId"], "plan");
+    assert_eq!(imported["smsConfiguration"]["campaignId"], "C3O84GA");
+    assert_eq!(imported["regionCode"], "US");
+    let (status, _) = get(
+        &server,
+        &format!("/v1/projects/{PROJECT}/importedNumbers/{bad}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let events = callbacks_seen(&hook, 7).await;
+    let expected: BTreeSet<_> = [
+        seen(ok, "OSR_UPDATE", "SUCCEEDED", ""),
+        seen(ok, "PROVISIONING_TO_SMS_PLATFORM", "SUCCEEDED", ""),
+        seen(ok, "LINK_TO_10DLC_CAMPAIGN", "SUCCEEDED", ""),
+        seen(ok, "HOSTING_PROCESS", "SUCCEEDED", ""),
+        seen(bad, "OSR_UPDATE", "SUCCEEDED", ""),
+        seen(
+            bad,
+            "PROVISIONING_TO_SMS_PLATFORM",
+            "FAILED",
+            "NUMBER_PROVISIONING_FAILED",
+        ),
+        seen(
+            bad,
+            "HOSTING_PROCESS",
+            "FAILED",
+            "NUMBER_PROVISIONING_FAILED",
+        ),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(events, expected);
+    tokio::time::sleep(D).await;
+    assert_eq!(hook.requests().len(), 7, "each milestone is reported once");
+    assert_eq!(server.callbacks_delivered(), 7);
+}
+
+#[tokio::test]
+async fn a_letter_waits_for_its_signature_through_the_helper_route() {
+    let server = flowing().await;
+    let hook = receiver().await;
+    server.fail_hosting_of_number("+12065550101", HostingStep::OsrUpdate);
+    let mut body = text_enable_body("directLoaInfo", direct_loa());
+    body["callbackUrl"] = json!(hook.url());
+    let t0 = Instant::now();
+    let (status, opened) = post(&server, &format!("{}:textEnableNumbers", orders()), body).await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
+    assert_eq!(opened["state"], "SUBMITTED");
+    let id = opened["hostingOrderId"].as_str().unwrap().to_owned();
+    mid_step(t0, 1).await;
+    assert_eq!(
+        order(&server, &id).await["state"],
+        "WAITING_FOR_LOA_SIGNATURE"
+    );
+    mid_step(t0, 3).await;
+    assert_eq!(
+        order(&server, &id).await["state"],
+        "WAITING_FOR_LOA_SIGNATURE",
+        "nothing moves until a person signs"
+    );
+    assert_eq!(
+        steps(&number(&server, &id, "+12065550100").await),
+        ["WAITING"; 4]
+    );
+    assert!(hook.requests().is_empty());
+
+    let sign = |order_id: &str| {
+        format!(
+            "{}/_fake/projects/{PROJECT}/hostingOrders/{order_id}:signLoa",
+            server.base_url()
+        )
+    };
+    let http = workspace_tests::http();
+    let signed = http.post(sign(&id)).send().await.unwrap();
+    assert_eq!(signed.status(), StatusCode::NO_CONTENT, "no auth needed");
+    let t1 = Instant::now();
+    let again = http.post(sign(&id)).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["status"], "FAILED_PRECONDITION", "{again}");
+    let unknown = http
+        .post(sign("01arz3ndektsv4rrffq69g5fav"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let verb = http
+        .post(format!(
+            "{}/_fake/projects/{PROJECT}/hostingOrders/{id}:cancel",
+            server.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verb.status(), StatusCode::NOT_FOUND);
+    assert!(!server.sign_loa(PROJECT, &id), "signed already");
+
+    mid_step(t1, 0).await;
+    assert_eq!(order(&server, &id).await["state"], "IN_PROGRESS");
+    assert_eq!(
+        steps(&number(&server, &id, "+12065550100").await)[0],
+        "IN_PROGRESS"
+    );
+    mid_step(t1, 1).await;
+    let failed = number(&server, &id, "+12065550101").await;
+    assert_eq!(steps(&failed), ["FAILED", "WAITING", "WAITING", "FAILED"]);
+    assert_eq!(failed["smsTmo"]["errorCode"], "INVALID_NNID");
+    let done = until_order(&server, &id, "COMPLETED").await;
+    assert_eq!(done["textEnableInfo"]["loaType"], "Direct");
+    assert_eq!(
+        steps(&number(&server, &id, "+12065550100").await),
+        ["DONE"; 4]
+    );
+    let (_, report) = get(&server, &format!("{}/{id}/report", orders())).await;
+    assert_eq!(
+        report,
+        json!({"total": 2, "osrUpdated": 1, "smsProvisioned": 1, "addedToCampaign": 1, "ongoingManualAction": 1})
+    );
+    // Text-enabling imports nothing.
+    let (status, _) = get(
+        &server,
+        &format!("/v1/projects/{PROJECT}/importedNumbers/+12065550100"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let events = callbacks_seen(&hook, 6).await;
+    assert!(events.contains(&seen(
+        "+12065550101",
+        "OSR_UPDATE",
+        "FAILED",
+        "INVALID_NNID"
+    )));
+    assert!(events.contains(&seen(
+        "+12065550101",
+        "HOSTING_PROCESS",
+        "FAILED",
+        "INVALID_NNID"
+    )));
+    assert!(events.contains(&seen("+12065550100", "HOSTING_PROCESS", "SUCCEEDED", "")));
+}
+
+#[tokio::test]
+async fn blanket_letters_skip_signing_and_toll_free_orders_have_no_campaign_step() {
+    let server = flowing().await;
+    let t0 = Instant::now();
+    let (_, blanket) = post(
+        &server,
+        &format!("{}:textEnableNumbers", orders()),
+        text_enable_body("blanketLoaInfo", json!({})),
+    )
+    .await;
+    let blanket = blanket["hostingOrderId"].as_str().unwrap().to_owned();
+    let (_, toll_free) = post(
+        &server,
+        &format!("{}:textEnableTollFreeNumbers", orders()),
+        toll_free_body("resellerLoaInfo", reseller_loa()),
+    )
+    .await;
+    let toll_free = toll_free["hostingOrderId"].as_str().unwrap().to_owned();
+    mid_step(t0, 1).await;
+    assert_eq!(order(&server, &blanket).await["state"], "IN_PROGRESS");
+    assert_eq!(
+        order(&server, &toll_free).await["state"],
+        "WAITING_FOR_LOA_SIGNATURE"
+    );
+    assert!(!server.sign_loa(PROJECT, &blanket), "no letter to sign");
+    assert!(!server.sign_loa(PROJECT, "nope"));
+    assert!(server.sign_loa(PROJECT, &toll_free));
+    until_order(&server, &toll_free, "COMPLETED").await;
+    let n = number(&server, &toll_free, "+18335870229").await;
+    assert_eq!(steps(&n), ["DONE", "DONE", "WAITING", "DONE"]);
+    let (_, report) = get(&server, &format!("{}/{toll_free}/report", orders())).await;
+    assert_eq!(
+        report,
+        json!({"total": 1, "osrUpdated": 1, "smsProvisioned": 1, "addedToCampaign": 0, "ongoingManualAction": 0})
+    );
+    until_order(&server, &blanket, "COMPLETED").await;
+}
+
+#[tokio::test]
+async fn rejections_stop_orders_and_seeded_orders_stay_put() {
+    let server = flowing().await;
+    let hook = receiver().await;
+    server.reject_hosting_orders_named("doomed");
+    let mut doomed = import_body(&["+12065550100"]);
+    doomed["displayName"] = json!("doomed");
+    let mut stopped = import_body(&["+12065550101"]);
+    stopped["callbackUrl"] = json!(hook.url());
+    let seeded =
+        server.seed_hosting_order(PROJECT, HostingOrderSeed::new().numbers(["+12065550102"]));
+    let t0 = Instant::now();
+    let (_, doomed) = post(&server, &format!("{}:importNumbers", orders()), doomed).await;
+    let doomed = doomed["hostingOrderId"].as_str().unwrap().to_owned();
+    let (_, stopped) = post(&server, &format!("{}:importNumbers", orders()), stopped).await;
+    let stopped = stopped["hostingOrderId"].as_str().unwrap().to_owned();
+
+    mid_step(t0, 1).await;
+    assert_eq!(order(&server, &doomed).await["state"], "REJECTED");
+    mid_step(t0, 2).await;
+    assert!(server.reject_hosting_order(PROJECT, &stopped));
+    assert!(!server.reject_hosting_order(PROJECT, &stopped), "once");
+    assert!(!server.reject_hosting_order(PROJECT, "nope"));
+    let n = number(&server, &stopped, "+12065550101").await;
+    assert_eq!(order(&server, &stopped).await["state"], "REJECTED");
+    assert_eq!(steps(&n), ["DONE", "WAITING", "WAITING", "WAITING"]);
+    let events = callbacks_seen(&hook, 2).await;
+    assert!(events.contains(&seen("+12065550101", "HOSTING_PROCESS", "FAILED", "")));
+
+    mid_step(t0, 6).await;
+    assert_eq!(order(&server, &doomed).await["state"], "REJECTED");
+    assert_eq!(
+        steps(&number(&server, &doomed, "+12065550100").await),
+        ["WAITING"; 4]
+    );
+    assert_eq!(order(&server, &stopped).await["state"], "REJECTED");
+    for phone in ["+12065550100", "+12065550101"] {
+        let (status, _) = get(
+            &server,
+            &format!("/v1/projects/{PROJECT}/importedNumbers/{phone}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{phone} was not imported");
+    }
+    let seeded_order = order(&server, &seeded).await;
+    assert_eq!(
+        seeded_order["state"], "SUBMITTED",
+        "seeded orders do not move"
+    );
+    assert_eq!(
+        steps(&number(&server, &seeded, "+12065550102").await),
+        ["WAITING"; 4]
+    );
+    assert!(!server.sign_loa(PROJECT, &seeded));
+    assert!(server.reject_hosting_order(PROJECT, &seeded));
+    assert_eq!(order(&server, &seeded).await["state"], "REJECTED");
 }

@@ -1,12 +1,16 @@
 //! The fake server's eight qualified-number operations over real HTTP:
 //! adding, reading and deleting numbers, the voice challenge round trip,
 //! text-enabling, listings with filters and tokens, seeding, the integer
-//! `hostedNumber.status`, and the 400/404/405/401 answers.
+//! `hostedNumber.status`, and the 400/404/405/401 answers; then how added
+//! numbers move on their own (the eligibility check, the invoice review),
+//! blocking after wrong codes, and hosting through text-enable orders.
+
+use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sinch_imported_numbers_api::open_enum::{GlobalProcessState, HostingStatus, State};
-use sinch_imported_numbers_fake::{FakeServer, QualifiedNumberSeed};
+use sinch_imported_numbers_fake::{FakeServer, HostingStep, QualifiedNumberSeed};
 use workspace_tests::{send_json, PROJECT};
 
 fn numbers() -> String {
@@ -70,9 +74,23 @@ fn direct_loa() -> Value {
     })
 }
 
+/// A server whose numbers and orders stay as they are for the length of a
+/// test.
+async fn still() -> FakeServer {
+    FakeServer::builder()
+        .flow_delay(Duration::from_secs(600))
+        .start()
+        .await
+        .unwrap()
+}
+
+fn verified(phone: &str) -> QualifiedNumberSeed {
+    QualifiedNumberSeed::new(phone, GlobalProcessState::Verified)
+}
+
 #[tokio::test]
 async fn add_get_and_delete() {
-    let server = FakeServer::start().await.unwrap();
+    let server = still().await;
     let (status, body) = add(&server, &["+12065550100", "+14165550101"]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let added = body["qualifiedNumbers"].as_array().unwrap();
@@ -453,7 +471,14 @@ async fn seeded_numbers_list_with_filters_and_tokens() {
 
 #[tokio::test]
 async fn text_enable_opens_hosting_orders() {
-    let server = FakeServer::start().await.unwrap();
+    let server = still().await;
+    let many: Vec<String> = (0..501).map(|i| format!("+1425555{i:04}")).collect();
+    for phone in ["+12065550100", "+18335870229"]
+        .into_iter()
+        .chain(many[..500].iter().map(String::as_str))
+    {
+        server.seed_qualified_number(PROJECT, verified(phone));
+    }
     let path = format!("{}:textEnableNumbers", numbers());
     let body = json!({
         "regionCode": "US",
@@ -481,7 +506,6 @@ async fn text_enable_opens_hosting_orders() {
     assert_eq!(order["campaignId"], "C3O84GA");
     assert_eq!(order["textEnableInfo"]["loaType"], "Direct");
 
-    let many: Vec<String> = (0..501).map(|i| format!("+1206555{i:04}")).collect();
     let mut over = body.clone();
     over["numbers"] = json!(many);
     assert_400(&post(&server, &path, Some(over)).await, "at most 500");
@@ -557,7 +581,7 @@ async fn text_enable_opens_hosting_orders() {
 
 #[tokio::test]
 async fn verbs_methods_and_auth() {
-    let server = FakeServer::start().await.unwrap();
+    let server = still().await;
     add(&server, &["+12065550100"]).await;
     let number = format!("{}/+12065550100", numbers());
     assert_404(&post(&server, &format!("{number}:callMe"), None).await);
@@ -622,4 +646,240 @@ async fn verbs_methods_and_auth() {
         got["globalProcessState"], "GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING",
         "untouched"
     );
+}
+
+/// The flow delay of the tests below: long enough that a read in the
+/// middle of a step lands in it on a busy machine.
+const D: Duration = Duration::from_millis(300);
+
+/// Sleeps until the middle of step `n` counted from `t0`.
+async fn mid_step(t0: Instant, n: u32) {
+    tokio::time::sleep_until((t0 + D * n + D / 2).into()).await;
+}
+
+async fn number(server: &FakeServer, phone: &str) -> Value {
+    let (status, number) = get(server, &format!("{}/{phone}", numbers())).await;
+    assert_eq!(status, StatusCode::OK, "{number}");
+    number
+}
+
+async fn state(server: &FakeServer, phone: &str) -> String {
+    let number = number(server, phone).await;
+    number["globalProcessState"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("GLOBAL_PROCESS_STATE_")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn added_numbers_are_checked_then_verified_by_invoice_unless_called() {
+    let server = FakeServer::builder().flow_delay(D).start().await.unwrap();
+    let (invoice, voice, refused) = ("+12065550100", "+12065550101", "+12065550102");
+    server.make_not_eligible(refused);
+    let t0 = Instant::now();
+    let (status, body) = add(&server, &[invoice, voice, refused]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    mid_step(t0, 0).await;
+    for phone in [invoice, voice, refused] {
+        assert_eq!(state(&server, phone).await, "ELIGIBLE_CHECK_PENDING");
+    }
+    mid_step(t0, 1).await;
+    let eligible = number(&server, invoice).await;
+    assert_eq!(
+        eligible["globalProcessState"],
+        "GLOBAL_PROCESS_STATE_ELIGIBLE"
+    );
+    assert_eq!(eligible["osrEligibility"]["status"], "DONE");
+    assert_eq!(eligible["ownershipVerification"]["status"], "WAITING");
+    let not = number(&server, refused).await;
+    assert_eq!(
+        not["globalProcessState"],
+        "GLOBAL_PROCESS_STATE_NOT_ELIGIBLE"
+    );
+    assert_eq!(not["osrEligibility"]["status"], "FAILED");
+    assert!(!not["osrEligibility"]["error"].as_str().unwrap().is_empty());
+    let send = |phone: &str| format!("{}/{phone}:sendVoiceChallenge", numbers());
+    assert_eq!(
+        post(&server, &send(refused), None).await.0,
+        StatusCode::BAD_REQUEST
+    );
+
+    // A voice challenge takes the number off the invoice path.
+    let (status, called) = post(&server, &send(voice), None).await;
+    assert_eq!(status, StatusCode::OK, "{called}");
+    mid_step(t0, 4).await;
+    assert_eq!(
+        state(&server, invoice).await,
+        "ELIGIBLE",
+        "invoices take four steps"
+    );
+    mid_step(t0, 5).await;
+    let reviewed = number(&server, invoice).await;
+    assert_eq!(
+        reviewed["globalProcessState"],
+        "GLOBAL_PROCESS_STATE_VERIFIED"
+    );
+    assert_eq!(reviewed["ownershipVerification"]["status"], "DONE");
+    assert_eq!(state(&server, voice).await, "VERIFICATION_PENDING");
+    assert_eq!(state(&server, refused).await, "NOT_ELIGIBLE");
+
+    // Three wrong codes in a row block the number.
+    let verify = format!("{}/{voice}:verifyVoiceChallenge", numbers());
+    for attempt in 1..=3 {
+        if attempt > 1 {
+            post(&server, &send(voice), None).await;
+        }
+        let code = server.voice_code(PROJECT, voice).unwrap();
+        let (status, answer) = post(
+            &server,
+            &verify,
+            Some(json!({ "code": format!("{code}0") })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let expected = if attempt < 3 {
+            "GLOBAL_PROCESS_STATE_VERIFICATION_FAILED"
+        } else {
+            "GLOBAL_PROCESS_STATE_VERIFICATION_BLOCKED"
+        };
+        assert_eq!(answer["globalProcessState"], expected, "attempt {attempt}");
+        assert_eq!(answer["ownershipVerification"]["status"], "FAILED");
+    }
+    let (status, body) = post(&server, &send(voice), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "blocked: {body}");
+    assert!(!server.approve_invoices(PROJECT, voice), "blocked");
+}
+
+#[tokio::test]
+async fn invoices_can_wait_for_a_person() {
+    let server = FakeServer::builder()
+        .flow_delay(D)
+        .invoice_review(None)
+        .start()
+        .await
+        .unwrap();
+    let phone = "+12065550100";
+    let t0 = Instant::now();
+    add(&server, &[phone]).await;
+    assert!(
+        !server.approve_invoices(PROJECT, phone),
+        "still being checked"
+    );
+    mid_step(t0, 7).await;
+    assert_eq!(
+        state(&server, phone).await,
+        "ELIGIBLE",
+        "never reviewed on its own"
+    );
+    assert!(server.approve_invoices(PROJECT, phone));
+    assert_eq!(state(&server, phone).await, "VERIFIED");
+    assert!(!server.approve_invoices(PROJECT, phone), "already verified");
+    assert!(!server.approve_invoices(PROJECT, "+12065550199"));
+    // A voice challenge under way, then the invoices: verified all the same.
+    server.seed_qualified_number(
+        PROJECT,
+        QualifiedNumberSeed::new("+12065550101", GlobalProcessState::Eligible),
+    );
+    post(
+        &server,
+        &format!("{}/+12065550101:sendVoiceChallenge", numbers()),
+        None,
+    )
+    .await;
+    assert!(server.approve_invoices(PROJECT, "+12065550101"));
+    assert_eq!(server.voice_code(PROJECT, "+12065550101"), None);
+    assert_eq!(state(&server, "+12065550101").await, "VERIFIED");
+}
+
+#[tokio::test]
+async fn text_enabling_hosts_verified_numbers() {
+    let server = FakeServer::builder().flow_delay(D).start().await.unwrap();
+    let (hosted, failing, pending) = ("+12065550100", "+12065550101", "+12065550102");
+    server.seed_qualified_number(PROJECT, verified(hosted));
+    server.seed_qualified_number(PROJECT, verified(failing));
+    server.seed_qualified_number(PROJECT, verified("+18335870229"));
+    add(&server, &[pending]).await;
+    server.fail_hosting_of_number(failing, HostingStep::CampaignProvisioning);
+    let path = format!("{}:textEnableNumbers", numbers());
+    let body = |phones: &[&str]| {
+        json!({
+            "regionCode": "US",
+            "numbers": phones,
+            "servicePlanId": "plan",
+            "campaignId": "C3O84GA",
+            "blanketLoaInfo": {},
+        })
+    };
+    assert_400(
+        &post(
+            &server,
+            &path,
+            Some(body(&[hosted, pending, "+12065550103"])),
+        )
+        .await,
+        "not verified: +12065550102, +12065550103",
+    );
+    assert_eq!(
+        state(&server, hosted).await,
+        "VERIFIED",
+        "nothing was opened"
+    );
+    assert_eq!(server.hosting_order_count(PROJECT), 0);
+
+    let (status, answer) = post(&server, &path, Some(body(&[hosted, failing]))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let id = answer["hostingOrderId"].as_str().unwrap().to_owned();
+    assert_eq!(state(&server, hosted).await, "HOSTING_IN_PROGRESS");
+    assert_400(
+        &post(&server, &path, Some(body(&[hosted]))).await,
+        "not verified: +12065550100",
+    );
+    let order_path = format!("/v1/projects/{PROJECT}/hostingOrders/{id}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while get(&server, &order_path).await.1["state"] != "COMPLETED" {
+        assert!(Instant::now() < deadline, "the order never completed");
+        tokio::time::sleep(D / 4).await;
+    }
+    let done = number(&server, hosted).await;
+    assert_eq!(
+        done["globalProcessState"],
+        "GLOBAL_PROCESS_STATE_HOSTING_DONE"
+    );
+    assert_eq!(done["hostedNumber"], json!({"status": 1, "error": ""}));
+    let failed = number(&server, failing).await;
+    assert_eq!(
+        failed["globalProcessState"],
+        "GLOBAL_PROCESS_STATE_HOSTING_FAILED"
+    );
+    assert_eq!(failed["hostedNumber"]["status"], json!(2));
+    assert!(!failed["hostedNumber"]["error"].as_str().unwrap().is_empty());
+
+    // Toll-free: the letter is signed, then the number is hosted.
+    let (status, order) = post(
+        &server,
+        &format!("{}:textEnableTollFreeNumbers", numbers()),
+        Some(json!({
+            "projectId": PROJECT,
+            "regionCode": "US",
+            "numbers": ["+18335870229"],
+            "servicePlanId": "plan",
+            "directLoaInfo": direct_loa(),
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{order}");
+    let id = order["hostingOrderId"].as_str().unwrap();
+    assert_eq!(state(&server, "+18335870229").await, "HOSTING_IN_PROGRESS");
+    assert!(server.sign_loa(PROJECT, id));
+    let order_path = format!("/v1/projects/{PROJECT}/hostingOrders/{id}");
+    while get(&server, &order_path).await.1["state"] != "COMPLETED" {
+        assert!(
+            Instant::now() < deadline,
+            "the toll-free order never completed"
+        );
+        tokio::time::sleep(D / 4).await;
+    }
+    assert_eq!(state(&server, "+18335870229").await, "HOSTING_DONE");
 }

@@ -3,6 +3,10 @@
 //! `X-Sinch-Signature` (lowercase hex HMAC-SHA1 of the raw body, keyed with
 //! the project's callback secret), retried with backoff on a non-2xx answer.
 //!
+//! Changes of imported numbers are scheduled here when they start; the
+//! milestones of hosting-order numbers are sent when they are reached
+//! (see `flows`), through [`send`].
+//!
 //! Only loopback URLs are called (127.0.0.0/8, `localhost`, `[::1]`): the
 //! fake never sends traffic off the machine. For tests, events can be sent
 //! twice ([`Delivery::duplicate`]) or in reverse order ([`Delivery::reverse`]).
@@ -40,7 +44,7 @@ pub(crate) struct Sent {
 }
 
 /// Whether `url` is an http URL on this machine.
-fn is_loopback(url: &reqwest::Url) -> bool {
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     url.scheme() == "http"
         && match url.host_str() {
             Some("localhost") => true,
@@ -81,23 +85,43 @@ fn events(project_id: &str, phone: &str, change: &Pending) -> Vec<CallbackPayloa
                     known => (CallbackStatus::Failed, Some(known), None),
                 },
             };
-            CallbackPayload {
-                event_id: Some(
-                    std::iter::repeat_with(fastrand::alphanumeric)
-                        .take(24)
-                        .collect(),
-                ),
-                timestamp: Some(Timestamp::from_instant(Utc::now())),
-                project_id: Some(project_id.to_owned()),
-                resource_id: Some(phone.to_owned()),
-                resource_type: Some(CallbackResourceType::ImportedNumber),
-                event_type: Some(kind),
-                status: Some(status),
-                failure_code,
-                internal_failure_code,
-            }
+            let mut event = payload(
+                project_id,
+                phone,
+                CallbackResourceType::ImportedNumber,
+                kind,
+            );
+            event.status = Some(status);
+            event.failure_code = failure_code;
+            event.internal_failure_code = internal_failure_code;
+            event
         })
         .collect()
+}
+
+/// A fresh event (new id, stamped now) about `resource_id`, succeeded
+/// unless changed.
+pub(crate) fn payload(
+    project_id: &str,
+    resource_id: &str,
+    resource_type: CallbackResourceType,
+    event_type: CallbackEventType,
+) -> CallbackPayload {
+    CallbackPayload {
+        event_id: Some(
+            std::iter::repeat_with(fastrand::alphanumeric)
+                .take(24)
+                .collect(),
+        ),
+        timestamp: Some(Timestamp::from_instant(Utc::now())),
+        project_id: Some(project_id.to_owned()),
+        resource_id: Some(resource_id.to_owned()),
+        resource_type: Some(resource_type),
+        event_type: Some(event_type),
+        status: Some(CallbackStatus::Succeeded),
+        failure_code: None,
+        internal_failure_code: None,
+    }
 }
 
 /// Sends the events of `change` to `url` once the change is done. Does
@@ -118,18 +142,45 @@ pub(crate) fn schedule(
     let due = app.timing.done_at(change.started);
     tokio::spawn(async move {
         tokio::time::sleep_until(due.into()).await;
-        let mut events = events(&project_id, &phone, &change);
-        if app.delivery.reverse {
-            events.reverse();
-        }
-        let copies = if app.delivery.duplicate { 2 } else { 1 };
-        for event in events {
-            let body = serde_json::to_vec(&event).expect("events serialize");
-            for _ in 0..copies {
-                deliver(&app, &project_id, &url, &body).await;
-            }
-        }
+        let events = events(&project_id, &phone, &change);
+        deliver_all(&app, &project_id, &url, events).await;
     });
+}
+
+/// Sends `events` to `url` now, in order, on the server's runtime. Does
+/// nothing for a URL off this machine.
+pub(crate) fn send(app: &Arc<AppState>, project_id: &str, url: &str, events: Vec<CallbackPayload>) {
+    let Ok(url) = reqwest::Url::parse(url) else {
+        return;
+    };
+    if !is_loopback(&url) || events.is_empty() {
+        return;
+    }
+    let app_for_task = app.clone();
+    let project_id = project_id.to_owned();
+    app.runtime.spawn(async move {
+        deliver_all(&app_for_task, &project_id, &url, events).await;
+    });
+}
+
+/// Delivers `events` one after the other (reversed or each twice when the
+/// server is set up so).
+async fn deliver_all(
+    app: &AppState,
+    project_id: &str,
+    url: &reqwest::Url,
+    mut events: Vec<CallbackPayload>,
+) {
+    if app.delivery.reverse {
+        events.reverse();
+    }
+    let copies = if app.delivery.duplicate { 2 } else { 1 };
+    for event in events {
+        let body = serde_json::to_vec(&event).expect("events serialize");
+        for _ in 0..copies {
+            deliver(app, project_id, url, &body).await;
+        }
+    }
 }
 
 /// POSTs one signed body, retrying non-2xx answers with doubling backoff.

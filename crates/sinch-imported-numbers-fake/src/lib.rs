@@ -55,10 +55,11 @@
 //! * a new order is `SUBMITTED`, has a 26-character lowercase ULID-like id,
 //!   RFC 3339 UTC times, `textEnableInfo` from its letter (`loaType`
 //!   `Direct`/`Reseller`), and each number's steps (OSR update, platform and
-//!   campaign provisioning, the four carriers) `WAITING`. Orders do not move
-//!   on their own: tests move them ([`FakeServer::set_hosting_order_state`],
-//!   [`FakeServer::set_hosting_order_number_step`]) or seed them in any state
-//!   ([`FakeServer::seed_hosting_order`], [`HostingOrderSeed`]);
+//!   campaign provisioning, the four carriers) `WAITING`; then it moves on
+//!   its own (see "Asynchronous flows" below). Seeded orders stay as seeded
+//!   until a test moves them ([`FakeServer::set_hosting_order_state`],
+//!   [`FakeServer::set_hosting_order_number_step`]); they can be seeded in
+//!   any state ([`FakeServer::seed_hosting_order`], [`HostingOrderSeed`]);
 //! * the listing filters by `states`, `type`, `servicePlanId`, `campaignId`
 //!   (all required; an empty `campaignId` matches orders without one, as
 //!   toll-free orders are) and `regionCode`; an order's numbers by the state
@@ -73,14 +74,18 @@
 //!
 //! * `:addNumbers` records +1 numbers in
 //!   `GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING` (409 when one is already
-//!   there; the region follows the area code); `:textEnableNumbers` opens a
-//!   text-enable hosting order for at most 500 numbers and answers its id
-//!   only; `:textEnableTollFreeNumbers` answers the whole order;
+//!   there; the region follows the area code), to be checked and reviewed
+//!   with the clock (below); `:textEnableNumbers` opens a text-enable
+//!   hosting order for at most 500 numbers and answers its id only;
+//!   `:textEnableTollFreeNumbers` answers the whole order. Both take only
+//!   verified qualified numbers of the project (a 400 names the others);
 //! * `{number}:sendVoiceChallenge` (no body) moves the number to
 //!   `..._VERIFICATION_PENDING` with a random 4 to 6 digit code that tests
 //!   read with [`FakeServer::voice_code`]; `{number}:verifyVoiceChallenge`
-//!   with that code verifies it, with another code fails the verification,
-//!   and without a pending challenge answers 400;
+//!   with that code verifies it, with another code fails the verification
+//!   (the third wrong code in a row blocks the number:
+//!   `..._VERIFICATION_BLOCKED`, no more calls), and without a pending
+//!   challenge answers 400;
 //! * `hostedNumber.status` is sent as the integer the vendor documents
 //!   (0, 1, 2); [`FakeServer::seed_qualified_number`] and
 //!   [`QualifiedNumberSeed`] put numbers in any state.
@@ -88,6 +93,63 @@
 //! The same rules hold for every operation: auth, the spec check of query
 //! and body, the flat error shape, and 404 for an unknown order or number or
 //! for a `:verb` the API does not have.
+//!
+//! Asynchronous flows. Hosting orders opened through the API and qualified
+//! numbers added through it move on their own, one step every flow delay
+//! `d` ([`FakeServerBuilder::flow_delay`], 100 ms by default); where they
+//! stand is worked out from the clock whenever the project is read, so a
+//! test sees the same states whether it polls or not. Counted from the
+//! call that created them:
+//!
+//! * a qualified number is `..._ELIGIBLE_CHECK_PENDING` (`osrEligibility`
+//!   `IN_PROGRESS`) until `d`, then `..._ELIGIBLE` (`DONE`), or
+//!   `..._NOT_ELIGIBLE` (`FAILED` with an error text) when chosen so with
+//!   [`FakeServer::make_not_eligible`] before it was added. An eligible
+//!   number that never had a voice challenge is `..._VERIFIED` when its
+//!   invoices have been reviewed, at `d` + the review delay
+//!   ([`FakeServerBuilder::invoice_review`], 4 × `d` by default: `5d` in
+//!   all); with no review delay only [`FakeServer::approve_invoices`]
+//!   verifies it;
+//! * a hosting order is `SUBMITTED` until `d`. Then a text-enable order
+//!   under a direct or reseller letter is `WAITING_FOR_LOA_SIGNATURE` until
+//!   a person signs it ([`FakeServer::sign_loa`]); an import order, or one
+//!   under a blanket letter, skips that. From the start of work `s` (`d`, or
+//!   the signature), each number's `osrUpdate` is `IN_PROGRESS` until
+//!   `s + d`, `platformProvisioning` until `s + 2d`, and, when the order
+//!   names a campaign, `campaignProvisioning` until `s + 3d`; the carriers
+//!   are `IN_PROGRESS` from `s + d` and `DONE` with the last track. The
+//!   order is `IN_PROGRESS` from `s` and `COMPLETED` when every number has
+//!   finished (an import order with a campaign: at `4d`), failed ones
+//!   included. The report's counters follow the steps;
+//! * [`FakeServer::fail_hosting_of_number`] (set before the order is
+//!   opened) makes one step of a number end `FAILED`: its carriers say why
+//!   in `errorCode`/`errorMessage`, its later tracks stay `WAITING`.
+//!   [`FakeServer::reject_hosting_order`] rejects an order at once, and
+//!   [`FakeServer::reject_hosting_orders_named`] has orders of a display
+//!   name rejected at `d`: `REJECTED`, and numbers that had not finished
+//!   stop;
+//! * the numbers of an order opened by a qualified-number call are
+//!   `..._HOSTING_IN_PROGRESS` from the call, then `..._HOSTING_DONE`
+//!   (`hostedNumber.status` 1) or `..._HOSTING_FAILED` (2, with the error)
+//!   when they finish. A number of an import order that finishes without
+//!   failing becomes an imported number of the project (linked to the
+//!   order's service plan and campaign) unless the project has it already;
+//! * an order with a loopback `callbackUrl` gets a signed callback per
+//!   finished track of each number (`resourceType` `HOSTING_ORDER_NUMBER`,
+//!   `resourceId` the number, `eventType` `OSR_UPDATE`,
+//!   `PROVISIONING_TO_SMS_PLATFORM`, `LINK_TO_10DLC_CAMPAIGN` when there is
+//!   a campaign) and then `HOSTING_PROCESS` for the number as a whole,
+//!   `SUCCEEDED` or `FAILED` with a `failureCode` (`INVALID_NNID` for the
+//!   OSR update, `NUMBER_PROVISIONING_FAILED` for the platform,
+//!   `CAMPAIGN_PROVISIONING_FAILED` for the campaign, `MNO_SHARING_ERROR`
+//!   for a carrier; a rejection sends `internalFailureCode`
+//!   `HOSTING_ORDER_REJECTED` instead), sent when the milestone is reached,
+//!   with the retries and counters of the imported numbers' callbacks;
+//! * for a fake running as its own process, the test helper
+//!   `POST /_fake/projects/{projectId}/hostingOrders/{hostingOrderId}:signLoa`
+//!   signs a letter (204; 404 for an unknown order; 400 when no letter
+//!   waits), without auth and to loopback clients only, like
+//!   `GET /_fake/stats`; neither is an API operation or in the spec.
 //!
 //! For testing clients under pressure (retry budgets, adaptive concurrency,
 //! benchmarks), the fake can also throttle and fail:
@@ -110,7 +172,8 @@
 //!   is absent from the spec.
 //!
 //! The binary takes the same knobs as `--rate-limit PER_SECOND`,
-//! `--burst N` (default: the rate rounded up) and `--outage STATUS`.
+//! `--burst N` (default: the rate rounded up) and `--outage STATUS`, and
+//! the flow delay as `--flow-delay-ms N`.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -123,6 +186,9 @@
 
 mod auth;
 mod callbacks;
+mod flow_controls;
+mod flows;
+mod helper_routes;
 mod hosting_orders;
 mod imported_numbers;
 mod limits;
@@ -143,12 +209,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use sinch_imported_numbers_api::open_enum::{HostingOrderState, State as StepState};
 use sinch_imported_numbers_api::types::ImportedNumber;
 use tokio::sync::oneshot;
@@ -161,6 +227,7 @@ use crate::imported_numbers::store::Store;
 use crate::limits::{Peer, Rate, RefusingListener, Traffic, Verdict};
 use crate::problem::Problem;
 use crate::provisioning::{FailRule, FailWhen, Timing};
+use crate::qualified_numbers::progress::Qualification;
 use crate::qualified_numbers::store::QualifiedNumbers;
 
 /// The key id the fake accepts unless configured otherwise.
@@ -176,6 +243,12 @@ pub(crate) struct AppState {
     hosting: RwLock<HostingOrders>,
     qualified: RwLock<QualifiedNumbers>,
     timing: Timing,
+    /// How long each step of a hosting order or qualified number takes.
+    flow_delay: Duration,
+    qualification: Qualification,
+    /// Where callbacks and order watchers run, also when started from a
+    /// `FakeServer` method called outside a task.
+    runtime: tokio::runtime::Handle,
     delivery: Delivery,
     sent: Sent,
     http: reqwest::Client,
@@ -204,6 +277,9 @@ pub struct FakeServerBuilder {
     token_ttl: Duration,
     port: u16,
     timing: Timing,
+    flow_delay: Duration,
+    /// `None`: four flow delays.
+    invoice_review: Option<Option<Duration>>,
     delivery: Delivery,
     rate: Option<Rate>,
     outage: Option<(Outage, Option<Duration>)>,
@@ -224,6 +300,8 @@ impl Default for FakeServerBuilder {
                 waiting: Duration::from_millis(20),
                 in_progress: Duration::from_millis(30),
             },
+            flow_delay: flow_controls::DEFAULT_FLOW_DELAY,
+            invoice_review: None,
             delivery: Delivery {
                 max_attempts: 5,
                 first_backoff: Duration::from_millis(20),
@@ -371,6 +449,14 @@ impl FakeServerBuilder {
             hosting: RwLock::default(),
             qualified: RwLock::default(),
             timing: self.timing,
+            flow_delay: self.flow_delay,
+            qualification: Qualification {
+                check: self.flow_delay,
+                review: self
+                    .invoice_review
+                    .unwrap_or(Some(self.flow_delay * flow_controls::INVOICE_REVIEW_STEPS)),
+            },
+            runtime: tokio::runtime::Handle::current(),
             delivery: self.delivery,
             sent: Sent::default(),
             http: sinch_imported_numbers::tls::http_client_builder()
@@ -420,7 +506,7 @@ impl FakeServerBuilder {
         let app = Router::new()
             .merge(api)
             .route("/oauth2/token", post(handlers::token))
-            .route("/_fake/stats", get(stats))
+            .merge(helper_routes::routes())
             .fallback(handlers::no_route)
             .layer(middleware::map_response(problem::json_errors))
             .with_state(state.clone());
@@ -527,7 +613,7 @@ async fn guard(State(app): State<Arc<AppState>>, request: Request, next: Next) -
     response
 }
 
-async fn handle(app: &AppState, request: Request, next: Next) -> Response {
+async fn handle(app: &Arc<AppState>, request: Request, next: Next) -> Response {
     let project = request
         .uri()
         .path()
@@ -562,30 +648,11 @@ async fn handle(app: &AppState, request: Request, next: Next) -> Response {
     if let Err(problem) = app.auth.check(request.headers(), project.as_deref()) {
         return problem.into_response();
     }
-    next.run(request).await
-}
-
-/// `GET /_fake/stats`: the counters as JSON, to loopback peers only and
-/// without authentication. A test helper, not part of the API's spec.
-async fn stats(
-    State(app): State<Arc<AppState>>,
-    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
-) -> Response {
-    if !peer.ip().is_loopback() {
-        return Problem::new(
-            StatusCode::FORBIDDEN,
-            "PERMISSION_DENIED",
-            "/_fake/stats answers loopback clients only",
-        )
-        .into_response();
+    // The project's flows move with the clock: bring them up to now first.
+    if let Some(project) = &project {
+        app.settle(project);
     }
-    let stats = app.traffic.stats();
-    Json(serde_json::json!({
-        "answered": stats.answered,
-        "throttled": stats.throttled,
-        "failed": stats.failed,
-    }))
-    .into_response()
+    next.run(request).await
 }
 
 /// A running fake server. It stops when dropped.
@@ -852,6 +919,7 @@ impl FakeServer {
     /// `phone_number`, while it waits to be checked; `None` when no
     /// challenge is pending.
     pub fn voice_code(&self, project_id: &str, phone_number: &str) -> Option<String> {
+        self.state.settle(project_id);
         self.state
             .qualified
             .read()

@@ -2,7 +2,9 @@
 //! interrupted, optionally with demo data to look at.
 //!
 //! `cargo run -p sinch-imported-numbers-fake -- [--port N] [--seed-demo PROJECT]
-//! [--rate-limit PER_SECOND [--burst N]] [--outage STATUS]`
+//! [--rate-limit PER_SECOND [--burst N]] [--outage STATUS] [--flow-delay-ms N]`
+
+use std::time::Duration;
 
 use axum::http::StatusCode;
 use clap::Parser;
@@ -43,6 +45,12 @@ struct Args {
     /// The token endpoint and /_fake/stats keep working.
     #[arg(long, value_name = "STATUS", value_parser = outage_status)]
     outage: Option<StatusCode>,
+
+    /// How long each asynchronous step of a hosting order or a qualified
+    /// number takes, in milliseconds (default 100). Invoices are reviewed
+    /// after four such steps.
+    #[arg(long, value_name = "N")]
+    flow_delay_ms: Option<u64>,
 }
 
 fn positive_rate(text: &str) -> Result<f64, String> {
@@ -78,6 +86,9 @@ async fn main() {
     if let Some(status) = args.outage {
         builder = builder.outage(status);
     }
+    if let Some(ms) = args.flow_delay_ms {
+        builder = builder.flow_delay(Duration::from_millis(ms));
+    }
     let server = match builder.start().await {
         Ok(server) => server,
         Err(e) => {
@@ -104,6 +115,13 @@ async fn main() {
         println!("  outage: every API request is answered {status}");
     }
     println!("  counters (test helper): GET {}", server.stats_url());
+    println!(
+        "  sign a hosting order's letter (test helper): POST {}/_fake/projects/PROJECT/hostingOrders/ID:signLoa",
+        server.base_url()
+    );
+    if let Some(ms) = args.flow_delay_ms {
+        println!("  each step of a hosting order or qualified number: {ms} ms");
+    }
     if let Some(project) = &args.seed_demo {
         seed_demo(&server, project);
     }
@@ -188,6 +206,14 @@ mod tests {
         assert_eq!(args.outage, Some(StatusCode::SERVICE_UNAVAILABLE));
         let args = Args::try_parse_from(["fake", "--rate-limit", "200", "--burst", "20"]).unwrap();
         assert_eq!((args.rate_limit, args.burst), (Some(200.0), Some(20)));
+    }
+
+    #[test]
+    fn flow_delay_flag_parses() {
+        let args = Args::try_parse_from(["fake", "--flow-delay-ms", "2500"]).unwrap();
+        assert_eq!(args.flow_delay_ms, Some(2500));
+        assert_eq!(Args::try_parse_from(["fake"]).unwrap().flow_delay_ms, None);
+        assert!(Args::try_parse_from(["fake", "--flow-delay-ms", "soon"]).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The eight hosting-order operations, and the opening of text-enable
 //! orders that the qualified-number operations share: the checks on the
-//! letter of authorization, the limits, and the order that results.
+//! letter of authorization, the limits, and the order that results, which
+//! then moves on its own (see `flow`).
 
 use std::sync::Arc;
 
@@ -15,9 +16,8 @@ use sinch_imported_numbers_api::types::{
     TextEnableTollFreeNumbersRequest,
 };
 
-use crate::hosting_orders::store::{
-    HostingOrderNumberSeed, NumberQuery, OrderQuery, DEFAULT_NNID, SERVICE_PROVIDER,
-};
+use crate::flows;
+use crate::hosting_orders::store::{NumberQuery, OrderQuery, DEFAULT_NNID, SERVICE_PROVIDER};
 use crate::page_token;
 use crate::problem::Problem;
 use crate::request::{
@@ -155,11 +155,39 @@ fn check_plan(service_plan_id: &str) -> Result<(), Problem> {
     }
 }
 
-fn waiting_numbers(numbers: Vec<String>) -> Vec<HostingOrderNumberSeed> {
-    numbers
-        .into_iter()
-        .map(HostingOrderNumberSeed::new)
-        .collect()
+/// Stores an order opened through the API and sets it moving. For a
+/// qualified-number call (`qualified`), every number must be a verified
+/// qualified number of the project (else a 400 naming the others); they
+/// are then being hosted.
+fn store_opened(
+    app: &Arc<AppState>,
+    project_id: &str,
+    order: HostingOrder,
+    numbers: Vec<String>,
+    qualified: bool,
+) -> Result<HostingOrder, Problem> {
+    let order = if qualified {
+        let mut qualified_numbers = app.qualified.write().unwrap_or_else(|p| p.into_inner());
+        qualified_numbers.check_verified(project_id, &numbers)?;
+        qualified_numbers.start_hosting(project_id, &numbers);
+        app.hosting.write().unwrap_or_else(|p| p.into_inner()).open(
+            project_id,
+            order,
+            numbers,
+            app.flow_delay,
+            true,
+        )
+    } else {
+        app.hosting.write().unwrap_or_else(|p| p.into_inner()).open(
+            project_id,
+            order,
+            numbers,
+            app.flow_delay,
+            false,
+        )
+    };
+    flows::watch(app, project_id, &order);
+    Ok(order)
 }
 
 /// `POST .../hostingOrders:importNumbers`: an `IMPORT` order, answered in
@@ -188,11 +216,7 @@ pub(crate) async fn import_numbers(
         callback_url: request.callback_url,
         ..HostingOrder::default()
     };
-    let order = app
-        .hosting
-        .write()
-        .unwrap_or_else(|p| p.into_inner())
-        .create(&project_id, order, waiting_numbers(request.numbers));
+    let order = store_opened(&app, &project_id, order, request.numbers, false)?;
     let answer = ImportHostingOrder {
         project_id: order.project_id,
         hosting_order_id: order.hosting_order_id,
@@ -335,12 +359,14 @@ fn text_enable_info(loa: Loa, nnid: Option<String>) -> TextEnableInfo {
 }
 
 /// Checks a text-enable body (`TextEnableNumbersRequest`, at most `limit`
-/// numbers) and opens its `TYPE_TEXT_ENABLE` order.
+/// numbers) and opens its `TYPE_TEXT_ENABLE` order; `qualified` for the
+/// qualified-number call (see [`store_opened`]).
 pub(crate) fn open_text_enable_order(
-    app: &AppState,
+    app: &Arc<AppState>,
     project_id: &str,
     request: TextEnableNumbersRequest,
     limit: usize,
+    qualified: bool,
 ) -> Result<HostingOrder, Problem> {
     check_project(request.project_id.as_deref(), project_id)?;
     check_region(&request.region_code)?;
@@ -365,18 +391,16 @@ pub(crate) fn open_text_enable_order(
         callback_url: request.callback_url,
         ..HostingOrder::default()
     };
-    Ok(app
-        .hosting
-        .write()
-        .unwrap_or_else(|p| p.into_inner())
-        .create(project_id, order, waiting_numbers(request.numbers)))
+    store_opened(app, project_id, order, request.numbers, qualified)
 }
 
-/// Checks a toll-free text-enable body and opens its order (no campaign).
+/// Checks a toll-free text-enable body and opens its order (no campaign);
+/// `qualified` for the qualified-number call (see [`store_opened`]).
 pub(crate) fn open_toll_free_order(
-    app: &AppState,
+    app: &Arc<AppState>,
     project_id: &str,
     request: TextEnableTollFreeNumbersRequest,
+    qualified: bool,
 ) -> Result<HostingOrder, Problem> {
     if request.project_id != project_id {
         return Err(Problem::invalid(format!(
@@ -404,11 +428,7 @@ pub(crate) fn open_toll_free_order(
         callback_url: request.callback_url,
         ..HostingOrder::default()
     };
-    Ok(app
-        .hosting
-        .write()
-        .unwrap_or_else(|p| p.into_inner())
-        .create(project_id, order, waiting_numbers(request.numbers)))
+    store_opened(app, project_id, order, request.numbers, qualified)
 }
 
 /// `POST .../hostingOrders:textEnableNumbers`: answers the whole order.
@@ -425,7 +445,7 @@ pub(crate) async fn text_enable_numbers(
         "TextEnableNumbersRequest",
     )?;
     // The API states no limit for this operation.
-    let order = open_text_enable_order(&app, &project_id, request, usize::MAX)?;
+    let order = open_text_enable_order(&app, &project_id, request, usize::MAX, false)?;
     Ok(Json(to_json(&order)))
 }
 
@@ -442,7 +462,7 @@ pub(crate) async fn text_enable_toll_free_numbers(
         "TextEnableHostingOrderTollFreeNumbers",
         "TextEnableTollFreeNumbersRequest",
     )?;
-    let order = open_toll_free_order(&app, &project_id, request)?;
+    let order = open_toll_free_order(&app, &project_id, request, false)?;
     Ok(Json(to_json(&order)))
 }
 

@@ -2,10 +2,11 @@
 //! the state of every number's steps, the listings over them, and the seed
 //! types tests use to put orders in any state.
 //!
-//! Nothing moves on its own yet: an order stays as it was created (or
-//! seeded) until a test changes it with the `FakeServer` helpers.
+//! An order opened through the API carries its [`OrderFlow`] and moves
+//! with the clock (see `progress`); a seeded order stays as it was seeded
+//! until a test changes it with the `FakeServer` helpers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::Utc;
@@ -17,6 +18,7 @@ use sinch_imported_numbers_api::types::{
     HostingOrderNumberPlatformProvisioning, HostingOrderReport, TextEnableInfo,
 };
 
+use crate::hosting_orders::flow::OrderFlow;
 use crate::page_token::{paginate, Page};
 use crate::problem::Problem;
 
@@ -52,7 +54,7 @@ impl HostingStep {
         HostingStep::MmsTmo,
     ];
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -299,28 +301,48 @@ impl NumberQuery {
     }
 }
 
-struct NumberRecord {
-    number: HostingOrderNumber,
-    steps: [State; 7],
-    created: u64,
-    updated: u64,
+pub(super) struct NumberRecord {
+    pub(super) number: HostingOrderNumber,
+    pub(super) steps: [State; 7],
+    pub(super) created: u64,
+    pub(super) updated: u64,
+    /// The step set up to fail, for a number of an order with a flow.
+    pub(super) fail: Option<HostingStep>,
+    /// How many of its milestones have been reported.
+    pub(super) reported: usize,
 }
 
-struct OrderRecord {
-    order: HostingOrder,
-    numbers: Vec<NumberRecord>,
-    created: u64,
-    updated: u64,
+pub(super) struct OrderRecord {
+    pub(super) order: HostingOrder,
+    pub(super) numbers: Vec<NumberRecord>,
+    pub(super) created: u64,
+    pub(super) updated: u64,
+    /// `Some` for an order opened through the API: it moves on its own.
+    pub(super) flow: Option<OrderFlow>,
+    /// Opened by a qualified-number text-enable call.
+    pub(super) qualified: bool,
+}
+
+/// What makes orders opened through the API fail, chosen before they open.
+#[derive(Default)]
+pub(super) struct Rules {
+    /// The step at which a number's hosting fails.
+    pub(super) failing: HashMap<String, HostingStep>,
+    /// Display names of orders that are rejected after one step.
+    pub(super) rejected_names: HashSet<String>,
 }
 
 /// Every project's hosting orders.
 #[derive(Default)]
 pub(crate) struct HostingOrders {
-    projects: HashMap<String, HashMap<String, OrderRecord>>,
-    seq: u64,
+    pub(super) projects: HashMap<String, HashMap<String, OrderRecord>>,
+    pub(super) seq: u64,
+    /// Per project, the orders whose flow has not finished reporting.
+    pub(super) active: HashMap<String, HashSet<String>>,
+    pub(super) rules: Rules,
 }
 
-fn now() -> Timestamp {
+pub(super) fn now() -> Timestamp {
     Timestamp::from_instant(Utc::now())
 }
 
@@ -343,28 +365,35 @@ fn order_not_found(id: &str) -> Problem {
     Problem::no_such(format!("The hosting order {id:?} could not be found."))
 }
 
+/// The error code and message of a failed carrier when nothing says why.
+const CARRIER_REFUSED: (&str, &str) = ("UNKNOWN", "the carrier refused the number");
+
 /// The carrier state the fake shows for `state`: empty error fields unless
-/// it failed.
-fn carrier(state: &State, at: &Timestamp) -> CarrierState {
-    let failed = *state == State::Failed;
+/// it failed, then `why` (code, message).
+fn carrier(state: &State, at: &Timestamp, why: (&str, &str)) -> CarrierState {
+    let (code, message) = if *state == State::Failed {
+        why
+    } else {
+        ("", "")
+    };
     CarrierState {
         state: Some(state.clone()),
-        error_code: Some(if failed { "UNKNOWN" } else { "" }.to_owned()),
-        error_message: Some(
-            if failed {
-                "the carrier refused the number"
-            } else {
-                ""
-            }
-            .to_owned(),
-        ),
+        error_code: Some(code.to_owned()),
+        error_message: Some(message.to_owned()),
         update_time: Some(at.clone()),
     }
 }
 
-/// Rewrites `n`'s step objects from `steps`, for `order`.
-fn render_number(n: &mut HostingOrderNumber, steps: &[State; 7], order: &HostingOrder) {
+/// Rewrites `n`'s step objects from `steps`, for `order`; failed carriers
+/// carry `why` (error code, message), or a generic refusal.
+pub(super) fn render_number(
+    n: &mut HostingOrderNumber,
+    steps: &[State; 7],
+    order: &HostingOrder,
+    why: Option<(&str, &str)>,
+) {
     let at = now();
+    let why = why.unwrap_or(CARRIER_REFUSED);
     let step = |s: HostingStep| Some(steps[s.index()].clone());
     n.osr_update = Some(HostingOrderNumberOsrUpdate {
         nnid: order.text_enable_info.as_ref().and_then(|i| i.nnid.clone()),
@@ -378,14 +407,14 @@ fn render_number(n: &mut HostingOrderNumber, steps: &[State; 7], order: &Hosting
         campaign_id: order.campaign_id.clone(),
         state: step(HostingStep::CampaignProvisioning),
     });
-    n.sms_att = Some(carrier(&steps[HostingStep::SmsAtt.index()], &at));
-    n.sms_tmo = Some(carrier(&steps[HostingStep::SmsTmo.index()], &at));
-    n.mms_att = Some(carrier(&steps[HostingStep::MmsAtt.index()], &at));
-    n.mms_tmo = Some(carrier(&steps[HostingStep::MmsTmo.index()], &at));
+    n.sms_att = Some(carrier(&steps[HostingStep::SmsAtt.index()], &at, why));
+    n.sms_tmo = Some(carrier(&steps[HostingStep::SmsTmo.index()], &at, why));
+    n.mms_att = Some(carrier(&steps[HostingStep::MmsAtt.index()], &at, why));
+    n.mms_tmo = Some(carrier(&steps[HostingStep::MmsTmo.index()], &at, why));
 }
 
 impl HostingOrders {
-    fn next_seq(&mut self) -> u64 {
+    pub(super) fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
     }
@@ -426,12 +455,14 @@ impl HostingOrders {
                     phone_number: Some(seed.phone_number),
                     ..HostingOrderNumber::default()
                 };
-                render_number(&mut number, &seed.steps, &order);
+                render_number(&mut number, &seed.steps, &order, None);
                 NumberRecord {
                     number,
                     steps: seed.steps,
                     created: position,
                     updated: position,
+                    fail: None,
+                    reported: 0,
                 }
             })
             .collect();
@@ -443,6 +474,8 @@ impl HostingOrders {
                 numbers: records,
                 created,
                 updated: created,
+                flow: None,
+                qualified: false,
             },
         );
         order
@@ -469,7 +502,7 @@ impl HostingOrders {
         order.hosting_order_id.unwrap_or_default()
     }
 
-    fn record(&self, project_id: &str, id: &str) -> Result<&OrderRecord, Problem> {
+    pub(super) fn record(&self, project_id: &str, id: &str) -> Result<&OrderRecord, Problem> {
         self.projects
             .get(project_id)
             .and_then(|p| p.get(id))
@@ -477,7 +510,7 @@ impl HostingOrders {
     }
 
     /// Marks order `id` as changed now.
-    fn touch(&mut self, project_id: &str, id: &str) -> Option<&mut OrderRecord> {
+    pub(super) fn touch(&mut self, project_id: &str, id: &str) -> Option<&mut OrderRecord> {
         let seq = self.next_seq();
         let record = self.projects.get_mut(project_id)?.get_mut(id)?;
         record.updated = seq;
@@ -624,7 +657,7 @@ impl HostingOrders {
         };
         number.steps[step.index()] = state;
         number.updated = seq;
-        render_number(&mut number.number, &number.steps, &record.order);
+        render_number(&mut number.number, &number.steps, &record.order, None);
         self.touch(project_id, id);
         true
     }

@@ -3,6 +3,7 @@
 //! followed by `:verb` (`sendVoiceChallenge`, `verifyVoiceChallenge`).
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -90,7 +91,8 @@ pub(crate) async fn list(
 }
 
 /// `POST .../qualifiedNumbers:addNumbers`: every number starts in
-/// `GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING`.
+/// `GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING`, and its eligibility check
+/// and invoice review follow with the clock.
 pub(crate) async fn add_numbers(
     State(app): State<Arc<AppState>>,
     Path(project_id): Path<String>,
@@ -119,13 +121,13 @@ pub(crate) async fn add_numbers(
         .qualified
         .write()
         .unwrap_or_else(|p| p.into_inner())
-        .add(&project_id, &request.phone_numbers)?;
+        .add(&project_id, &request.phone_numbers, Instant::now())?;
     let numbers: Vec<Value> = added.iter().map(qualified_json).collect();
     Ok(Json(json!({ "qualifiedNumbers": numbers })))
 }
 
 /// `POST .../qualifiedNumbers:textEnableNumbers`: opens a text-enable order
-/// and answers its id only.
+/// for verified qualified numbers of the project and answers its id only.
 pub(crate) async fn text_enable_numbers(
     State(app): State<Arc<AppState>>,
     Path(project_id): Path<String>,
@@ -138,11 +140,12 @@ pub(crate) async fn text_enable_numbers(
         "TextEnableQualifiedNumbers",
         "TextEnableNumbersRequest",
     )?;
-    let order = open_text_enable_order(&app, &project_id, request, TEXT_ENABLE_LIMIT)?;
+    let order = open_text_enable_order(&app, &project_id, request, TEXT_ENABLE_LIMIT, true)?;
     Ok(Json(json!({ "hostingOrderId": order.hosting_order_id })))
 }
 
-/// `POST .../qualifiedNumbers:textEnableTollFreeNumbers`: answers the whole order.
+/// `POST .../qualifiedNumbers:textEnableTollFreeNumbers`: opens an order for
+/// verified qualified numbers of the project and answers the whole order.
 pub(crate) async fn text_enable_toll_free_numbers(
     State(app): State<Arc<AppState>>,
     Path(project_id): Path<String>,
@@ -155,7 +158,7 @@ pub(crate) async fn text_enable_toll_free_numbers(
         "TextEnableQualifiedTollFreeNumbers",
         "TextEnableTollFreeNumbersRequest",
     )?;
-    let order = open_toll_free_order(&app, &project_id, request)?;
+    let order = open_toll_free_order(&app, &project_id, request, true)?;
     Ok(Json(
         serde_json::to_value(order).expect("generated types serialize"),
     ))

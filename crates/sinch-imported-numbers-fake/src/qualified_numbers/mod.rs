@@ -2,4 +2,5 @@
 //! by invoice or voice challenge, and text-enabling them.
 
 pub(crate) mod handlers;
+pub(crate) mod progress;
 pub(crate) mod store;

@@ -1,8 +1,10 @@
 //! Qualified numbers in memory: each project's numbers with their global
 //! process state and step details, the pending voice-challenge codes, the
-//! listing over them, and the seed type tests use.
+//! listing over them, and the seed type tests use. How numbers added
+//! through the API move on their own is in `progress`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
 
 use chrono::Utc;
 use sinch_imported_numbers_api::open_enum::{GlobalProcessState, HostingStatus, State};
@@ -16,6 +18,10 @@ use crate::problem::Problem;
 
 /// What the fake writes in `ownershipVerification.error` after a wrong code.
 pub(crate) const WRONG_CODE: &str = "the code does not match the one the call read out";
+/// What it writes there once too many wrong codes blocked the number.
+pub(crate) const BLOCKED: &str = "too many failed attempts; verification is blocked";
+/// How many wrong codes in a row block a number.
+pub(crate) const WRONG_CODES_TO_BLOCK: u32 = 3;
 
 /// A qualified number to insert directly with
 /// [`FakeServer::seed_qualified_number`](crate::FakeServer::seed_qualified_number).
@@ -85,7 +91,7 @@ impl QualifiedNumberSeed {
     }
 }
 
-fn step(status: State, error: impl Into<String>) -> QualifiedNumberStep {
+pub(super) fn step(status: State, error: impl Into<String>) -> QualifiedNumberStep {
     QualifiedNumberStep {
         status: Some(status),
         error: Some(error.into()),
@@ -113,11 +119,7 @@ fn details_for(
         ),
         G::VerificationPending => (step(Done, ""), step(InProgress, ""), None),
         G::VerificationFailed => (step(Done, ""), step(Failed, WRONG_CODE), None),
-        G::VerificationBlocked => (
-            step(Done, ""),
-            step(Failed, "too many failed attempts; verification is blocked"),
-            None,
-        ),
+        G::VerificationBlocked => (step(Done, ""), step(Failed, BLOCKED), None),
         G::Verified | G::HostingInProgress => (step(Done, ""), step(Done, ""), None),
         G::HostingDone => (
             step(Done, ""),
@@ -167,22 +169,43 @@ pub(crate) struct QualifiedQuery {
     pub by_updated: bool,
 }
 
-struct Record {
-    number: QualifiedNumber,
-    created: u64,
-    updated: u64,
+/// Where a number added through the API is on its own path: the
+/// eligibility check, then the review of its invoices.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Qualifying {
+    pub(super) added: Instant,
+    /// The eligibility check has finished.
+    pub(super) checked: bool,
+    /// The check will find the number not eligible.
+    pub(super) not_eligible: bool,
+}
+
+pub(super) struct Record {
+    pub(super) number: QualifiedNumber,
+    pub(super) created: u64,
+    pub(super) updated: u64,
     /// The code the last voice call read out, until it is checked.
-    code: Option<String>,
+    pub(super) code: Option<String>,
+    /// `Some` for a number added through the API: it moves on its own.
+    pub(super) flow: Option<Qualifying>,
+    /// A voice challenge was sent: the invoices are no longer reviewed.
+    pub(super) voice: bool,
+    /// Wrong codes in a row.
+    pub(super) wrong_codes: u32,
 }
 
 /// Every project's qualified numbers.
 #[derive(Default)]
 pub(crate) struct QualifiedNumbers {
-    projects: HashMap<String, HashMap<String, Record>>,
-    seq: u64,
+    pub(super) projects: HashMap<String, HashMap<String, Record>>,
+    pub(super) seq: u64,
+    /// Per project, the numbers whose own path has not ended.
+    pub(super) moving: HashMap<String, HashSet<String>>,
+    /// Numbers the eligibility check will refuse, chosen before they are added.
+    pub(super) not_eligible: HashSet<String>,
 }
 
-fn now() -> Timestamp {
+pub(super) fn now() -> Timestamp {
     Timestamp::from_instant(Utc::now())
 }
 
@@ -193,7 +216,7 @@ fn not_found(phone: &str) -> Problem {
 }
 
 impl QualifiedNumbers {
-    fn next_seq(&mut self) -> u64 {
+    pub(super) fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
     }
@@ -226,6 +249,9 @@ impl QualifiedNumbers {
                     created: seq,
                     updated: seq,
                     code: None,
+                    flow: None,
+                    voice: false,
+                    wrong_codes: 0,
                 },
             );
         number
@@ -248,18 +274,20 @@ impl QualifiedNumbers {
     }
 
     /// Adds checked numbers for qualification by invoice, all or none: a
-    /// 409 when the project already has one of them.
+    /// 409 when the project already has one of them. Their eligibility
+    /// check starts at `now`.
     pub(crate) fn add(
         &mut self,
         project_id: &str,
         phones: &[String],
+        now: Instant,
     ) -> Result<Vec<QualifiedNumber>, Problem> {
         if let Some(taken) = phones.iter().find(|p| self.contains(project_id, p)) {
             return Err(Problem::conflict(format!(
                 "The qualified number {taken:?} already exists."
             )));
         }
-        Ok(phones
+        let added = phones
             .iter()
             .map(|phone| {
                 self.insert(
@@ -270,7 +298,26 @@ impl QualifiedNumbers {
                     ),
                 )
             })
-            .collect())
+            .collect();
+        for phone in phones {
+            let not_eligible = self.not_eligible.contains(phone);
+            if let Some(record) = self
+                .projects
+                .get_mut(project_id)
+                .and_then(|p| p.get_mut(phone))
+            {
+                record.flow = Some(Qualifying {
+                    added: now,
+                    checked: false,
+                    not_eligible,
+                });
+            }
+        }
+        self.moving
+            .entry(project_id.to_owned())
+            .or_default()
+            .extend(phones.iter().cloned());
+        Ok(added)
     }
 
     /// One number.
@@ -323,7 +370,11 @@ impl QualifiedNumbers {
         paginate(hits, after, size)
     }
 
-    fn record_mut(&mut self, project_id: &str, phone: &str) -> Result<&mut Record, Problem> {
+    pub(super) fn record_mut(
+        &mut self,
+        project_id: &str,
+        phone: &str,
+    ) -> Result<&mut Record, Problem> {
         let seq = self.next_seq();
         let record = self
             .projects
@@ -367,14 +418,16 @@ impl QualifiedNumbers {
             .take(digits)
             .collect();
         record.code = Some(code);
+        record.voice = true;
         record.number.global_process_state = Some(G::VerificationPending);
         record.number.ownership_verification = Some(step(State::InProgress, ""));
         Ok(record.number.clone())
     }
 
     /// Checks `code` against the pending challenge, which it uses up: the
-    /// right code verifies the number, a wrong one fails the verification.
-    /// A 400 when no challenge is pending.
+    /// right code verifies the number, a wrong one fails the verification,
+    /// and the third wrong one in a row blocks it. A 400 when no challenge
+    /// is pending.
     pub(crate) fn verify_challenge(
         &mut self,
         project_id: &str,
@@ -395,11 +448,18 @@ impl QualifiedNumbers {
         let record = self.record_mut(project_id, phone)?;
         record.code = None;
         if code == expected {
+            record.wrong_codes = 0;
             record.number.global_process_state = Some(GlobalProcessState::Verified);
             record.number.ownership_verification = Some(step(State::Done, ""));
         } else {
-            record.number.global_process_state = Some(GlobalProcessState::VerificationFailed);
-            record.number.ownership_verification = Some(step(State::Failed, WRONG_CODE));
+            record.wrong_codes += 1;
+            let (state, error) = if record.wrong_codes >= WRONG_CODES_TO_BLOCK {
+                (GlobalProcessState::VerificationBlocked, BLOCKED)
+            } else {
+                (GlobalProcessState::VerificationFailed, WRONG_CODE)
+            };
+            record.number.global_process_state = Some(state);
+            record.number.ownership_verification = Some(step(State::Failed, error));
         }
         Ok(record.number.clone())
     }
@@ -424,8 +484,9 @@ mod tests {
     fn voice_round_trip() {
         let mut store = QualifiedNumbers::default();
         let phone = "+12065550100".to_owned();
-        store.add("p", std::slice::from_ref(&phone)).unwrap();
-        assert!(store.add("p", std::slice::from_ref(&phone)).is_err());
+        let now = Instant::now();
+        store.add("p", std::slice::from_ref(&phone), now).unwrap();
+        assert!(store.add("p", std::slice::from_ref(&phone), now).is_err());
         assert!(store.verify_challenge("p", &phone, "1234").is_err());
         store.send_challenge("p", &phone).unwrap();
         let code = store.code("p", &phone).unwrap();
@@ -440,5 +501,28 @@ mod tests {
             store.send_challenge("p", &phone).is_err(),
             "already verified"
         );
+    }
+
+    #[test]
+    fn three_wrong_codes_block() {
+        let mut store = QualifiedNumbers::default();
+        let phone = "+12065550100";
+        store.seed(
+            "p",
+            QualifiedNumberSeed::new(phone, GlobalProcessState::Eligible),
+        );
+        for attempt in 1..=3 {
+            store.send_challenge("p", phone).unwrap();
+            let code = store.code("p", phone).unwrap();
+            let wrong = format!("{code}9");
+            let number = store.verify_challenge("p", phone, &wrong).unwrap();
+            let expected = if attempt < 3 {
+                GlobalProcessState::VerificationFailed
+            } else {
+                GlobalProcessState::VerificationBlocked
+            };
+            assert_eq!(number.global_process_state, Some(expected), "{attempt}");
+        }
+        assert!(store.send_challenge("p", phone).is_err(), "blocked");
     }
 }
