@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Weak};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sinch_imported_numbers_api::open_enum::{
     CallbackEventType, CallbackResourceType, CallbackStatus, HostingOrderType,
@@ -22,6 +22,9 @@ use crate::hosting_orders::flow::Why;
 use crate::hosting_orders::progress::{Reported, Wake};
 use crate::AppState;
 
+/// The shortest pause of a watcher waiting for a signature.
+const MIN_POLL: Duration = Duration::from_millis(10);
+
 /// What `internalFailureCode` says for a number stopped by a rejection.
 const REJECTED_CODE: &str = "HOSTING_ORDER_REJECTED";
 
@@ -30,6 +33,20 @@ impl AppState {
     /// they stand now, applies the hosting-order numbers that finished, and
     /// sends the callbacks of the milestones reached.
     pub(crate) fn settle(self: &Arc<Self>, project_id: &str) {
+        // Most requests find nothing moving: check that under shared locks.
+        let hosting_moves = self
+            .hosting
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_moving(project_id);
+        let qualified_moves = self
+            .qualified
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_moving(project_id);
+        if !hosting_moves && !qualified_moves {
+            return;
+        }
         let now = Instant::now();
         let reported = self
             .hosting
@@ -147,8 +164,9 @@ async fn drive(app: Weak<AppState>, project_id: String, id: String) {
         match wake {
             Wake::Done => return,
             Wake::At(at) => tokio::time::sleep_until(at.into()).await,
-            // Waiting for a signature: look again after a step.
-            Wake::Unknown => tokio::time::sleep(step).await,
+            // Waiting for a signature: look again after a step (not in a
+            // tight loop when steps take no time).
+            Wake::Unknown => tokio::time::sleep(step.max(MIN_POLL)).await,
         }
         let Some(app) = app.upgrade() else {
             return;

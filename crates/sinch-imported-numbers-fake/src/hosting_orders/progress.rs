@@ -263,6 +263,11 @@ impl HostingOrders {
         true
     }
 
+    /// Whether `project_id` has orders whose flow has not finished.
+    pub(crate) fn is_moving(&self, project_id: &str) -> bool {
+        self.active.contains_key(project_id)
+    }
+
     /// When order `id`'s next milestone is due.
     pub(crate) fn next_wake(&self, project_id: &str, id: &str) -> Wake {
         let moving = self

@@ -37,6 +37,11 @@ impl QualifiedNumbers {
         self.not_eligible.insert(phone.to_owned());
     }
 
+    /// Whether `project_id` has numbers still on their own path.
+    pub(crate) fn is_moving(&self, project_id: &str) -> bool {
+        self.moving.contains_key(project_id)
+    }
+
     /// Brings the numbers of `project_id` added through the API to where
     /// they stand at `now`. The result of the eligibility check wins over a
     /// voice challenge sent before it came.
