@@ -390,10 +390,10 @@ impl HostingOrderNumber {
         Carrier::ALL.into_iter().filter_map(|c| self.carrier(c))
     }
 
-    /// Why the number failed, when a step or a carrier did: the first
-    /// failed step (`"osrUpdate failed"`, ...), then each failed carrier's
-    /// error code and message as the server sent them. `None` while
-    /// nothing has failed.
+    /// Why the number failed, when a step or a carrier did: each failed
+    /// step (`"osrUpdate failed"`, ...), then the failed carriers with the
+    /// error code and message the server sent (carriers that failed alike
+    /// are named together). `None` while nothing has failed.
     pub fn failure(&self) -> Option<String> {
         let steps = [
             ("osrUpdate", self.osr_update()),
@@ -405,6 +405,8 @@ impl HostingOrderNumber {
             .filter(|(_, step)| step.is_some_and(|s| s.is_failed()))
             .map(|(name, _)| format!("{name} failed"))
             .collect();
+        // Carriers that failed for the same reason are named together.
+        let mut by_detail: Vec<(String, Vec<&str>)> = Vec::new();
         for carrier in self.carriers() {
             if carrier.state() == Some(&State::Failed) {
                 let detail = [carrier.error_code(), carrier.error_message()]
@@ -412,11 +414,19 @@ impl HostingOrderNumber {
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(": ");
-                reasons.push(match detail.is_empty() {
-                    true => format!("{} failed", carrier.carrier().wire_name()),
-                    false => format!("{} failed ({detail})", carrier.carrier().wire_name()),
-                });
+                let name = carrier.carrier().wire_name();
+                match by_detail.iter_mut().find(|(d, _)| *d == detail) {
+                    Some((_, names)) => names.push(name),
+                    None => by_detail.push((detail, vec![name])),
+                }
             }
+        }
+        for (detail, names) in by_detail {
+            let names = names.join(", ");
+            reasons.push(match detail.is_empty() {
+                true => format!("{names} failed"),
+                false => format!("{names} failed ({detail})"),
+            });
         }
         (!reasons.is_empty()).then(|| reasons.join("; "))
     }
