@@ -99,6 +99,16 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Wait until numbers' provisioning is ready or failed.
     Wait(WaitArgs),
+    /// Submit numbers for qualification by invoice (then e-mail the
+    /// invoices to Sinch).
+    Qualify(QualifyArgs),
+    /// Prove a qualified number's ownership by a voice call: without
+    /// --code, Sinch calls the number and reads out a code; with --code,
+    /// the code heard is checked.
+    VerifyVoice(VerifyVoiceArgs),
+    /// Text-enable numbers under a letter of authorization (hosting orders,
+    /// or qualified numbers with --qualified).
+    TextEnable(Box<TextEnableArgs>),
     /// Hosting orders: list them, show one, its report or its numbers.
     #[command(subcommand)]
     Orders(OrdersCommand),
@@ -345,6 +355,212 @@ pub struct WaitArgs {
     pub output: Format,
 }
 
+/// The numbers of a bulk command: given on the command line or in a CSV
+/// file.
+#[derive(Debug, Args)]
+pub struct NumbersInput {
+    /// The numbers, as people write them (see --default-region). Give
+    /// numbers or --csv FILE.
+    #[arg(
+        value_name = "NUMBER",
+        required_unless_present = "csv",
+        conflicts_with = "csv"
+    )]
+    pub numbers: Vec<String>,
+    /// A CSV file of numbers (`-`: standard input), read as `import --csv`
+    /// reads files; only the number column is read, and the file may have
+    /// no header line (then the first column holding a phone number is).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// What separates the cells of the CSV: comma, semicolon, tab or any
+    /// one character (default: detected from the first line).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, requires = "csv")]
+    pub delimiter: Option<u8>,
+    /// The encoding of a CSV without a byte order mark, e.g. windows-1252
+    /// (default: UTF-8).
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding, requires = "csv")]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The region of numbers written without +country code.
+    #[arg(long, default_value = "US", value_parser = parse_region)]
+    pub default_region: sinch_imported_numbers::Region,
+}
+
+/// What the bulk commands share: a dry run, a report, progress, the
+/// output format.
+#[derive(Debug, Args)]
+pub struct BulkOptions {
+    /// Check every number and setting and show what would be sent; send
+    /// nothing (no credentials needed).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write one CSV row per input number with its outcome and error.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Never draw a progress bar (it is drawn only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+    /// The output format of the per-number outcomes.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+/// `qualify`.
+#[derive(Debug, Args)]
+pub struct QualifyArgs {
+    #[command(flatten)]
+    pub input: NumbersInput,
+    #[command(flatten)]
+    pub bulk: BulkOptions,
+}
+
+/// `verify-voice`.
+#[derive(Debug, Args)]
+pub struct VerifyVoiceArgs {
+    /// The qualified number.
+    pub number: String,
+    /// The code the call read out; without it, the call is placed.
+    #[arg(long, value_parser = parse_code)]
+    pub code: Option<String>,
+    /// The region of a number written without +country code.
+    #[arg(long, default_value = "US", value_parser = parse_region)]
+    pub default_region: sinch_imported_numbers::Region,
+    /// Check the number (and code) and say what would be sent; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The output format of the number's state.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+/// `orders import`.
+#[derive(Debug, Args)]
+pub struct OrdersImportArgs {
+    #[command(flatten)]
+    pub input: NumbersInput,
+    /// The service plan the numbers are provisioned to.
+    #[arg(long)]
+    pub service_plan_id: String,
+    /// The 10DLC campaign to link the numbers to.
+    #[arg(long)]
+    pub campaign_id: Option<String>,
+    #[command(flatten)]
+    pub bulk: BulkOptions,
+}
+
+/// `orders wait`.
+#[derive(Debug, Args)]
+pub struct OrdersWaitArgs {
+    /// The hosting order's id.
+    pub id: String,
+    /// How long to wait in all, in minutes (orders take hours to days).
+    #[arg(long, value_name = "N", default_value_t = 1440, value_parser = clap::value_parser!(u64).range(1..=10080))]
+    pub timeout_minutes: u64,
+    /// The first pause between reads (it doubles up to 5 minutes).
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    pub poll_interval: Duration,
+    /// Keep waiting while the order waits for its letter's signature
+    /// (without it, the wait ends there with exit status 5).
+    #[arg(long)]
+    pub through_signature: bool,
+    /// Never draw the spinner (it is drawn only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+    /// The output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+/// `text-enable`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("letter").required(true).args(["loa", "blanket_loa", "loa_type"]))]
+pub struct TextEnableArgs {
+    #[command(flatten)]
+    pub input: NumbersInput,
+    /// The service plan the numbers are provisioned to.
+    #[arg(long)]
+    pub service_plan_id: String,
+    /// The 10DLC campaign to link the numbers to (not for toll-free numbers).
+    #[arg(long, conflicts_with = "toll_free")]
+    pub campaign_id: Option<String>,
+    /// The numbers are qualified numbers (ownership proven with `qualify`
+    /// or `verify-voice`): uses the qualified-number calls, 500 numbers
+    /// per order.
+    #[arg(long)]
+    pub qualified: bool,
+    /// The numbers are toll-free (a direct or reseller letter; no campaign).
+    #[arg(long)]
+    pub toll_free: bool,
+    /// A TOML (.toml) or JSON (.json) file with the letter of
+    /// authorization: type (direct, reseller or blanket), business_name,
+    /// signer_first_name, signer_last_name, signer_email, building_number,
+    /// street, city, state, postal_code, country, current_voice_carrier,
+    /// nnid; any other key is an error.
+    #[arg(long, value_name = "FILE")]
+    pub loa: Option<PathBuf>,
+    /// Use the blanket letter of authorization your account manager has on
+    /// file (nothing to sign per order; not for toll-free numbers).
+    #[arg(long, conflicts_with = "toll_free")]
+    pub blanket_loa: bool,
+    #[command(flatten)]
+    pub letter: LoaFlags,
+    /// Route with this NNID (Net Number ID, digits) instead of Sinch's.
+    #[arg(long, conflicts_with = "toll_free")]
+    pub nnid: Option<String>,
+    #[command(flatten)]
+    pub bulk: BulkOptions,
+}
+
+/// The kinds of letter given by flags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LoaKind {
+    /// Signed by the numbers' owner.
+    Direct,
+    /// Signed by a reseller for its customer's business (--business-name).
+    Reseller,
+}
+
+/// A letter of authorization given by flags (instead of --loa FILE).
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Letter of authorization by flags")]
+pub struct LoaFlags {
+    /// Who signs the letter: the numbers' owner or a reseller.
+    #[arg(long, value_enum, conflicts_with_all = ["loa", "blanket_loa"])]
+    pub loa_type: Option<LoaKind>,
+    /// The customer's business name (reseller letters).
+    #[arg(long, requires = "loa_type")]
+    pub business_name: Option<String>,
+    /// The signer's given name.
+    #[arg(long, requires = "loa_type")]
+    pub signer_first_name: Option<String>,
+    /// The signer's family name.
+    #[arg(long, requires = "loa_type")]
+    pub signer_last_name: Option<String>,
+    /// Where the letter is e-mailed for signature.
+    #[arg(long, requires = "loa_type")]
+    pub signer_email: Option<String>,
+    /// The business address's building number.
+    #[arg(long, requires = "loa_type")]
+    pub building_number: Option<String>,
+    /// The business address's street.
+    #[arg(long, requires = "loa_type")]
+    pub street: Option<String>,
+    /// The business address's city.
+    #[arg(long, requires = "loa_type")]
+    pub city: Option<String>,
+    /// The business address's state or province (NY, ON).
+    #[arg(long, requires = "loa_type")]
+    pub state: Option<String>,
+    /// The business address's postal code.
+    #[arg(long, requires = "loa_type")]
+    pub postal_code: Option<String>,
+    /// The business address's country (US, CA).
+    #[arg(long, requires = "loa_type")]
+    pub country: Option<String>,
+    /// The carrier serving the numbers' voice traffic today.
+    #[arg(long, requires = "loa_type")]
+    pub current_voice_carrier: Option<String>,
+}
+
 /// `callback-secret`.
 #[derive(Debug, Subcommand)]
 pub enum SecretCommand {
@@ -388,6 +604,13 @@ pub enum OrdersCommand {
     /// List an order's numbers with each one's progress, streaming; or,
     /// given a NUMBER too, show that number only.
     Numbers(OrderNumbersArgs),
+    /// Import numbers through hosting orders (5 numbers per order).
+    Import(OrdersImportArgs),
+    /// Wait until an order is over or needs a person, then show how it
+    /// ended. Exit status: 0 completed with every number done, 3 completed
+    /// with failed numbers, 4 rejected, 5 waiting for the letter's
+    /// signature, 6 still going at the deadline.
+    Wait(OrdersWaitArgs),
 }
 
 /// `orders list`.
@@ -636,6 +859,21 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(format!("{text:?} is longer than a week"));
     }
     Ok(Duration::from_secs_f64(seconds))
+}
+
+/// A voice challenge's code as heard: not empty, no spaces or control
+/// characters (the SDK refuses those too; here they are refused before
+/// anything else happens, also in a dry run).
+fn parse_code(text: &str) -> Result<String, String> {
+    if text.is_empty() {
+        return Err("the code is empty: give the code the call read out".to_owned());
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "{text:?} holds spaces or control characters: give the code as heard, e.g. 123456"
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// A rate: a positive, finite number of calls a second.

@@ -14,6 +14,19 @@ pub const OK: u8 = 0;
 pub const SOME_FAILED: u8 = 1;
 /// Exit status for a usage or configuration error: nothing was done.
 pub const USAGE: u8 = 2;
+/// Exit status of `orders wait` for an order that completed with some of
+/// its numbers failed (each is printed with why).
+pub const COMPLETED_WITH_FAILURES: u8 = 3;
+/// Exit status when Sinch answered no: `orders wait` on a rejected order,
+/// `verify-voice --code` with a wrong code (or a number blocked after too
+/// many wrong codes).
+pub const REFUSED: u8 = 4;
+/// Exit status of `orders wait` for an order that waits for a person to
+/// sign its letter of authorization.
+pub const AWAITING_SIGNATURE: u8 = 5;
+/// Exit status of `orders wait` when the order was still going at the
+/// deadline (`--timeout-minutes`).
+pub const DEADLINE: u8 = 6;
 
 /// A failure that ends the command.
 #[derive(Debug)]
@@ -42,6 +55,16 @@ impl Failure {
             message: message.into(),
             hint: None,
             status: SOME_FAILED,
+            quiet: false,
+        }
+    }
+
+    /// A failure with its own exit status (one of this module's constants).
+    pub fn with_status(message: impl Into<String>, status: u8) -> Self {
+        Failure {
+            message: message.into(),
+            hint: None,
+            status,
             quiet: false,
         }
     }

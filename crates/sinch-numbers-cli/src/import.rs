@@ -108,7 +108,7 @@ impl Tally {
 
 /// Whether two paths name one file (the report may not exist yet: then its
 /// folder and name are compared).
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+pub(crate) fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     let canonical = |p: &std::path::Path| {
         p.canonicalize().ok().or_else(|| {
             let parent = p.parent().filter(|d| !d.as_os_str().is_empty());

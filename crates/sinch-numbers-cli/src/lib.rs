@@ -7,13 +7,17 @@
 //! flags and environment), `rows` (reading CSV files), `import` (the bulk
 //! import), `commands` (every other command, one file per resource:
 //! imported numbers, hosting orders, qualified numbers), `output` (the formats),
-//! `progress` (the bar), `failure` (messages and exit statuses).
+//! `progress` (the bar), `failure` (messages and exit statuses), `bulk`
+//! (what the commands that send many numbers at once share), `loa` (the
+//! letter of authorization of `text-enable`).
 
 pub mod args;
+mod bulk;
 mod commands;
 mod config;
 mod failure;
 mod import;
+mod loa;
 mod output;
 mod progress;
 mod rows;
@@ -23,12 +27,15 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, OrdersCommand};
 use crate::failure::Failure;
 
 /// Runs the command line `args` (the program name first), writing results
 /// to `out`; returns the exit status: 0 all done, 1 something failed, 2 a
-/// usage or configuration error.
+/// usage or configuration error; `orders wait` and `verify-voice` also 3
+/// (an order completed with failed numbers), 4 (Sinch answered no: an order
+/// rejected, a wrong voice code), 5 (an order waits for its letter's
+/// signature), 6 (an order still going at the deadline).
 pub fn run<I, T>(args: I, out: &mut dyn Write) -> ExitCode
 where
     I: IntoIterator<Item = T>,
@@ -109,6 +116,19 @@ async fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             // A dry run sends nothing and needs no credentials.
             import::run(None, args, "", out, show_progress).await
         }
+        // Dry runs send nothing and need no credentials.
+        Command::Qualify(args) if args.bulk.dry_run => {
+            commands::onboarding::qualify(None, args, out, show_progress).await
+        }
+        Command::VerifyVoice(args) if args.dry_run => {
+            commands::onboarding::verify_voice(None, args, out).await
+        }
+        Command::TextEnable(args) if args.bulk.dry_run => {
+            commands::onboarding::text_enable(None, args, out, show_progress).await
+        }
+        Command::Orders(OrdersCommand::Import(args)) if args.bulk.dry_run => {
+            commands::onboarding::orders_import(None, args, out, show_progress).await
+        }
         Command::VerifyCallback(args) if args.secret_file.is_some() => {
             commands::imported::verify_callback(None, args, out).await
         }
@@ -132,7 +152,16 @@ async fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 Command::CallbackSecret(c) => {
                     commands::imported::callback_secret(&client, c, out).await
                 }
-                Command::Orders(c) => commands::orders::run(&client, c, out).await,
+                Command::Qualify(args) => {
+                    commands::onboarding::qualify(Some(&client), args, out, show_progress).await
+                }
+                Command::VerifyVoice(args) => {
+                    commands::onboarding::verify_voice(Some(&client), args, out).await
+                }
+                Command::TextEnable(args) => {
+                    commands::onboarding::text_enable(Some(&client), args, out, show_progress).await
+                }
+                Command::Orders(c) => commands::orders::run(&client, c, out, show_progress).await,
                 Command::Qualified(c) => commands::qualified::run(&client, c, out).await,
                 Command::VerifyCallback(args) => {
                     commands::imported::verify_callback(Some(&client), args, out).await

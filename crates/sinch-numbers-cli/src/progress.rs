@@ -41,6 +41,30 @@ impl Progress {
         }
     }
 
+    /// A spinner for a wait of unknown length (`orders wait`): `what`,
+    /// then the time waited so far, redrawn on its own; unless `enabled` is
+    /// false.
+    pub fn waiting(what: &str, enabled: bool) -> Self {
+        let target = if enabled {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {wide_msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(what.to_owned());
+        if enabled {
+            bar.enable_steady_tick(Duration::from_millis(250));
+        }
+        Progress {
+            bar,
+            total: None,
+            started: Instant::now(),
+        }
+    }
+
     /// `done` items are done; `counts` describes their outcomes.
     pub fn advance(&self, done: u64, counts: &str) {
         let elapsed = self.started.elapsed().as_secs_f64();

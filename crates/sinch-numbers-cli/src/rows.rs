@@ -115,6 +115,19 @@ impl Columns {
         })
     }
 
+    /// Only a number column, at `number`; `names`: the header's cells
+    /// (empty for a file without a header line).
+    fn number_only(number: usize, names: Vec<String>) -> Self {
+        Columns {
+            number,
+            display_name: None,
+            service_plan: None,
+            campaign: None,
+            callback_url: None,
+            names,
+        }
+    }
+
     /// The columns this tool does not read, as written: a header it does
     /// not know (a typo, a notes column), or a second column of a kind it
     /// already reads (only the first is used). Their cells are not imported.
@@ -313,6 +326,10 @@ pub struct Rows {
     region: Region,
     /// The spreadsheet row of the last record read (the header is row 1).
     row: u64,
+    /// Only the number column is read (see [`Rows::open_numbers`]).
+    numbers_only: bool,
+    /// The first line of a file without a header line, still to be read.
+    first: Option<csv::ByteRecord>,
 }
 
 impl Rows {
@@ -328,25 +345,7 @@ impl Rows {
             .byte_headers()
             .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?
             .clone();
-        let mut names = Vec::with_capacity(headers.len());
-        for (i, cell) in headers.iter().enumerate() {
-            if cell.contains(&0) {
-                return Err(Failure::usage(format!(
-                    "row 1 (the header) of {} holds NUL bytes: it looks like UTF-16 without a \
-                     byte order mark",
-                    path.display()
-                ))
-                .hint(SAVE_AS_UTF8.replace("windows-1252", "utf-16le")));
-            }
-            let name = text(cell).map_err(|e| {
-                Failure::usage(format!(
-                    "row 1 (the header), column {}: the bytes are not UTF-8 ({e})",
-                    i + 1
-                ))
-                .hint(SAVE_AS_UTF8)
-            })?;
-            names.push(name.to_owned());
-        }
+        let names = header_names(&headers, path)?;
         let columns = Columns::find(&names, delimiter, format.delimiter.is_none())?;
         Ok(Rows {
             records: reader.into_byte_records(),
@@ -354,7 +353,75 @@ impl Rows {
             defaults,
             region,
             row: 1,
+            numbers_only: false,
+            first: None,
         })
+    }
+
+    /// Opens `path` for the commands that read only numbers (`qualify`,
+    /// `text-enable`, `orders import`): the same files as [`Rows::open`],
+    /// where only the number column is read (the other cells are not
+    /// checked), and a file may also have no header line at all: when no
+    /// header names a number column but a cell of the first line is a phone
+    /// number, that line is row 1 and that cell's column holds the numbers
+    /// ([`Rows::headerless_column`] says which, for the caller to tell).
+    pub fn open_numbers(path: &Path, format: Format, region: Region) -> Result<Rows, Failure> {
+        let (mut reader, delimiter) = reader(path, format)?;
+        let headers = reader
+            .byte_headers()
+            .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?
+            .clone();
+        let names = header_names(&headers, path)?;
+        let (columns, first, row) =
+            match Columns::find(&names, delimiter, format.delimiter.is_none()) {
+                Ok(found) => (Columns::number_only(found.number, names), None, 1),
+                Err(refusal) => {
+                    let is_number = |cell: &String| {
+                        spreadsheet_number(cell)
+                            .ok()
+                            .is_some_and(|t| PhoneNumber::parse_with_region(t, region).is_ok())
+                    };
+                    let Some(at) = names.iter().position(is_number) else {
+                        return Err(refusal);
+                    };
+                    (Columns::number_only(at, Vec::new()), Some(headers), 0)
+                }
+            };
+        Ok(Rows {
+            records: reader.into_byte_records(),
+            columns,
+            defaults: Defaults::default(),
+            region,
+            row,
+            numbers_only: true,
+            first,
+        })
+    }
+
+    /// For a file without a header line (see [`Rows::open_numbers`]): the
+    /// column, counted from 1, read as the numbers.
+    pub fn headerless_column(&self) -> Option<usize> {
+        self.columns
+            .names
+            .is_empty()
+            .then_some(self.columns.number + 1)
+    }
+
+    /// The number cell of `record`, checked: for [`Rows::open_numbers`].
+    fn check_number(&self, record: &csv::ByteRecord) -> Result<NumberImport, String> {
+        let bytes = record.get(self.columns.number).unwrap_or_default();
+        let cell = text(bytes).map_err(|e| {
+            format!(
+                "the number is not UTF-8 text (byte 0x{:02X}); {SAVE_AS_UTF8}",
+                bytes[e.valid_up_to()]
+            )
+        })?;
+        if cell.is_empty() {
+            return Err("the number is empty".to_owned());
+        }
+        let number = PhoneNumber::parse_with_region(spreadsheet_number(cell)?, self.region)
+            .map_err(|e| format!("invalid phone number: {e}"))?;
+        Ok(NumberImport::new(number))
     }
 
     fn check(&self, record: &csv::ByteRecord) -> Result<NumberImport, String> {
@@ -397,6 +464,31 @@ impl Rows {
     }
 }
 
+/// The header line's cells as text; a header of UTF-16 without a mark, or
+/// of bytes that are not UTF-8, is refused with what to do.
+fn header_names(headers: &csv::ByteRecord, path: &Path) -> Result<Vec<String>, Failure> {
+    let mut names = Vec::with_capacity(headers.len());
+    for (i, cell) in headers.iter().enumerate() {
+        if cell.contains(&0) {
+            return Err(Failure::usage(format!(
+                "row 1 (the header) of {} holds NUL bytes: it looks like UTF-16 without a \
+                 byte order mark",
+                path.display()
+            ))
+            .hint(SAVE_AS_UTF8.replace("windows-1252", "utf-16le")));
+        }
+        let name = text(cell).map_err(|e| {
+            Failure::usage(format!(
+                "row 1 (the header), column {}: the bytes are not UTF-8 ({e})",
+                i + 1
+            ))
+            .hint(SAVE_AS_UTF8)
+        })?;
+        names.push(name.to_owned());
+    }
+    Ok(names)
+}
+
 /// A CSV reader for `path` with its delimiter (given or detected).
 fn reader(path: &Path, format: Format) -> Result<(csv::Reader<BufReader<Input>>, u8), Failure> {
     let mut input = open_decoded(path, format)?;
@@ -421,7 +513,10 @@ impl Iterator for Rows {
 
     fn next(&mut self) -> Option<Row> {
         loop {
-            let record = self.records.next()?;
+            let record = match self.first.take() {
+                Some(first) => Ok(first),
+                None => self.records.next()?,
+            };
             self.row += 1;
             let line = self.row;
             return Some(match record {
@@ -431,7 +526,11 @@ impl Iterator for Rows {
                         .get(self.columns.number)
                         .map(|b| String::from_utf8_lossy(b).trim().to_owned())
                         .unwrap_or_default();
-                    let import = self.check(&record);
+                    let import = if self.numbers_only {
+                        self.check_number(&record)
+                    } else {
+                        self.check(&record)
+                    };
                     let e164 = spreadsheet_number(&written)
                         .ok()
                         .and_then(|text| PhoneNumber::parse_with_region(text, self.region).ok())

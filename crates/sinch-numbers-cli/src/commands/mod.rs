@@ -1,11 +1,13 @@
 //! The commands other than `import`, one file per resource: `imported`
 //! (imported numbers, the callback secret, callback checks), `orders`
-//! (hosting orders) and `qualified` (qualified numbers). This file holds
+//! (hosting orders), `qualified` (qualified numbers) and `onboarding`
+//! (qualifying, text-enabling and importing numbers through orders). This file holds
 //! what they share: reading numbers, streaming a listing, asking before a
 //! delete and running deletes. Each command returns the exit status; output
 //! goes to `out`, problems to stderr.
 
 pub mod imported;
+pub mod onboarding;
 pub mod orders;
 pub mod qualified;
 

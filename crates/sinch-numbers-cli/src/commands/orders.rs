@@ -1,17 +1,22 @@
-//! `orders list|get|report|numbers`: hosting orders, their reports and the
-//! progress of their numbers, in every output format.
+//! `orders list|get|report|numbers|wait`: hosting orders, their reports
+//! and the progress of their numbers, in every output format, and the wait
+//! for an order to end (`orders import` is in `onboarding.rs`).
 
 use std::io::Write;
+use std::time::Duration;
 
 use sinch_imported_numbers::hosting_orders::{
     HostingOrder, HostingOrderFilter, HostingOrderNumber, HostingOrderNumberFilter,
-    HostingOrderReport,
+    HostingOrderReport, OrderWaitOutcome,
 };
-use sinch_imported_numbers::{Carrier, Client, OrderBy};
+use sinch_imported_numbers::{Carrier, Client, ErrorKind, OrderBy};
 
-use crate::args::{OrderArg, OrderArgs, OrderNumbersArgs, OrdersCommand, OrdersListArgs};
-use crate::failure::Failure;
-use crate::output::{column, json, reasons, text, Column, Record};
+use crate::args::{
+    Format, OrderArg, OrderArgs, OrderNumbersArgs, OrdersCommand, OrdersListArgs, OrdersWaitArgs,
+};
+use crate::failure::{self, Failure};
+use crate::output::{column, json, reasons, spreadsheet_safe, text, visible, Column, Record};
+use crate::progress::Progress;
 
 use super::{number, sdk_failure, stream_listing, write_one, NO_PROJECT};
 
@@ -24,12 +29,226 @@ pub async fn run(
     client: &Client,
     command: OrdersCommand,
     out: &mut dyn Write,
+    show_progress: bool,
 ) -> Result<u8, Failure> {
     match command {
         OrdersCommand::List(args) => list(client, args, out).await,
         OrdersCommand::Get(args) => get(client, args, out).await,
         OrdersCommand::Report(args) => report(client, args, out).await,
         OrdersCommand::Numbers(args) => numbers(client, args, out).await,
+        OrdersCommand::Import(args) => {
+            super::onboarding::orders_import(Some(client), args, out, show_progress).await
+        }
+        OrdersCommand::Wait(args) => wait(client, args, out, show_progress).await,
+    }
+}
+
+/// `orders wait`: waits (a spinner on a terminal) until the order is over
+/// or waits for its letter's signature, then prints how it ended: its
+/// state, its report's counters and each failed number with why. The exit
+/// status says how it ended (see [`failure`]): 0 completed with every number
+/// done, 3 completed with failed numbers, 4 rejected, 5 awaiting the
+/// signature, 6 still going at the deadline.
+async fn wait(
+    client: &Client,
+    args: OrdersWaitArgs,
+    out: &mut dyn Write,
+    show_progress: bool,
+) -> Result<u8, Failure> {
+    let subject = format!("hosting order {}", visible(&args.id));
+    let spinner = Progress::waiting(
+        &format!("waiting for {subject}"),
+        show_progress && !args.no_progress,
+    );
+    let waited = client
+        .hosting_orders()
+        .wait(&args.id)
+        .poll_interval(args.poll_interval)
+        .deadline(Duration::from_secs(args.timeout_minutes * 60))
+        .through_signature(args.through_signature)
+        .await;
+    spinner.finish();
+    let outcome = match waited {
+        Ok(outcome) => outcome,
+        Err(e) if e.kind() == ErrorKind::DeadlineExceeded => {
+            return Err(Failure::with_status(
+                format!(
+                    "{subject} did not end in {} minutes: {e}",
+                    args.timeout_minutes
+                ),
+                failure::DEADLINE,
+            )
+            .hint(format!(
+                "the order goes on without this wait: run `sinch-numbers orders wait {}` again, \
+                 or with a longer --timeout-minutes",
+                visible(&args.id)
+            )))
+        }
+        Err(e) => return Err(super::sdk_failure(&subject, &e, NO_ORDER)),
+    };
+    let end = End::of(&outcome);
+    end.write(args.output, out).map_err(Failure::output)?;
+    let order = outcome.order();
+    match &outcome {
+        OrderWaitOutcome::Completed(_) if end.failed.is_empty() => Ok(failure::OK),
+        OrderWaitOutcome::Completed(_) => Err(Failure::with_status(
+            format!(
+                "{subject} completed, but {} of its numbers failed (listed above)",
+                end.failed.len()
+            ),
+            failure::COMPLETED_WITH_FAILURES,
+        )
+        .hint(format!(
+            "`sinch-numbers orders numbers {} NUMBER` shows a number's every step and carrier",
+            visible(order.id())
+        ))),
+        OrderWaitOutcome::Rejected(_) => Err(Failure::with_status(
+            format!("{subject} was rejected by Sinch"),
+            failure::REFUSED,
+        )
+        .hint("ask your account manager why; the order's numbers were not hosted")),
+        OrderWaitOutcome::AwaitingSignature(_) => {
+            let email = order
+                .text_enable_info()
+                .and_then(|info| info.authorised_person())
+                .and_then(|person| person.email());
+            let to = match email {
+                Some(email) => format!("e-mailed to {}", visible(email)),
+                None => "e-mailed to the authorised person".to_owned(),
+            };
+            Err(Failure::with_status(
+                format!(
+                    "{subject} waits for its letter of authorization: a person must sign the LOA {to}"
+                ),
+                failure::AWAITING_SIGNATURE,
+            )
+            .hint(
+                "the order goes on once it is signed; wait through the signature with \
+                 --through-signature",
+            ))
+        }
+        _ => Err(Failure::failed(format!(
+            "{subject} needs someone at Sinch to act on some of its numbers ({})",
+            end.state
+        ))),
+    }
+}
+
+/// How an order ended, as `orders wait` prints it.
+struct End {
+    id: String,
+    state: String,
+    outcome: &'static str,
+    report: Option<HostingOrderReport>,
+    /// Each failed number with why.
+    failed: Vec<(String, String)>,
+}
+
+impl End {
+    fn of(outcome: &OrderWaitOutcome) -> Self {
+        let order = outcome.order();
+        let summary = outcome.summary();
+        let failed: Vec<(String, String)> = summary
+            .map(|s| {
+                s.failed_numbers
+                    .iter()
+                    .map(|n| {
+                        let why = n.failure().unwrap_or_default();
+                        (n.phone_number().to_string(), why)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let word = match outcome {
+            OrderWaitOutcome::Completed(_) if failed.is_empty() => "completed",
+            OrderWaitOutcome::Completed(_) => "completed-with-failures",
+            OrderWaitOutcome::Rejected(_) => "rejected",
+            OrderWaitOutcome::AwaitingSignature(_) => "awaiting-signature",
+            _ => "needs-manual-action",
+        };
+        End {
+            id: order.id().to_owned(),
+            state: text(order.state()),
+            outcome: word,
+            report: summary.map(|s| s.report.clone()),
+            failed,
+        }
+    }
+
+    fn write(&self, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+        match format {
+            Format::Table => {
+                writeln!(
+                    out,
+                    "hosting order {}: {} ({})",
+                    visible(&self.id),
+                    visible(&self.state),
+                    self.outcome
+                )?;
+                if let Some(report) = &self.report {
+                    let count = |n: Option<u32>| text(n);
+                    writeln!(
+                        out,
+                        "total {}, OSR updated {}, SMS provisioned {}, added to campaign {}, \
+                         ongoing manual action {}",
+                        count(report.total()),
+                        count(report.osr_updated()),
+                        count(report.sms_provisioned()),
+                        count(report.added_to_campaign()),
+                        count(report.ongoing_manual_action())
+                    )?;
+                    writeln!(out, "failed numbers: {}", self.failed.len())?;
+                }
+                for (number, why) in &self.failed {
+                    writeln!(out, "{:<16} {}", visible(number), visible(why))?;
+                }
+                out.flush()
+            }
+            Format::Csv => {
+                let mut csv = csv::Writer::from_writer(out);
+                csv.write_record([
+                    "hosting_order_id",
+                    "state",
+                    "outcome",
+                    "phone_number",
+                    "failure",
+                ])?;
+                let rows: Vec<(&str, &str)> = if self.failed.is_empty() {
+                    vec![("", "")]
+                } else {
+                    self.failed
+                        .iter()
+                        .map(|(n, why)| (n.as_str(), why.as_str()))
+                        .collect()
+                };
+                for (number, why) in rows {
+                    csv.write_record(
+                        [self.id.as_str(), &self.state, self.outcome, number, why]
+                            .map(|cell| spreadsheet_safe(cell).into_owned()),
+                    )?;
+                }
+                csv.flush()
+            }
+            Format::Json | Format::Jsonl => {
+                let failed: Vec<serde_json::Value> = self
+                    .failed
+                    .iter()
+                    .map(|(n, why)| serde_json::json!({"phoneNumber": n, "failure": why}))
+                    .collect();
+                let mut value = serde_json::json!({
+                    "hostingOrderId": self.id,
+                    "state": self.state,
+                    "outcome": self.outcome,
+                    "failedNumbers": failed,
+                });
+                if let Some(report) = &self.report {
+                    value["report"] =
+                        serde_json::to_value(report.raw()).map_err(std::io::Error::from)?;
+                }
+                json(&value, &mut *out, format == Format::Json)?;
+                writeln!(out)
+            }
+        }
     }
 }
 
