@@ -452,8 +452,9 @@ pub struct OrdersImportArgs {
 pub struct OrdersWaitArgs {
     /// The hosting order's id.
     pub id: String,
-    /// How long to wait in all, in minutes (orders take hours to days).
-    #[arg(long, value_name = "N", default_value_t = 1440, value_parser = clap::value_parser!(u64).range(1..=10080))]
+    /// How long to wait in all, in minutes (orders take hours to days); 0
+    /// reads the order once and ends at once if it is still going.
+    #[arg(long, value_name = "N", default_value_t = 1440, value_parser = clap::value_parser!(u64).range(0..=10080))]
     pub timeout_minutes: u64,
     /// The first pause between reads (it doubles up to 5 minutes).
     #[arg(long, default_value = "5s", value_parser = parse_duration)]

@@ -71,18 +71,20 @@ async fn wait(
     let outcome = match waited {
         Ok(outcome) => outcome,
         Err(e) if e.kind() == ErrorKind::DeadlineExceeded => {
+            // The SDK's message names the order too: it is said once.
+            let said = e.to_string();
+            let said = said
+                .strip_prefix(&format!("hosting order {}: ", args.id))
+                .unwrap_or(&said);
             return Err(Failure::with_status(
-                format!(
-                    "{subject} did not end in {} minutes: {e}",
-                    args.timeout_minutes
-                ),
+                format!("{subject} has not ended: {said}"),
                 failure::DEADLINE,
             )
             .hint(format!(
                 "the order goes on without this wait: run `sinch-numbers orders wait {}` again, \
                  or with a longer --timeout-minutes",
                 visible(&args.id)
-            )))
+            )));
         }
         Err(e) => return Err(super::sdk_failure(&subject, &e, NO_ORDER)),
     };
