@@ -104,7 +104,8 @@ pub enum Command {
     Qualify(QualifyArgs),
     /// Prove a qualified number's ownership by a voice call: without
     /// --code, Sinch calls the number and reads out a code; with --code,
-    /// the code heard is checked.
+    /// the code heard is checked. Exit status 4 when the code is wrong (the
+    /// number's state is printed).
     VerifyVoice(VerifyVoiceArgs),
     /// Text-enable numbers under a letter of authorization (hosting orders,
     /// or qualified numbers with --qualified).

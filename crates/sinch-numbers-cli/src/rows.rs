@@ -752,6 +752,41 @@ mod tests {
     }
 
     #[test]
+    fn number_lists_read_only_the_number_with_or_without_a_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("numbers.csv");
+        // Only the number column is read: a bad byte elsewhere is no matter.
+        std::fs::write(&path, b"notes;number\r\nCaf\xE9;+12065550101\r\n;12345\r\n").unwrap();
+        let rows = Rows::open_numbers(&path, Format::default(), Region::Us).unwrap();
+        assert_eq!(rows.headerless_column(), None);
+        let read: Vec<Row> = rows.collect();
+        assert_eq!(read[0].line, 2);
+        assert!(read[0].import.is_ok(), "{:?}", read[0].import);
+        assert!(read[1]
+            .import
+            .as_ref()
+            .unwrap_err()
+            .starts_with("invalid phone number"));
+        // No header: the first line is row 1, its number's column is read.
+        std::fs::write(&path, "x,(206) 555-0101\ny,206 555 0102\n").unwrap();
+        let rows = Rows::open_numbers(&path, Format::default(), Region::Us).unwrap();
+        assert_eq!(rows.headerless_column(), Some(2));
+        let read: Vec<Row> = rows.collect();
+        let lines: Vec<u64> = read.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [1, 2]);
+        assert_eq!(read[1].e164.as_deref(), Some("+12065550102"));
+        // Neither a number header nor a number: refused as `import` refuses it.
+        std::fs::write(&path, "name,plan\nx,y\n").unwrap();
+        let refused = Rows::open_numbers(&path, Format::default(), Region::Us)
+            .err()
+            .unwrap();
+        assert!(
+            refused.to_string().contains("no number column"),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn a_file_without_a_number_column_is_refused() {
         let err = rows_of(b"name,plan\nx,y\n", Format::default(), Defaults::default())
             .err()
