@@ -619,6 +619,42 @@ async fn verbs_methods_and_auth() {
         "an encoded colon is a colon"
     );
 
+    // A 405 names in `Allow` exactly the methods of the path it answers for:
+    // a number has GET (and HEAD) and DELETE, a number's `:verb` POST only.
+    for (method, path, allowed) in [
+        (Method::POST, number.clone(), "GET, HEAD, DELETE"),
+        (Method::PUT, number.clone(), "GET, HEAD, DELETE"),
+        (Method::OPTIONS, number.clone(), "GET, HEAD, DELETE"),
+        (Method::GET, format!("{number}:sendVoiceChallenge"), "POST"),
+        (
+            Method::DELETE,
+            format!("{number}:verifyVoiceChallenge"),
+            "POST",
+        ),
+        (
+            Method::OPTIONS,
+            format!("{number}:sendVoiceChallenge"),
+            "POST",
+        ),
+    ] {
+        let answer = workspace_tests::http()
+            .request(method.clone(), format!("{}{path}", server.base_url()))
+            .basic_auth(server.key_id(), Some(server.key_secret()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            answer.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(
+            answer.headers().get("allow").and_then(|v| v.to_str().ok()),
+            Some(allowed),
+            "{method} {path}"
+        );
+    }
+
     let routes = [
         (
             Method::GET,

@@ -213,7 +213,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use sinch_imported_numbers_api::open_enum::{HostingOrderState, State as StepState};
 use sinch_imported_numbers_api::types::ImportedNumber;
@@ -581,10 +581,7 @@ fn qualified_number_routes() -> Router<Arc<AppState>> {
             &format!("{NUMBERS}:textEnableTollFreeNumbers"),
             post(h::text_enable_toll_free_numbers),
         )
-        .route(
-            &format!("{NUMBERS}/{{rest}}"),
-            get(h::get).delete(h::delete).post(h::post_verb),
-        )
+        .route(&format!("{NUMBERS}/{{rest}}"), any(h::on_number))
 }
 
 impl AppState {

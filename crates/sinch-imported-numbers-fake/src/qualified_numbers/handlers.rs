@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use sinch_imported_numbers_api::open_enum::HostingStatus;
@@ -189,79 +190,99 @@ fn split(rest: &str) -> Result<(&str, Option<Verb>), Problem> {
     Ok((phone, Some(verb)))
 }
 
-fn method_not_allowed(allowed: &str) -> Problem {
-    Problem::new(
+/// The methods each kind of path on one number has, as `Allow` lists them.
+const NUMBER_METHODS: &str = "GET, HEAD, DELETE";
+const VERB_METHODS: &str = "POST";
+
+/// A 405 with the `Allow` header naming the methods the path has.
+fn method_not_allowed(allowed: &'static str) -> Response {
+    let mut response = Problem::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "METHOD_NOT_ALLOWED",
         format!("this path accepts {allowed} only"),
     )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allowed));
+    response
 }
 
-/// The number of a path without a verb (GET and DELETE).
-fn plain_number(rest: &str) -> Result<&str, Problem> {
-    match split(rest)? {
-        (phone, None) => {
-            check_phone(phone, "phoneNumber")?;
-            Ok(phone)
+/// Every request to `.../qualifiedNumbers/{rest}`: `GET` and `DELETE` on a
+/// number, `POST` on a number's `:verb`, and a 405 whose `Allow` names
+/// exactly those for any other method (one route serves both kinds of path,
+/// so the framework's own 405 would list the methods of both).
+pub(crate) async fn on_number(
+    State(app): State<Arc<AppState>>,
+    Path((project_id, rest)): Path<(String, String)>,
+    method: Method,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let (phone, verb) = match split(&rest) {
+        Ok(parts) => parts,
+        Err(problem) => return problem.into_response(),
+    };
+    match (verb, method) {
+        (None, Method::GET | Method::HEAD) => get(&app, &project_id, phone, raw).into_response(),
+        (None, Method::DELETE) => delete(&app, &project_id, phone, raw).into_response(),
+        (None, _) => method_not_allowed(NUMBER_METHODS),
+        (Some(verb), Method::POST) => {
+            post_verb(&app, &project_id, phone, verb, raw, &body).into_response()
         }
-        (_, Some(_)) => Err(method_not_allowed("POST")),
+        (Some(_), _) => method_not_allowed(VERB_METHODS),
     }
 }
 
 /// `GET .../qualifiedNumbers/{phoneNumber}`
-pub(crate) async fn get(
-    State(app): State<Arc<AppState>>,
-    Path((project_id, rest)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-) -> Reply {
-    let phone = plain_number(&rest)?;
+fn get(app: &AppState, project_id: &str, phone: &str, raw: Option<String>) -> Reply {
+    check_phone(phone, "phoneNumber")?;
     checked_query(raw, "GetQualifiedNumber")?;
     let store = app.qualified.read().unwrap_or_else(|p| p.into_inner());
-    Ok(Json(qualified_json(store.get(&project_id, phone)?)))
+    Ok(Json(qualified_json(store.get(project_id, phone)?)))
 }
 
 /// `DELETE .../qualifiedNumbers/{phoneNumber}`: 200 without a body.
-pub(crate) async fn delete(
-    State(app): State<Arc<AppState>>,
-    Path((project_id, rest)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
+fn delete(
+    app: &AppState,
+    project_id: &str,
+    phone: &str,
+    raw: Option<String>,
 ) -> Result<(), Problem> {
-    let phone = plain_number(&rest)?;
+    check_phone(phone, "phoneNumber")?;
     checked_query(raw, "DeleteQualifiedNumber")?;
     app.qualified
         .write()
         .unwrap_or_else(|p| p.into_inner())
-        .delete(&project_id, phone)
+        .delete(project_id, phone)
 }
 
 /// `POST .../qualifiedNumbers/{phoneNumber}:sendVoiceChallenge` and
 /// `...:verifyVoiceChallenge`.
-pub(crate) async fn post_verb(
-    State(app): State<Arc<AppState>>,
-    Path((project_id, rest)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
+fn post_verb(
+    app: &AppState,
+    project_id: &str,
+    phone: &str,
+    verb: Verb,
+    raw: Option<String>,
+    body: &Bytes,
 ) -> Reply {
-    let (phone, verb) = split(&rest)?;
-    let Some(verb) = verb else {
-        return Err(method_not_allowed("GET and DELETE"));
-    };
     check_phone(phone, "phoneNumber")?;
     let mut store = app.qualified.write().unwrap_or_else(|p| p.into_inner());
     let number = match verb {
         Verb::SendVoiceChallenge => {
             checked_query(raw, "SendVoiceChallenge")?;
-            no_body(&body)?;
-            store.send_challenge(&project_id, phone)?
+            no_body(body)?;
+            store.send_challenge(project_id, phone)?
         }
         Verb::VerifyVoiceChallenge => {
             checked_query(raw, "VerifyVoiceChallenge")?;
             let request: VerifyVoiceChallengeRequest =
-                parse_body(&body, "VerifyVoiceChallenge", "VerifyVoiceChallengeRequest")?;
+                parse_body(body, "VerifyVoiceChallenge", "VerifyVoiceChallengeRequest")?;
             if request.code.trim().is_empty() {
                 return Err(Problem::invalid("code must not be empty"));
             }
-            store.verify_challenge(&project_id, phone, &request.code)?
+            store.verify_challenge(project_id, phone, &request.code)?
         }
     };
     Ok(Json(qualified_json(&number)))
