@@ -138,17 +138,40 @@ const VALUE_RULES: &[&str] = &[
     "uniqueItems",
 ];
 
-/// `spec` without the [`VALUE_RULES`] keywords. Only keywords whose value is a
-/// scalar are dropped, so a property that happens to be named like one (an
-/// object under `properties`) stays.
+/// Whether `value` is a `oneOf` that only says which fields must be present
+/// (`oneOf: [{required: [a]}, {required: [b]}]`: exactly one of `a` and `b`).
+/// Such a rule limits which objects are valid, not their shape, so it is a
+/// value rule too; the generator would otherwise turn the object into an
+/// enum of near-identical variants.
+fn is_presence_rule(value: &serde_json::Value) -> bool {
+    value.as_array().is_some_and(|branches| {
+        !branches.is_empty()
+            && branches.iter().all(|branch| {
+                branch.as_object().is_some_and(|b| {
+                    b.len() == 1 && b.get("required").is_some_and(|r| r.is_array())
+                })
+            })
+    })
+}
+
+/// `spec` without the [`VALUE_RULES`] keywords, `additionalProperties: false`
+/// (an object the server refuses extra fields in: the client's types never
+/// write any, and should keep reading whatever a response carries) and
+/// presence-only `oneOf`s ([`is_presence_rule`]). Only keywords whose value is
+/// a scalar are dropped (or, for `oneOf`, the presence rule), so a property
+/// that happens to be named like one (an object under `properties`) stays.
 fn without_value_rules(spec: openapiv3::OpenAPI) -> Result<openapiv3::OpenAPI, serde_json::Error> {
     fn strip(node: &mut serde_json::Value) {
         match node {
             serde_json::Value::Object(map) => {
                 map.retain(|key, value| {
-                    !(VALUE_RULES.contains(&key.as_str())
+                    let value_rule = VALUE_RULES.contains(&key.as_str())
                         && !value.is_object()
-                        && !value.is_array())
+                        && !value.is_array();
+                    let closed =
+                        key == "additionalProperties" && value == &serde_json::Value::Bool(false);
+                    let presence = key == "oneOf" && is_presence_rule(value);
+                    !(value_rule || closed || presence)
                 });
                 map.values_mut().for_each(strip);
             }
@@ -203,6 +226,27 @@ mod tests {
         let code = generate(&edited).unwrap();
         assert!(code.contains("pub webhook_url:"));
         assert!(!code.contains("pub callback_url:"));
+    }
+
+    #[test]
+    fn closed_objects_and_presence_rules_do_not_change_the_client() {
+        // `additionalProperties: false` and a oneOf of required fields only
+        // limit which objects are valid: the generated types stay as they are
+        // (no deny_unknown_fields, no enum of variants).
+        let root = crate::workspace_root();
+        let text = std::fs::read_to_string(root.join(spec::SPEC_PATH)).unwrap();
+        let anchor = "    HostingOrderReport:\n      type: object\n";
+        assert!(text.contains(anchor));
+        let edited = text.replace(
+            anchor,
+            &format!(
+                "{anchor}      additionalProperties: false\n      oneOf:\n        - required: [total]\n        - required: [osrUpdated]\n"
+            ),
+        );
+        let edited = crate::temp_file("closed.yaml", &edited);
+        let code = generate(&edited).unwrap();
+        assert_eq!(code, generate(&root.join(spec::SPEC_PATH)).unwrap());
+        assert!(!code.contains("deny_unknown_fields"));
     }
 
     #[test]
