@@ -323,33 +323,39 @@ async fn text_enable_rejections_name_the_field() {
     let parts = [
         (
             "/authorisedPerson/firstName",
-            "directLoaInfo.authorisedPerson.firstName is required",
+            "`body.directLoaInfo.authorisedPerson.firstName` is required",
         ),
         (
             "/authorisedPerson/lastName",
-            "directLoaInfo.authorisedPerson.lastName is required",
+            "`body.directLoaInfo.authorisedPerson.lastName` is required",
         ),
         (
             "/authorisedPerson/email",
-            "directLoaInfo.authorisedPerson.email is required",
+            "`body.directLoaInfo.authorisedPerson.email` is required",
         ),
         (
             "/address/buildingNumber",
-            "directLoaInfo.address.buildingNumber is required",
+            "`body.directLoaInfo.address.buildingNumber` is required",
         ),
         (
             "/address/street",
-            "directLoaInfo.address.street is required",
+            "`body.directLoaInfo.address.street` is required",
         ),
-        ("/address/city", "directLoaInfo.address.city is required"),
-        ("/address/state", "directLoaInfo.address.state is required"),
+        (
+            "/address/city",
+            "`body.directLoaInfo.address.city` is required",
+        ),
+        (
+            "/address/state",
+            "`body.directLoaInfo.address.state` is required",
+        ),
         (
             "/address/postalCode",
-            "directLoaInfo.address.postalCode is required",
+            "`body.directLoaInfo.address.postalCode` is required",
         ),
         (
             "/address/country",
-            "directLoaInfo.address.country is required",
+            "`body.directLoaInfo.address.country` is required",
         ),
         (
             "/currentVoiceCarrier",
@@ -372,7 +378,7 @@ async fn text_enable_rejections_name_the_field() {
     loa["authorisedPerson"]["email"] = json!("");
     assert_400(
         &post(&server, &path, text_enable_body("directLoaInfo", loa)).await,
-        "directLoaInfo.authorisedPerson.email is required",
+        "body.directLoaInfo.authorisedPerson.email must not be empty",
     );
     let mut loa = reseller_loa();
     loa.as_object_mut().unwrap().remove("businessName");
@@ -384,13 +390,13 @@ async fn text_enable_rejections_name_the_field() {
     loa["address"]["city"] = json!(" ");
     assert_400(
         &post(&server, &path, text_enable_body("resellerLoaInfo", loa)).await,
-        "resellerLoaInfo.address.city is required",
+        "body.resellerLoaInfo.address.city must not be empty",
     );
     let mut none = text_enable_body("directLoaInfo", direct_loa());
     none.as_object_mut().unwrap().remove("directLoaInfo");
     assert_400(
         &post(&server, &path, none).await,
-        "give one of directLoaInfo, resellerLoaInfo or blanketLoaInfo",
+        "must have exactly one of directLoaInfo, resellerLoaInfo, blanketLoaInfo; got none",
     );
     let mut two = text_enable_body("directLoaInfo", direct_loa());
     two["blanketLoaInfo"] = json!({});
@@ -475,7 +481,7 @@ async fn toll_free_orders() {
     none.as_object_mut().unwrap().remove("directLoaInfo");
     assert_400(
         &post(&server, &path, none).await,
-        "give one of directLoaInfo or resellerLoaInfo",
+        "must have exactly one of directLoaInfo, resellerLoaInfo; got none",
     );
     let mut loa = direct_loa();
     loa["authorisedPerson"]
@@ -484,7 +490,7 @@ async fn toll_free_orders() {
         .remove("lastName");
     assert_400(
         &post(&server, &path, toll_free_body("directLoaInfo", loa)).await,
-        "directLoaInfo.authorisedPerson.lastName is required",
+        "`body.directLoaInfo.authorisedPerson.lastName` is required",
     );
     assert_eq!(server.hosting_order_count(PROJECT), 2);
 }

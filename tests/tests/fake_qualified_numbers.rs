@@ -152,7 +152,7 @@ async fn add_rejections() {
     );
     assert_400(
         &add(&server, &["+46701234567"]).await,
-        "not a US or CA number",
+        "does not match the pattern ^\\+1[2-9]",
     );
     let path = format!("{}:addNumbers", numbers());
     assert_400(
@@ -520,13 +520,13 @@ async fn text_enable_opens_hosting_orders() {
     no_letter.as_object_mut().unwrap().remove("directLoaInfo");
     assert_400(
         &post(&server, &path, Some(no_letter)).await,
-        "a letter of authorization is required",
+        "must have exactly one of directLoaInfo, resellerLoaInfo, blanketLoaInfo; got none",
     );
     let mut two = body.clone();
     two["blanketLoaInfo"] = json!({});
     assert_400(
         &post(&server, &path, Some(two)).await,
-        "only one letter of authorization",
+        "got directLoaInfo and blanketLoaInfo",
     );
     let mut no_street = body.clone();
     no_street["directLoaInfo"]["address"]
@@ -535,7 +535,7 @@ async fn text_enable_opens_hosting_orders() {
         .remove("street");
     assert_400(
         &post(&server, &path, Some(no_street)).await,
-        "directLoaInfo.address.street is required",
+        "`body.directLoaInfo.address.street` is required",
     );
     let mut canada = body.clone();
     canada["regionCode"] = json!("FR");
@@ -574,7 +574,7 @@ async fn text_enable_opens_hosting_orders() {
     no_business["resellerLoaInfo"]["businessName"] = json!("");
     assert_400(
         &post(&server, &toll_free, Some(no_business)).await,
-        "resellerLoaInfo.businessName is required",
+        "body.resellerLoaInfo.businessName must not be empty",
     );
     assert_eq!(server.hosting_order_count(PROJECT), 3);
 }

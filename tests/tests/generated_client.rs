@@ -511,7 +511,7 @@ async fn update_sends_mask_and_body_and_decodes_200_400_404() {
         })
         .await;
     let api = client(&server);
-    let body = types::ImportedNumber {
+    let body = types::ImportedNumberInput {
         display_name: Some("Front desk".into()),
         sms_configuration: Some(types::SmsConfiguration {
             service_plan_id: Some(String::new()),

@@ -60,10 +60,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///The numbers to qualify by invoice.
+    ///The numbers to qualify by invoice; no other field is accepted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BatchCreateQualifiedNumbersRequest {
-        ///Distinct E.164 numbers (NANP-shaped for +1).
+        ///Distinct US or CA numbers (+1 and NANP-shaped: only those can be hosted).
         #[serde(rename = "phoneNumbers")]
         pub phone_numbers: ::std::vec::Vec<::std::string::String>,
     }
@@ -86,7 +86,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A blanket letter of authorization the account manager has already approved; sent as an empty object.
+    ///A blanket letter of authorization the account manager has already approved; sent as an empty object (no field is accepted in it).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct BlanketLoaInfo(
@@ -136,7 +136,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The body of an update of the callback configuration.
+    ///The body of an update of the callback configuration; no other field is accepted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CallbackConfigurationUpdate {
         ///The new secret: 1 to 1024 characters, no control characters, no whitespace at either end.
@@ -247,7 +247,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The body of an import: an ImportedNumber whose phone number, region and SMS configuration are required (as in the vendor's own OpenAPI file and its current Import page).
+    ///The body of an import: an ImportedNumberInput whose phone number, region and SMS configuration are required (as in the vendor's own OpenAPI file and its current Import page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateImportedNumberRequest {
         ///Where events about the number (provisioning done or failed) are posted.
@@ -297,12 +297,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///A letter of authorization signed by the numbers' owner (a direct customer).
+    ///A letter of authorization signed by the numbers' owner (a direct customer). Every part is needed and none may be blank.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DirectLoaInfo {
-        pub address: Address,
+        pub address: LoaAddress,
         #[serde(rename = "authorisedPerson")]
-        pub authorised_person: AuthorizedPerson,
+        pub authorised_person: LoaAuthorizedPerson,
         ///The carrier that serves the numbers' voice traffic today (free text).
         #[serde(rename = "currentVoiceCarrier")]
         pub current_voice_carrier: ::std::string::String,
@@ -649,7 +649,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The body of an import through a hosting order.
+    ///The body of an import through a hosting order; no other field is accepted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ImportNumbersRequest {
         ///Where events about the numbers are posted.
@@ -676,7 +676,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub migrate_to_sinch_tmo: ::std::option::Option<bool>,
-        ///Distinct E.164 numbers (NANP-shaped for +1), one to five; the live service allows more once the account manager raises the limit.
+        ///Distinct US or CA numbers (+1 and NANP-shaped: hosting is offered there only), one to five; the live service allows more once the account manager raises the limit.
         pub numbers: ::std::vec::Vec<::std::string::String>,
         ///The project; may be left out, and when given must be the path's (else 400).
         #[serde(
@@ -752,6 +752,65 @@ pub mod types {
     }
     impl ImportedNumber {
         pub fn builder() -> builder::ImportedNumber {
+            Default::default()
+        }
+    }
+    ///An imported number as an import or update sends it: the fields of ImportedNumber and no others (the service refuses a field it does not know with 400). Read-only fields may be sent back as they were read; the service ignores them.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ImportedNumberInput {
+        ///Where events about the number (provisioning done or failed) are posted.
+        #[serde(
+            rename = "callbackUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "campaignProvisioning",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_provisioning: ::std::option::Option<CampaignProvisioning>,
+        ///A label chosen by the customer.
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "mnoConfiguration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mno_configuration: ::std::option::Option<MnoConfiguration>,
+        ///The number, E.164 with its leading + (NANP-shaped for +1).
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        ///The project the number belongs to. In an import it may be left out; when given it must be the path's project, else the service answers 400.
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///The number's country as a two-letter code (US or CA).
+        #[serde(
+            rename = "regionCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub region_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "smsConfiguration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_configuration: ::std::option::Option<SmsConfiguration>,
+        #[serde(
+            rename = "smsProvisioning",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_provisioning: ::std::option::Option<SmsProvisioning>,
+    }
+    impl ImportedNumberInput {
+        pub fn builder() -> builder::ImportedNumberInput {
             Default::default()
         }
     }
@@ -855,6 +914,41 @@ pub mod types {
     }
     impl ListQualifiedNumber {
         pub fn builder() -> builder::ListQualifiedNumber {
+            Default::default()
+        }
+    }
+    ///The business address on a letter of authorization, as a request gives it: all six parts, none blank. All parts are text (postal codes keep leading zeros).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct LoaAddress {
+        #[serde(rename = "buildingNumber")]
+        pub building_number: ::std::string::String,
+        pub city: ::std::string::String,
+        pub country: ::std::string::String,
+        #[serde(rename = "postalCode")]
+        pub postal_code: ::std::string::String,
+        ///State or province abbreviation.
+        pub state: ::std::string::String,
+        pub street: ::std::string::String,
+    }
+    impl LoaAddress {
+        pub fn builder() -> builder::LoaAddress {
+            Default::default()
+        }
+    }
+    ///Who signs the letter of authorization, as a request gives it: all three parts, none blank. The e-signature request goes to the e-mail address.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct LoaAuthorizedPerson {
+        ///Where the LOA is sent for signature.
+        pub email: ::std::string::String,
+        ///Given name.
+        #[serde(rename = "firstName")]
+        pub first_name: ::std::string::String,
+        ///Family name.
+        #[serde(rename = "lastName")]
+        pub last_name: ::std::string::String,
+    }
+    impl LoaAuthorizedPerson {
+        pub fn builder() -> builder::LoaAuthorizedPerson {
             Default::default()
         }
     }
@@ -1106,12 +1200,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///A letter of authorization signed by a reseller for its customer's business.
+    ///A letter of authorization signed by a reseller for its customer's business. Every part is needed and none may be blank.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResellerLoaInfo {
-        pub address: Address,
+        pub address: LoaAddress,
         #[serde(rename = "authorisedPerson")]
-        pub authorised_person: AuthorizedPerson,
+        pub authorised_person: LoaAuthorizedPerson,
         ///The business the numbers belong to.
         #[serde(rename = "businessName")]
         pub business_name: ::std::string::String,
@@ -1222,7 +1316,7 @@ pub mod types {
     ///The SMS service plan and campaign the number is linked to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SmsConfiguration {
-        ///The 10DLC campaign the number is linked to; "" when none.
+        ///The 10DLC campaign the number is linked to; "" when none (in an update, "" unlinks the number). Blank text is refused.
         #[serde(
             rename = "campaignId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1239,7 +1333,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub scheduled_provisioning: ::std::option::Option<ScheduledProvisioning>,
-        ///The SMS service plan the number is on (the dashboard lists plans under SMS, APIs); "" when none.
+        ///The SMS service plan the number is on (the dashboard lists plans under SMS, APIs); "" when none (in an update, "" unlinks the number). Blank text is refused.
         #[serde(
             rename = "servicePlanId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1313,7 +1407,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The body of a text-enable order. Exactly one of directLoaInfo, resellerLoaInfo and blanketLoaInfo is to be sent.
+    ///The body of a text-enable order; no other field is accepted. Exactly one of directLoaInfo, resellerLoaInfo and blanketLoaInfo is sent: none, or two, is refused with 400.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TextEnableNumbersRequest {
         #[serde(
@@ -1353,7 +1447,7 @@ pub mod types {
         ///The NNID to route with; Sinch's (or the account's) when absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub nnid: ::std::option::Option<::std::string::String>,
-        ///Distinct E.164 numbers (NANP-shaped for +1); at most 500 for qualified numbers.
+        ///Distinct US or CA numbers (+1 and NANP-shaped: hosting is offered there only); at most 500 for qualified numbers.
         pub numbers: ::std::vec::Vec<::std::string::String>,
         ///The project; may be left out, and when given must be the path's (else 400).
         #[serde(
@@ -1400,7 +1494,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The body of a toll-free text-enable order: the common fields and exactly one of directLoaInfo and resellerLoaInfo.
+    ///The body of a toll-free text-enable order: the common fields and exactly one of directLoaInfo and resellerLoaInfo (none, or both, is refused with 400); no other field is accepted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TextEnableTollFreeNumbersRequest {
         ///Where events about the numbers are posted.
@@ -1420,7 +1514,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_name: ::std::option::Option<::std::string::String>,
-        ///Distinct E.164 toll-free numbers.
+        ///Distinct toll-free US or CA numbers (+1 and NANP-shaped).
         pub numbers: ::std::vec::Vec<::std::string::String>,
         ///The project; required in this body, and it must be the path's (else 400).
         #[serde(rename = "projectId")]
@@ -1450,7 +1544,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The code the voice call read out.
+    ///The code the voice call read out; no other field is accepted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VerifyVoiceChallengeRequest {
         ///The digits heard; an empty code is refused.
@@ -2431,9 +2525,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DirectLoaInfo {
-            address: ::std::result::Result<super::Address, ::std::string::String>,
+            address: ::std::result::Result<super::LoaAddress, ::std::string::String>,
             authorised_person: ::std::result::Result<
-                super::AuthorizedPerson,
+                super::LoaAuthorizedPerson,
                 ::std::string::String,
             >,
             current_voice_carrier: ::std::result::Result<
@@ -2457,7 +2551,7 @@ pub mod types {
         impl DirectLoaInfo {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Address>,
+                T: ::std::convert::TryInto<super::LoaAddress>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -2469,7 +2563,7 @@ pub mod types {
             }
             pub fn authorised_person<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AuthorizedPerson>,
+                T: ::std::convert::TryInto<super::LoaAuthorizedPerson>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authorised_person = value
@@ -4186,6 +4280,220 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ImportedNumberInput {
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            campaign_provisioning: ::std::result::Result<
+                ::std::option::Option<super::CampaignProvisioning>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mno_configuration: ::std::result::Result<
+                ::std::option::Option<super::MnoConfiguration>,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            region_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sms_configuration: ::std::result::Result<
+                ::std::option::Option<super::SmsConfiguration>,
+                ::std::string::String,
+            >,
+            sms_provisioning: ::std::result::Result<
+                ::std::option::Option<super::SmsProvisioning>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImportedNumberInput {
+            fn default() -> Self {
+                Self {
+                    callback_url: Ok(Default::default()),
+                    campaign_provisioning: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    mno_configuration: Ok(Default::default()),
+                    phone_number: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    region_code: Ok(Default::default()),
+                    sms_configuration: Ok(Default::default()),
+                    sms_provisioning: Ok(Default::default()),
+                }
+            }
+        }
+        impl ImportedNumberInput {
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
+                    });
+                self
+            }
+            pub fn campaign_provisioning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CampaignProvisioning>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_provisioning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for campaign_provisioning: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn mno_configuration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MnoConfiguration>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mno_configuration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for mno_configuration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn region_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region_code: {e}")
+                    });
+                self
+            }
+            pub fn sms_configuration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SmsConfiguration>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_configuration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sms_configuration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sms_provisioning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SmsProvisioning>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_provisioning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sms_provisioning: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImportedNumberInput>
+        for super::ImportedNumberInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImportedNumberInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    callback_url: value.callback_url?,
+                    campaign_provisioning: value.campaign_provisioning?,
+                    display_name: value.display_name?,
+                    mno_configuration: value.mno_configuration?,
+                    phone_number: value.phone_number?,
+                    project_id: value.project_id?,
+                    region_code: value.region_code?,
+                    sms_configuration: value.sms_configuration?,
+                    sms_provisioning: value.sms_provisioning?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImportedNumberInput> for ImportedNumberInput {
+            fn from(value: super::ImportedNumberInput) -> Self {
+                Self {
+                    callback_url: Ok(value.callback_url),
+                    campaign_provisioning: Ok(value.campaign_provisioning),
+                    display_name: Ok(value.display_name),
+                    mno_configuration: Ok(value.mno_configuration),
+                    phone_number: Ok(value.phone_number),
+                    project_id: Ok(value.project_id),
+                    region_code: Ok(value.region_code),
+                    sms_configuration: Ok(value.sms_configuration),
+                    sms_provisioning: Ok(value.sms_provisioning),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListHostingOrderNumbersResponse {
             next_page_token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4541,6 +4849,219 @@ pub mod types {
                     next_page_token: Ok(value.next_page_token),
                     qualified_numbers: Ok(value.qualified_numbers),
                     total_size: Ok(value.total_size),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LoaAddress {
+            building_number: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            city: ::std::result::Result<::std::string::String, ::std::string::String>,
+            country: ::std::result::Result<::std::string::String, ::std::string::String>,
+            postal_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            street: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for LoaAddress {
+            fn default() -> Self {
+                Self {
+                    building_number: Err(
+                        "no value supplied for building_number".to_string(),
+                    ),
+                    city: Err("no value supplied for city".to_string()),
+                    country: Err("no value supplied for country".to_string()),
+                    postal_code: Err("no value supplied for postal_code".to_string()),
+                    state: Err("no value supplied for state".to_string()),
+                    street: Err("no value supplied for street".to_string()),
+                }
+            }
+        }
+        impl LoaAddress {
+            pub fn building_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.building_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for building_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn postal_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.postal_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for postal_code: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn street<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.street = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for street: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LoaAddress> for super::LoaAddress {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LoaAddress,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    building_number: value.building_number?,
+                    city: value.city?,
+                    country: value.country?,
+                    postal_code: value.postal_code?,
+                    state: value.state?,
+                    street: value.street?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LoaAddress> for LoaAddress {
+            fn from(value: super::LoaAddress) -> Self {
+                Self {
+                    building_number: Ok(value.building_number),
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    postal_code: Ok(value.postal_code),
+                    state: Ok(value.state),
+                    street: Ok(value.street),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LoaAuthorizedPerson {
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            first_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LoaAuthorizedPerson {
+            fn default() -> Self {
+                Self {
+                    email: Err("no value supplied for email".to_string()),
+                    first_name: Err("no value supplied for first_name".to_string()),
+                    last_name: Err("no value supplied for last_name".to_string()),
+                }
+            }
+        }
+        impl LoaAuthorizedPerson {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LoaAuthorizedPerson>
+        for super::LoaAuthorizedPerson {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LoaAuthorizedPerson,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    last_name: value.last_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LoaAuthorizedPerson> for LoaAuthorizedPerson {
+            fn from(value: super::LoaAuthorizedPerson) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    last_name: Ok(value.last_name),
                 }
             }
         }
@@ -5300,9 +5821,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResellerLoaInfo {
-            address: ::std::result::Result<super::Address, ::std::string::String>,
+            address: ::std::result::Result<super::LoaAddress, ::std::string::String>,
             authorised_person: ::std::result::Result<
-                super::AuthorizedPerson,
+                super::LoaAuthorizedPerson,
                 ::std::string::String,
             >,
             business_name: ::std::result::Result<
@@ -5333,7 +5854,7 @@ pub mod types {
         impl ResellerLoaInfo {
             pub fn address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Address>,
+                T: ::std::convert::TryInto<super::LoaAddress>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address = value
@@ -5345,7 +5866,7 @@ pub mod types {
             }
             pub fn authorised_person<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AuthorizedPerson>,
+                T: ::std::convert::TryInto<super::LoaAuthorizedPerson>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authorised_person = value
@@ -6559,7 +7080,7 @@ Arguments:
 - `campaign_id`: Only orders for this 10DLC campaign.
 - `order_by`: The time the items are sorted by.
 - `page_size`: At most this many items on the page, 1 or more; the service may send fewer. Absent: the service's default.
-- `page_token`: The nextPageToken of the previous page; absent for the first page.
+- `page_token`: The nextPageToken of the previous page of the same listing (same filters and order); absent or empty for the first page. Tokens are issued by the service: one it did not issue for this listing is refused with 400.
 - `region_code`: Only orders of this region (US or CA).
 - `service_plan_id`: Only orders for this SMS service plan.
 - `states`: Only orders in this state.
@@ -6613,7 +7134,7 @@ Arguments:
 - `order_by`: The time the items are sorted by.
 - `osr_update_state`: Only numbers whose OSR update is in this state.
 - `page_size`: At most this many items on the page, 1 or more; the service may send fewer. Absent: the service's default.
-- `page_token`: The nextPageToken of the previous page; absent for the first page.
+- `page_token`: The nextPageToken of the previous page of the same listing (same filters and order); absent or empty for the first page. Tokens are issued by the service: one it did not issue for this listing is refused with 400.
 - `platform_provisioning_state`: Only numbers at this stage of their SMS platform provisioning.
 ```ignore
 let response = client.list_hosting_order_numbers()
@@ -6673,7 +7194,7 @@ let response = client.get_hosting_order_report()
     }
     /**Import numbers through a hosting order
 
-Opens an IMPORT hosting order for up to 5 numbers (more only when the account manager allows it). The numbers are then provisioned to the service plan, and linked to the campaign when one is given, in the background.
+Opens an IMPORT hosting order for up to 5 US or CA numbers (more only when the account manager allows it). The numbers are then provisioned to the service plan, and linked to the campaign when one is given, in the background.
 
 Sends a `POST` request to `/v1/projects/{projectId}/hostingOrders:importNumbers`
 
@@ -6743,11 +7264,11 @@ Sends a `GET` request to `/v1/projects/{projectId}/importedNumbers`
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `campaign_id`: Only numbers linked to this 10DLC campaign.
-- `number_pattern_pattern`: Digits the numbers must contain, placed as numberPattern.searchPattern says. With START the value begins with +, sent percent-encoded as %2B (so +1206 matches area code 206).
-- `number_pattern_search_pattern`: Where numberPattern.pattern must sit in a number: at the start (START, handy for area codes), anywhere (CONTAIN) or at the end (END).
+- `number_pattern_pattern`: Digits the numbers must contain, placed as numberPattern.searchPattern says: one or more digits, optionally after a + (anything else is refused with 400). With START the value begins with +, sent percent-encoded as %2B (so +1206 matches area code 206).
+- `number_pattern_search_pattern`: Where numberPattern.pattern must sit in a number: at the start (START, handy for area codes), anywhere (CONTAIN) or at the end (END). Without numberPattern.pattern it changes nothing.
 - `order_by`: The time the numbers are sorted by.
 - `page_size`: At most this many items on the page, 1 or more; the service may send fewer. Absent: the service's default.
-- `page_token`: The nextPageToken of the previous page; absent for the first page.
+- `page_token`: The nextPageToken of the previous page of the same listing (same filters and order); absent or empty for the first page. Tokens are issued by the service: one it did not issue for this listing is refused with 400.
 - `region_code`: Only numbers of this region, a two-letter country code (US or CA).
 - `service_plan_id`: Only numbers on this SMS service plan.
 ```ignore
@@ -6830,8 +7351,12 @@ Changes the fields of an imported number that updateMask names:
 
 * displayName, its label;
 * smsConfiguration.servicePlanId and smsConfiguration.campaignId: "" unlinks the number,
-  a value links it (a linked number is unlinked first, in an earlier call);
+  a value links it (a linked number is unlinked first, in an earlier call: linking a
+  number that is linked to another plan or campaign is refused with 400
+  FAILED_PRECONDITION);
 * callbackUrl.
+
+Body fields the mask does not name are not changed.
 
 Sends a `PATCH` request to `/v1/projects/{projectId}/importedNumbers/{phoneNumber}`
 
@@ -6845,7 +7370,8 @@ Arguments:
 * smsConfiguration.campaignId
 * callbackUrl (absent from the pages' list; the vendor's PATCH examples send it)
 
-The service refuses a PATCH without it (400 "fieldMask is not provided").
+No spaces; a path may repeat. The service refuses a PATCH without it (400
+"fieldMask is not provided") and a mask naming any other path (400).
 - `body`
 ```ignore
 let response = client.update_imported_number()
@@ -6869,7 +7395,7 @@ Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
 - `order_by`: The time the items are sorted by.
 - `page_size`: At most this many items on the page, 1 or more; the service may send fewer. Absent: the service's default.
-- `page_token`: The nextPageToken of the previous page; absent for the first page.
+- `page_token`: The nextPageToken of the previous page of the same listing (same filters and order); absent or empty for the first page. Tokens are issued by the service: one it did not issue for this listing is refused with 400.
 - `region_code`: Only numbers of this region (US or CA).
 - `states`: Only numbers in this global process state.
 ```ignore
@@ -6926,7 +7452,7 @@ let response = client.delete_qualified_number()
     }
     /**Send voice challenge
 
-Has Sinch call the number and read out a code; there is no request body.
+Has Sinch call the number and read out a code; there is no request body. Only a number that is still to be proven can take a challenge; one that is not eligible, verified, blocked or being hosted is refused with 400 FAILED_PRECONDITION.
 
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:sendVoiceChallenge`
 
@@ -6945,7 +7471,7 @@ let response = client.send_voice_challenge()
     }
     /**Verify voice challenge
 
-Sends back the code read out by the voice call, proving ownership of the number.
+Sends back the code read out by the voice call, proving ownership of the number. It uses up the pending challenge: the right code verifies the number, a wrong one fails the verification (GLOBAL_PROCESS_STATE_VERIFICATION_FAILED; the third wrong code in a row blocks the number). With no challenge pending (none sent, or already answered) the call is refused with 400 FAILED_PRECONDITION.
 
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}:verifyVoiceChallenge`
 
@@ -6966,7 +7492,7 @@ let response = client.verify_voice_challenge()
     }
     /**Add qualified numbers
 
-Submits numbers whose ownership is proven by invoice. The invoices go to Sinch by e-mail; the review takes one to three days.
+Submits US and CA numbers whose ownership is proven by invoice. The invoices go to Sinch by e-mail; the review takes one to three days. A number the project has already submitted is refused with 409 ALREADY_EXISTS (none of the batch is added).
 
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:addNumbers`
 
@@ -6985,7 +7511,7 @@ let response = client.add_qualified_numbers()
     }
     /**Text-enable qualified numbers
 
-Opens a text-enable hosting order for up to 500 qualified numbers under exactly one letter of authorization; answers with the new order's id only.
+Opens a text-enable hosting order for up to 500 qualified numbers under exactly one letter of authorization; answers with the new order's id only. Every number must be a qualified number of the project in GLOBAL_PROCESS_STATE_VERIFIED; otherwise the call is refused with 400 FAILED_PRECONDITION naming the others.
 
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:textEnableNumbers`
 
@@ -7006,7 +7532,7 @@ let response = client.text_enable_qualified_numbers()
     }
     /**Text-enable qualified toll-free numbers
 
-The toll-free counterpart of TextEnableQualifiedNumbers; answers with the new order.
+The toll-free counterpart of TextEnableQualifiedNumbers; answers with the new order. Every number must be a qualified number of the project in GLOBAL_PROCESS_STATE_VERIFIED; otherwise the call is refused with 400 FAILED_PRECONDITION naming the others.
 
 Sends a `POST` request to `/v1/projects/{projectId}/qualifiedNumbers:textEnableTollFreeNumbers`
 
@@ -9105,7 +9631,7 @@ pub mod builder {
         project_id: Result<::std::string::String, String>,
         phone_number: Result<::std::string::String, String>,
         update_mask: Result<::std::string::String, String>,
-        body: Result<types::builder::ImportedNumber, String>,
+        body: Result<types::builder::ImportedNumberInput, String>,
     }
     impl<'a> UpdateImportedNumber<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9155,24 +9681,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ImportedNumber>,
+            V: std::convert::TryInto<types::ImportedNumberInput>,
             <V as std::convert::TryInto<
-                types::ImportedNumber,
+                types::ImportedNumberInput,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `ImportedNumber` for body failed: {}", s)
+                    format!("conversion to `ImportedNumberInput` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ImportedNumber,
-            ) -> types::builder::ImportedNumber,
+                types::builder::ImportedNumberInput,
+            ) -> types::builder::ImportedNumberInput,
         {
             self.body = self.body.map(f);
             self
@@ -9187,7 +9713,7 @@ pub mod builder {
             let update_mask = update_mask.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ImportedNumber::try_from(v).map_err(|e| e.to_string())
+                    types::ImportedNumberInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10035,6 +10561,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

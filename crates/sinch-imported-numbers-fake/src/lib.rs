@@ -19,7 +19,11 @@
 //! * the import body must carry `phoneNumber`, `regionCode` and
 //!   `smsConfiguration` (the vendor's `CreateImportedNumberRequest`);
 //! * every query string and body is validated against the embedded OpenAPI
-//!   spec, so unknown parameters and fields get a 400 saying why;
+//!   spec (the rules the spec states are the rules the fake enforces), so
+//!   unknown parameters, fields a body does not name and values their
+//!   schema refuses get a 400 saying why; a call the resource's state does not
+//!   allow gets 400 `FAILED_PRECONDITION`, as the operation's description
+//!   says;
 //! * every error, the framework's own included (405, 413, a path that is not
 //!   UTF-8), in the documented JSON shape;
 //! * provisioning is asynchronous and observable: after an import or a
@@ -49,9 +53,9 @@
 //!   `:textEnableNumbers` and `:textEnableTollFreeNumbers` open
 //!   `TYPE_TEXT_ENABLE` orders under exactly one letter of authorization
 //!   (direct, reseller or, not for toll-free, blanket) with every part of the
-//!   signatory and address given, else a 400 naming the missing field; the
-//!   toll-free body's `projectId` must be the path's. Every number is E.164
-//!   and the region US or CA;
+//!   signatory and address given, else a 400 naming the missing field; a
+//!   body's `projectId` must be the path's. Every number is a US or CA
+//!   number (+1, NANP-shaped) and the region US or CA;
 //! * a new order is `SUBMITTED`, has a 26-character lowercase ULID-like id,
 //!   RFC 3339 UTC times, `textEnableInfo` from its letter (`loaType`
 //!   `Direct`/`Reseller`), and each number's steps (OSR update, platform and
@@ -78,7 +82,8 @@
 //!   with the clock (below); `:textEnableNumbers` opens a text-enable
 //!   hosting order for at most 500 numbers and answers its id only;
 //!   `:textEnableTollFreeNumbers` answers the whole order. Both take only
-//!   verified qualified numbers of the project (a 400 names the others);
+//!   verified qualified numbers of the project (a 400
+//!   `FAILED_PRECONDITION` names the others);
 //! * `{number}:sendVoiceChallenge` (no body) moves the number to
 //!   `..._VERIFICATION_PENDING` with a random 4 to 6 digit code that tests
 //!   read with [`FakeServer::voice_code`]; `{number}:verifyVoiceChallenge`

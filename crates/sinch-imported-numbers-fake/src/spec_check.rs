@@ -2,19 +2,22 @@
 //!
 //! The fake embeds `openapi/imported-numbers.yaml` (through the crate's
 //! `openapi.yaml` link, so a packaged crate carries it) and checks every query
-//! string and JSON body against it: unknown parameters or fields, missing
-//! required parameters, wrong types, values outside an enum, strings that
-//! break a `pattern`, `minLength` or `maxLength`, integers outside `minimum`
-//! and `maximum`, and arrays that break `minItems`, `maxItems` or
-//! `uniqueItems` all get a 400 that says exactly what is wrong. Because the rules come from the spec, the
+//! string and JSON body against it: unknown parameters, fields an object with
+//! `additionalProperties: false` does not name, missing required parameters
+//! or fields, a `oneOf` of required fields that does not hold exactly once,
+//! wrong types, values outside an enum, strings that break a `pattern`,
+//! `minLength` or `maxLength`, integers outside `minimum` and `maximum`, and
+//! arrays that break `minItems`, `maxItems` or `uniqueItems` all get a 400
+//! that says exactly what is wrong. Because the rules come from the spec, the
 //! fake cannot silently drift from it.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 use openapiv3::{
-    AdditionalProperties, Components, ObjectType, OpenAPI, Parameter, ParameterSchemaOrContent,
-    ReferenceOr, Schema, SchemaKind, Type,
+    AdditionalProperties, AnySchema, Components, ObjectType, OpenAPI, Parameter,
+    ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use regex::Regex;
 use serde_json::Value;
@@ -37,6 +40,132 @@ struct QueryParam {
 struct Operation {
     query: Vec<QueryParam>,
     body: Option<ReferenceOr<Schema>>,
+}
+
+/// What an object schema (or one part of an `allOf`) says about an object.
+struct ObjectRules<'a> {
+    properties: Properties<'a>,
+    required: &'a [String],
+    /// `additionalProperties: false`: no field but the named ones.
+    closed: bool,
+    /// Alternatives of which exactly one must hold (see `check_one_of`).
+    one_of: &'a [ReferenceOr<Schema>],
+}
+
+/// The named properties of an object schema, wherever the parser put them.
+#[derive(Clone, Copy)]
+enum Properties<'a> {
+    Object(&'a ObjectType),
+    Any(&'a AnySchema),
+}
+
+impl<'a> Properties<'a> {
+    fn get(self, name: &str) -> Option<&'a ReferenceOr<Box<Schema>>> {
+        match self {
+            Properties::Object(object) => object.properties.get(name),
+            Properties::Any(any) => any.properties.get(name),
+        }
+    }
+}
+
+/// Whether `text` is a `date-time` as JSON Schema reads the format: RFC
+/// 3339's `date-time` (`T` or `t` between date and time, `Z`, `z` or an
+/// offset; a leap second only at 23:59:60 UTC), with a real calendar date.
+fn is_date_time(text: &str) -> bool {
+    static SHAPE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))$",
+        )
+        .expect("the date-time shape is a valid regex")
+    });
+    let Some(parts) = SHAPE.captures(text) else {
+        return false;
+    };
+    let number = |i: usize| {
+        parts
+            .get(i)
+            .map_or(0, |m| m.as_str().parse::<i64>().unwrap_or(-1))
+    };
+    let (year, month, day) = (number(1), number(2), number(3));
+    let (hour, minute, second) = (number(4), number(5), number(6));
+    let (offset_hours, offset_minutes) = (number(9), number(10));
+    let date = u32::try_from(month)
+        .ok()
+        .zip(u32::try_from(day).ok())
+        .and_then(|(m, d)| chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, m, d));
+    if date.is_none() || hour > 23 || minute > 59 || second > 60 {
+        return false;
+    }
+    if offset_hours > 23 || offset_minutes > 59 {
+        return false;
+    }
+    if second == 60 {
+        // The leap second is the last of a UTC day.
+        let sign = if parts.get(8).is_some_and(|m| m.as_str() == "-") {
+            -1
+        } else {
+            1
+        };
+        let utc =
+            (hour * 60 + minute - sign * (offset_hours * 60 + offset_minutes)).rem_euclid(24 * 60);
+        return utc == 23 * 60 + 59;
+    }
+    true
+}
+
+/// The characters ECMA-262's `\s` stands for (WhiteSpace and LineTerminator),
+/// as items of a character class. The regex crate's `\s` is Unicode's
+/// White_Space, which adds U+0085 and lacks U+FEFF: a string the spec's
+/// `pattern` accepts would be refused, or the other way round.
+const ECMA_SPACE: &str = r"\t\n\x0B\x0C\r\x20\xA0\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
+
+/// `pattern` with `\s`, `\S` and `\d` spelled out as ECMA-262 (the dialect
+/// of JSON Schema's `pattern`) reads them: the whitespace of [`ECMA_SPACE`],
+/// and ASCII digits only (the regex crate's `\d` is every Unicode digit).
+/// Inside a character class `\s` and `\d` become the class's items; the
+/// spec uses no `\S` or `\D` there.
+fn ecma_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('s') if in_class => out.push_str(ECMA_SPACE),
+                Some('s') => out.push_str(&format!("[{ECMA_SPACE}]")),
+                Some('S') if !in_class => out.push_str(&format!("[^{ECMA_SPACE}]")),
+                Some('d') if in_class => out.push_str("0-9"),
+                Some('d') => out.push_str("[0-9]"),
+                Some('D') if !in_class => out.push_str("[^0-9]"),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` first in a class (after any `^`) is a literal.
+                let rest = chars.as_str();
+                let skip = usize::from(rest.starts_with('^'));
+                if rest[skip..].starts_with(']') {
+                    out.push_str(&rest[..=skip]);
+                    chars = rest[skip + 1..].chars();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_closed(additional: Option<&AdditionalProperties>) -> bool {
+    matches!(additional, Some(AdditionalProperties::Any(false)))
 }
 
 /// What each operation accepts, by `operationId`.
@@ -166,21 +295,83 @@ impl SpecIndex {
         }
     }
 
-    /// The object schemas a value must satisfy: one for an object, every
-    /// part for an `allOf` composition (whose properties and required names
-    /// add up), none for anything else.
-    fn object_parts<'a>(&'a self, s: &'a Schema) -> Option<Vec<&'a ObjectType>> {
+    /// The object rules a value must satisfy: one set for an object, every
+    /// part's for an `allOf` composition (whose properties and required names
+    /// add up), none for anything else. An object schema that also has a
+    /// `oneOf` (which the parser reads as a schema of any kind) counts as an
+    /// object, with its `oneOf` and `allOf` parts.
+    fn object_parts<'a>(&'a self, s: &'a Schema) -> Option<Vec<ObjectRules<'a>>> {
         match &s.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => Some(vec![object]),
-            SchemaKind::AllOf { all_of } => Some(
-                all_of
-                    .iter()
-                    .filter_map(|part| self.object_parts(self.concrete(part)))
-                    .flatten()
-                    .collect(),
-            ),
+            SchemaKind::Type(Type::Object(object)) => Some(vec![ObjectRules {
+                properties: Properties::Object(object),
+                required: &object.required,
+                closed: is_closed(object.additional_properties.as_ref()),
+                one_of: &[],
+            }]),
+            SchemaKind::AllOf { all_of } => Some(self.all_parts(all_of)),
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("object") => {
+                let mut parts = vec![ObjectRules {
+                    properties: Properties::Any(any),
+                    required: &any.required,
+                    closed: is_closed(any.additional_properties.as_ref()),
+                    one_of: &any.one_of,
+                }];
+                parts.extend(self.all_parts(&any.all_of));
+                Some(parts)
+            }
             _ => None,
         }
+    }
+
+    fn all_parts<'a>(&'a self, all_of: &'a [ReferenceOr<Schema>]) -> Vec<ObjectRules<'a>> {
+        all_of
+            .iter()
+            .filter_map(|part| self.object_parts(self.concrete(part)))
+            .flatten()
+            .collect()
+    }
+
+    /// Checks a `oneOf` whose alternatives name required fields only
+    /// (`oneOf: [{required: [a]}, {required: [b]}]`): exactly one of them
+    /// must hold. Other kinds of `oneOf` are not used on request objects.
+    fn check_one_of(
+        &self,
+        one_of: &[ReferenceOr<Schema>],
+        map: &serde_json::Map<String, Value>,
+        at: &str,
+    ) -> Result<(), String> {
+        if one_of.is_empty() {
+            return Ok(());
+        }
+        let alternatives: Vec<&[String]> = one_of
+            .iter()
+            .map(|branch| match &self.resolve(branch).schema_kind {
+                SchemaKind::Any(any) => any.required.as_slice(),
+                SchemaKind::Type(Type::Object(object)) => object.required.as_slice(),
+                _ => &[],
+            })
+            .collect();
+        let held: Vec<String> = alternatives
+            .iter()
+            .filter(|names| names.iter().all(|n| map.contains_key(n)))
+            .map(|names| names.join(" and "))
+            .collect();
+        if held.len() == 1 {
+            return Ok(());
+        }
+        let names: Vec<String> = alternatives
+            .iter()
+            .map(|names| names.join(" and "))
+            .collect();
+        let got = if held.is_empty() {
+            "none".to_owned()
+        } else {
+            held.join(" and ")
+        };
+        Err(format!(
+            "`{at}` must have exactly one of {}; got {got}",
+            names.join(", ")
+        ))
     }
 
     fn check_value(
@@ -197,26 +388,27 @@ impl SpecIndex {
             let Value::Object(map) = value else {
                 return Err(format!("`{at}` must be a JSON object"));
             };
-            for name in parts.iter().flat_map(|o| &o.required) {
+            for name in parts.iter().flat_map(|o| o.required) {
                 if !map.contains_key(name) {
                     return Err(format!("`{at}.{name}` is required"));
                 }
             }
-            let open = parts.iter().any(|o| {
-                matches!(
-                    o.additional_properties,
-                    Some(AdditionalProperties::Any(true))
-                )
-            });
+            // A part with `additionalProperties: false` takes no field it
+            // does not name; without it, any field is allowed.
+            if let Some(key) = map.keys().find(|key| {
+                parts
+                    .iter()
+                    .any(|o| o.closed && o.properties.get(key).is_none())
+            }) {
+                return Err(format!("unknown field `{at}.{key}`"));
+            }
+            for part in &parts {
+                self.check_one_of(part.one_of, map, at)?;
+            }
             for (key, child) in map {
-                let path = format!("{at}.{key}");
-                match parts.iter().find_map(|o| o.properties.get(key)) {
-                    Some(prop) => {
-                        let prop = prop.clone().unbox();
-                        self.check_value(&prop, child, &path)?;
-                    }
-                    None if open => {}
-                    None => return Err(format!("unknown field `{path}`")),
+                if let Some(prop) = parts.iter().find_map(|o| o.properties.get(key)) {
+                    let prop = prop.clone().unbox();
+                    self.check_value(&prop, child, &format!("{at}.{key}"))?;
                 }
             }
             return Ok(());
@@ -259,12 +451,13 @@ impl SpecIndex {
     }
 
     /// Whether `text` matches the spec's `pattern` (a search, as JSON Schema
-    /// reads patterns: anchors are the pattern's own). A pattern the regex
-    /// engine cannot read matches nothing, so the mistake shows at once.
+    /// reads patterns: anchors are the pattern's own), with the ECMA-262
+    /// meaning of `\s`, `\S` and `\d` ([`ecma_classes`]). A pattern the
+    /// regex engine cannot read matches nothing, so the mistake shows at once.
     fn matches(&self, pattern: &str, text: &str) -> bool {
         let mut cache = self.patterns.lock().unwrap_or_else(|p| p.into_inner());
         if !cache.contains_key(pattern) {
-            match Regex::new(pattern) {
+            match Regex::new(&ecma_classes(pattern)) {
                 Ok(regex) => {
                     cache.insert(pattern.to_owned(), regex);
                 }
@@ -313,6 +506,15 @@ impl SpecIndex {
                 if let Some(max) = string.max_length.filter(|max| length > *max) {
                     return Err(format!(
                         "`{at}` must be at most {max} character(s) long; got {length}"
+                    ));
+                }
+                if matches!(
+                    string.format,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime)
+                ) && !is_date_time(text)
+                {
+                    return Err(format!(
+                        "{at} {text:?} is not valid: it is not an RFC 3339 date-time"
                     ));
                 }
                 if let Some(pattern) = &string.pattern {
@@ -493,13 +695,29 @@ mod tests {
         let good = json!({"phoneNumber": "+12065550134", "regionCode": "US",
                           "smsConfiguration": {"servicePlanId": "p", "migrateToSinchTmo": true}});
         assert_eq!(SPEC.check_body("ImportNumber", &good), Ok(()));
+        // The body takes no other field (ImportedNumberInput is closed); the
+        // smsConfiguration object, shared with responses, is open.
         let err = SPEC
             .check_body(
                 "ImportNumber",
-                &json!({"phoneNumber": "+12065550134", "regionCode": "US", "smsConfiguration": {"plan": "p"}}),
+                &json!({"phoneNumber": "+12065550134", "regionCode": "US", "smsConfiguration": {}, "plan": "p"}),
             )
             .unwrap_err();
-        assert_eq!(err, "unknown field `body.smsConfiguration.plan`");
+        assert_eq!(err, "unknown field `body.plan`");
+        assert_eq!(
+            SPEC.check_body(
+                "ImportNumber",
+                &json!({"phoneNumber": "+12065550134", "regionCode": "US", "smsConfiguration": {"plan": "p"}}),
+            ),
+            Ok(())
+        );
+        let err = SPEC
+            .check_body(
+                "ImportNumber",
+                &json!({"phoneNumber": "+12065550134", "regionCode": "US", "smsConfiguration": {"servicePlanId": " "}}),
+            )
+            .unwrap_err();
+        assert!(err.contains("does not match the pattern ^$|\\S"), "{err}");
         // The import body is an allOf composition: required names come from its parts.
         let err = SPEC
             .check_body(
@@ -519,6 +737,143 @@ mod tests {
             .check_body("UpdateImportedNumber", &json!([1]))
             .unwrap_err();
         assert_eq!(err, "`body` must be a JSON object");
+    }
+
+    #[test]
+    fn closed_objects_and_one_of_come_from_the_spec() {
+        // `additionalProperties: false` refuses other fields, at any depth.
+        let err = SPEC
+            .check_body(
+                "VerifyVoiceChallenge",
+                &json!({"code": "1234", "extra": true}),
+            )
+            .unwrap_err();
+        assert_eq!(err, "unknown field `body.extra`");
+        let letter = json!({
+            "authorisedPerson": {"firstName": "A", "lastName": "B", "email": "a@b.example"},
+            "address": {"buildingNumber": "1", "street": "S", "city": "C", "state": "NY",
+                        "postalCode": "01002", "country": "US"},
+            "currentVoiceCarrier": "Verizon",
+        });
+        let order = |extra: Value| {
+            let mut body = json!({"regionCode": "US", "numbers": ["+12065550134"],
+                                  "servicePlanId": "p"});
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            SPEC.check_body("TextEnableHostingOrderNumbers", &body)
+        };
+        assert_eq!(order(json!({ "directLoaInfo": letter })), Ok(()));
+        assert_eq!(order(json!({"blanketLoaInfo": {}})), Ok(()));
+        assert_eq!(
+            order(json!({"blanketLoaInfo": {"approved": true}})),
+            Err("unknown field `body.blanketLoaInfo.approved`".to_owned())
+        );
+        let mut padded = letter.clone();
+        padded["address"]["floor"] = json!("3");
+        assert_eq!(
+            order(json!({ "directLoaInfo": padded })),
+            Err("unknown field `body.directLoaInfo.address.floor`".to_owned())
+        );
+        // The oneOf of required fields: exactly one letter.
+        assert_eq!(
+            order(json!({})),
+            Err(
+                "`body` must have exactly one of directLoaInfo, resellerLoaInfo, \
+                 blanketLoaInfo; got none"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            order(json!({"directLoaInfo": letter, "blanketLoaInfo": {}})),
+            Err(
+                "`body` must have exactly one of directLoaInfo, resellerLoaInfo, \
+                 blanketLoaInfo; got directLoaInfo and blanketLoaInfo"
+                    .to_owned()
+            )
+        );
+        // Every part of a letter is required, and none may be blank.
+        let mut blank = letter.clone();
+        blank["address"]["street"] = json!(" ");
+        assert!(order(json!({ "directLoaInfo": blank }))
+            .unwrap_err()
+            .contains("body.directLoaInfo.address.street"));
+        let mut missing = letter;
+        missing["authorisedPerson"]
+            .as_object_mut()
+            .unwrap()
+            .remove("email");
+        assert_eq!(
+            order(json!({ "directLoaInfo": missing })),
+            Err("`body.directLoaInfo.authorisedPerson.email` is required".to_owned())
+        );
+        // An object without `additionalProperties: false` takes other fields
+        // (here the read-only provisioning objects sent back as read).
+        assert_eq!(
+            SPEC.check_body(
+                "UpdateImportedNumber",
+                &json!({"displayName": "x", "mnoConfiguration": {"smsAtt": {"extra": 1}}}),
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            SPEC.check_body("UpdateImportedNumber", &json!({"displayName": "x", "y": 1})),
+            Err("unknown field `body.y`".to_owned())
+        );
+    }
+
+    #[test]
+    fn patterns_read_as_ecma_262() {
+        assert_eq!(ecma_classes(r"^\+?[0-9]+$"), r"^\+?[0-9]+$");
+        assert_eq!(ecma_classes(r"\d\."), r"[0-9]\.");
+        let index = SpecIndex::new(serde_yaml::from_str(SPEC_YAML).unwrap());
+        // U+0085 is whitespace to the regex crate, not to ECMA-262; U+FEFF
+        // the other way round.
+        assert!(index.matches(r"\S", "\u{85}"));
+        assert!(!index.matches(r"\S", "\u{FEFF}"));
+        assert!(!index.matches(r"\S", " \t\u{3000}"));
+        assert!(!index.matches(r"^\d$", "\u{0663}"));
+        let secret = r"^[^\s\x00-\x1f\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?$";
+        assert!(index.matches(secret, "a b"));
+        assert!(!index.matches(secret, "\u{FEFF}ab"));
+        assert!(!index.matches(secret, "ab "));
+        assert!(index.matches(r"[]a]", "]"));
+    }
+
+    #[test]
+    fn date_times_are_rfc_3339() {
+        for good in [
+            "2025-04-02T19:45:28.650924Z",
+            "2023-01-12t14:34:40z",
+            "2024-02-29T00:00:00+05:30",
+            "1998-12-31T23:59:60Z",
+            "1998-12-31T15:59:60-08:00",
+        ] {
+            assert!(is_date_time(good), "{good}");
+        }
+        for bad in [
+            "",
+            "2025-04-02",
+            "2025-04-02 19:45:28Z",
+            "2025-04-02T19:45:28",
+            "2023-02-29T00:00:00Z",
+            "2025-13-01T00:00:00Z",
+            "2025-04-02T24:00:00Z",
+            "2025-04-02T12:00:60Z",
+            "2025-04-02T12:00:00+24:00",
+            "２０２５-04-02T12:00:00Z",
+        ] {
+            assert!(!is_date_time(bad), "{bad}");
+        }
+        let order = |time: &str| {
+            SPEC.check_body(
+                "TextEnableHostingOrderNumbers",
+                &json!({"regionCode": "US", "numbers": ["+12065550134"], "servicePlanId": "p",
+                        "blanketLoaInfo": {}, "scheduledOsrUpdateTime": time}),
+            )
+        };
+        assert_eq!(order("2025-04-02T19:45:28Z"), Ok(()));
+        assert!(order("").unwrap_err().contains("not an RFC 3339 date-time"));
     }
 
     #[test]
@@ -547,8 +902,24 @@ mod tests {
             SPEC.check_query("UpdateImportedNumber", &pairs(&[("updateMask", m)]))
         };
         assert_eq!(mask("displayName"), Ok(()));
+        assert_eq!(mask("displayName,smsConfiguration.campaignId"), Ok(()));
+        assert_eq!(mask("callbackUrl,callbackUrl"), Ok(()));
         assert!(mask("").unwrap_err().contains("must not be empty"));
-        assert!(mask(" ").unwrap_err().contains("must not be empty"));
+        // Only updatable paths, comma-separated without spaces.
+        for bad in [
+            " ",
+            "0",
+            "phoneNumber",
+            "displayName, callbackUrl",
+            "displayName,",
+        ] {
+            assert!(
+                mask(bad)
+                    .unwrap_err()
+                    .contains("does not match the pattern"),
+                "{bad:?}"
+            );
+        }
         assert_eq!(
             SPEC.check_query("UpdateImportedNumber", &[]),
             Err("query parameter `updateMask` is required".to_owned())
@@ -571,7 +942,11 @@ mod tests {
         let add = |numbers: Value| {
             SPEC.check_body("AddQualifiedNumbers", &json!({ "phoneNumbers": numbers }))
         };
-        assert_eq!(add(json!(["+12065550134", "+46701234567"])), Ok(()));
+        assert_eq!(add(json!(["+12065550134", "+16135550134"])), Ok(()));
+        // Only US and CA numbers can be hosted.
+        assert!(add(json!(["+46701234567"]))
+            .unwrap_err()
+            .contains("does not match the pattern"));
         assert!(add(json!([])).unwrap_err().contains("at least one item"));
         assert!(add(json!(["+12065550134", "+12065550134"]))
             .unwrap_err()

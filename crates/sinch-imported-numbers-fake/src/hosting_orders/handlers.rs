@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use sinch_imported_numbers_api::open_enum::{HostingOrderState, HostingOrderType, LoaType};
 use sinch_imported_numbers_api::types::{
     Address, AuthorizedPerson, BlanketLoaInfo, DirectLoaInfo, HostingOrder, ImportHostingOrder,
-    ImportNumbersRequest, ResellerLoaInfo, TextEnableInfo, TextEnableNumbersRequest,
-    TextEnableTollFreeNumbersRequest,
+    ImportNumbersRequest, LoaAddress, LoaAuthorizedPerson, ResellerLoaInfo, TextEnableInfo,
+    TextEnableNumbersRequest, TextEnableTollFreeNumbersRequest,
 };
 
 use crate::flows;
@@ -147,14 +147,6 @@ fn check_project(body_project: Option<&str>, path_project: &str) -> Result<(), P
     }
 }
 
-fn check_plan(service_plan_id: &str) -> Result<(), Problem> {
-    if service_plan_id.trim().is_empty() {
-        Err(Problem::invalid("servicePlanId must not be empty"))
-    } else {
-        Ok(())
-    }
-}
-
 /// Stores an order opened through the API and sets it moving. For a
 /// qualified-number call (`qualified`), every number must be a verified
 /// qualified number of the project (else a 400 naming the others); they
@@ -203,7 +195,6 @@ pub(crate) async fn import_numbers(
         parse_body(&body, "ImportHostingOrderNumbers", "ImportNumbersRequest")?;
     check_project(request.project_id.as_deref(), &project_id)?;
     check_region(&request.region_code)?;
-    check_plan(&request.service_plan_id)?;
     check_phone_list(&request.numbers, "numbers", IMPORT_LIMIT)?;
     let order = HostingOrder {
         display_name: request.display_name,
@@ -241,91 +232,48 @@ enum Loa {
     Blanket,
 }
 
-/// The one letter of authorization among those given, with every part it
-/// needs; a 400 naming what is missing or superfluous otherwise.
-/// `blanket_allowed` is false for toll-free orders, whose schema has no
-/// blanket letter (the spec check already refuses the field there).
+/// The one letter of authorization among those given. The spec's `oneOf`
+/// (checked before the body is read) lets exactly one through, with every
+/// part given and none blank; the 400 here is for a body read without that
+/// check. `blanket_allowed` is false for toll-free orders, whose schema has
+/// no blanket letter.
 fn choose_loa(
     direct: Option<DirectLoaInfo>,
     reseller: Option<ResellerLoaInfo>,
     blanket: Option<BlanketLoaInfo>,
     blanket_allowed: bool,
 ) -> Result<Loa, Problem> {
-    let names = if blanket_allowed {
-        "directLoaInfo, resellerLoaInfo or blanketLoaInfo"
-    } else {
-        "directLoaInfo or resellerLoaInfo"
-    };
-    let given: Vec<&str> = [
-        direct.as_ref().map(|_| "directLoaInfo"),
-        reseller.as_ref().map(|_| "resellerLoaInfo"),
-        blanket.as_ref().map(|_| "blanketLoaInfo"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if given.len() > 1 {
-        return Err(Problem::invalid(format!(
-            "only one letter of authorization may be given ({names}); got {}",
-            given.join(" and ")
-        )));
-    }
     match (direct, reseller, blanket) {
-        (Some(direct), _, _) => {
-            check_person(&direct.authorised_person, "directLoaInfo")?;
-            check_address(&direct.address, "directLoaInfo")?;
-            check_text(
-                &direct.current_voice_carrier,
-                "directLoaInfo.currentVoiceCarrier",
-            )?;
-            Ok(Loa::Direct(direct))
-        }
-        (_, Some(reseller), _) => {
-            check_text(&reseller.business_name, "resellerLoaInfo.businessName")?;
-            check_person(&reseller.authorised_person, "resellerLoaInfo")?;
-            check_address(&reseller.address, "resellerLoaInfo")?;
-            check_text(
-                &reseller.current_voice_carrier,
-                "resellerLoaInfo.currentVoiceCarrier",
-            )?;
-            Ok(Loa::Reseller(reseller))
-        }
-        (_, _, Some(_)) if blanket_allowed => Ok(Loa::Blanket),
-        _ => Err(Problem::invalid(format!(
-            "a letter of authorization is required: give one of {names}"
-        ))),
+        (Some(direct), None, None) => Ok(Loa::Direct(direct)),
+        (None, Some(reseller), None) => Ok(Loa::Reseller(reseller)),
+        (None, None, Some(_)) if blanket_allowed => Ok(Loa::Blanket),
+        _ => Err(Problem::invalid(if blanket_allowed {
+            "exactly one of directLoaInfo, resellerLoaInfo and blanketLoaInfo must be given"
+        } else {
+            "exactly one of directLoaInfo and resellerLoaInfo must be given"
+        })),
     }
 }
 
-fn check_text(value: &str, field: &str) -> Result<(), Problem> {
-    if value.trim().is_empty() {
-        Err(Problem::invalid(format!("{field} is required")))
-    } else {
-        Ok(())
+/// The signatory as an order reports it.
+fn person_info(person: LoaAuthorizedPerson) -> AuthorizedPerson {
+    AuthorizedPerson {
+        first_name: Some(person.first_name),
+        last_name: Some(person.last_name),
+        email: Some(person.email),
     }
 }
 
-fn check_part(value: Option<&str>, field: String) -> Result<(), Problem> {
-    check_text(value.unwrap_or(""), &field)
-}
-
-fn check_person(person: &AuthorizedPerson, at: &str) -> Result<(), Problem> {
-    let field = |name: &str| format!("{at}.authorisedPerson.{name}");
-    check_part(person.first_name.as_deref(), field("firstName"))?;
-    check_part(person.last_name.as_deref(), field("lastName"))?;
-    check_part(person.email.as_deref(), field("email"))?;
-    Ok(())
-}
-
-fn check_address(address: &Address, at: &str) -> Result<(), Problem> {
-    let field = |name: &str| format!("{at}.address.{name}");
-    check_part(address.building_number.as_deref(), field("buildingNumber"))?;
-    check_part(address.street.as_deref(), field("street"))?;
-    check_part(address.city.as_deref(), field("city"))?;
-    check_part(address.state.as_deref(), field("state"))?;
-    check_part(address.postal_code.as_deref(), field("postalCode"))?;
-    check_part(address.country.as_deref(), field("country"))?;
-    Ok(())
+/// The address as an order reports it.
+fn address_info(address: LoaAddress) -> Address {
+    Address {
+        building_number: Some(address.building_number),
+        street: Some(address.street),
+        city: Some(address.city),
+        state: Some(address.state),
+        postal_code: Some(address.postal_code),
+        country: Some(address.country),
+    }
 }
 
 /// The order's `textEnableInfo`, from its letter of authorization.
@@ -340,15 +288,15 @@ fn text_enable_info(loa: Loa, nnid: Option<String>) -> TextEnableInfo {
     };
     match loa {
         Loa::Direct(direct) => {
-            info.authorised_person = Some(direct.authorised_person);
-            info.address = Some(direct.address);
+            info.authorised_person = Some(person_info(direct.authorised_person));
+            info.address = Some(address_info(direct.address));
             info.current_voice_carrier = Some(direct.current_voice_carrier);
             info.loa_type = Some(LoaType::Direct);
         }
         Loa::Reseller(reseller) => {
             info.business_name = Some(reseller.business_name);
-            info.authorised_person = Some(reseller.authorised_person);
-            info.address = Some(reseller.address);
+            info.authorised_person = Some(person_info(reseller.authorised_person));
+            info.address = Some(address_info(reseller.address));
             info.current_voice_carrier = Some(reseller.current_voice_carrier);
             info.loa_type = Some(LoaType::Reseller);
         }
@@ -370,7 +318,6 @@ pub(crate) fn open_text_enable_order(
 ) -> Result<HostingOrder, Problem> {
     check_project(request.project_id.as_deref(), project_id)?;
     check_region(&request.region_code)?;
-    check_plan(&request.service_plan_id)?;
     let loa = choose_loa(
         request.direct_loa_info,
         request.reseller_loa_info,
@@ -409,7 +356,6 @@ pub(crate) fn open_toll_free_order(
         )));
     }
     check_region(&request.region_code)?;
-    check_plan(&request.service_plan_id)?;
     let loa = choose_loa(
         request.direct_loa_info,
         request.reseller_loa_info,
@@ -470,22 +416,22 @@ pub(crate) async fn text_enable_toll_free_numbers(
 mod tests {
     use super::*;
 
-    fn person() -> AuthorizedPerson {
-        AuthorizedPerson {
-            first_name: Some("A".into()),
-            last_name: Some("B".into()),
-            email: Some("a@b.example".into()),
+    fn person() -> LoaAuthorizedPerson {
+        LoaAuthorizedPerson {
+            first_name: "A".into(),
+            last_name: "B".into(),
+            email: "a@b.example".into(),
         }
     }
 
-    fn address() -> Address {
-        Address {
-            building_number: Some("1".into()),
-            street: Some("S".into()),
-            city: Some("C".into()),
-            state: Some("NY".into()),
-            postal_code: Some("01002".into()),
-            country: Some("US".into()),
+    fn address() -> LoaAddress {
+        LoaAddress {
+            building_number: "1".into(),
+            street: "S".into(),
+            city: "C".into(),
+            state: "NY".into(),
+            postal_code: "01002".into(),
+            country: "US".into(),
         }
     }
 
@@ -497,55 +443,19 @@ mod tests {
         }
     }
 
-    fn message(result: Result<Loa, Problem>) -> String {
-        match result {
-            Ok(_) => String::new(),
-            Err(problem) => problem.message,
-        }
-    }
-
     #[test]
-    fn exactly_one_complete_letter() {
-        assert!(choose_loa(Some(direct()), None, None, true).is_ok());
-        assert!(choose_loa(None, None, Some(BlanketLoaInfo(Default::default())), true).is_ok());
-        let none = message(choose_loa(None, None, None, false));
-        assert!(none.contains("directLoaInfo or resellerLoaInfo"), "{none}");
-        let two = message(choose_loa(
-            Some(direct()),
-            None,
-            Some(BlanketLoaInfo(Default::default())),
-            true,
+    fn exactly_one_letter() {
+        assert!(matches!(
+            choose_loa(Some(direct()), None, None, true),
+            Ok(Loa::Direct(_))
         ));
-        assert!(
-            two.ends_with("got directLoaInfo and blanketLoaInfo"),
-            "{two}"
-        );
-        let mut no_email = direct();
-        no_email.authorised_person.email = Some(" ".into());
-        assert_eq!(
-            message(choose_loa(Some(no_email), None, None, true)),
-            "directLoaInfo.authorisedPerson.email is required"
-        );
-        let reseller = ResellerLoaInfo {
-            business_name: String::new(),
-            authorised_person: person(),
-            address: Address {
-                city: None,
-                ..address()
-            },
-            current_voice_carrier: "TMO".into(),
-        };
-        assert_eq!(
-            message(choose_loa(None, Some(reseller.clone()), None, true)),
-            "resellerLoaInfo.businessName is required"
-        );
-        let named = ResellerLoaInfo {
-            business_name: "Biz".into(),
-            ..reseller
-        };
-        assert_eq!(
-            message(choose_loa(None, Some(named), None, true)),
-            "resellerLoaInfo.address.city is required"
-        );
+        let blanket = || Some(BlanketLoaInfo(Default::default()));
+        assert!(matches!(
+            choose_loa(None, None, blanket(), true),
+            Ok(Loa::Blanket)
+        ));
+        assert!(choose_loa(None, None, blanket(), false).is_err());
+        assert!(choose_loa(None, None, None, true).is_err());
+        assert!(choose_loa(Some(direct()), None, blanket(), true).is_err());
     }
 }

@@ -151,7 +151,7 @@ impl QualifiedNumbers {
         if unverified.is_empty() {
             return Ok(());
         }
-        Err(Problem::invalid(format!(
+        Err(Problem::failed_precondition(format!(
             "only verified qualified numbers of the project can be text-enabled; not verified: {}",
             unverified.join(", ")
         )))

@@ -60,11 +60,11 @@ impl AuthorisedPerson {
         Ok(())
     }
 
-    fn to_wire(&self) -> types::AuthorizedPerson {
-        types::AuthorizedPerson {
-            first_name: Some(self.first_name.clone()),
-            last_name: Some(self.last_name.clone()),
-            email: Some(self.email.clone()),
+    fn to_wire(&self) -> types::LoaAuthorizedPerson {
+        types::LoaAuthorizedPerson {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
         }
     }
 }
@@ -111,14 +111,14 @@ impl Address {
         required("address.country", &self.country)
     }
 
-    fn to_wire(&self) -> types::Address {
-        types::Address {
-            building_number: Some(self.building_number.clone()),
-            street: Some(self.street.clone()),
-            city: Some(self.city.clone()),
-            state: Some(self.state.clone()),
-            postal_code: Some(self.postal_code.clone()),
-            country: Some(self.country.clone()),
+    fn to_wire(&self) -> types::LoaAddress {
+        types::LoaAddress {
+            building_number: self.building_number.clone(),
+            street: self.street.clone(),
+            city: self.city.clone(),
+            state: self.state.clone(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
         }
     }
 }

@@ -255,7 +255,7 @@ impl UpdateRequest {
         self.values.keys().copied().collect()
     }
 
-    fn body(&self) -> Result<types::ImportedNumber> {
+    fn body(&self) -> Result<types::ImportedNumberInput> {
         let mut body = Value::Object(Map::new());
         for (field, value) in &self.values {
             field.set(&mut body, Value::String(value.clone()));
@@ -367,7 +367,7 @@ mod tests {
             let mut body = serde_json::json!({"displayName": "kept"});
             field.set(&mut body, "v".into());
             assert_eq!(field.get(&body), Some(&Value::from("v")), "{field}");
-            let decoded: types::ImportedNumber = serde_json::from_value(body).unwrap();
+            let decoded: types::ImportedNumberInput = serde_json::from_value(body).unwrap();
             let again = serde_json::to_value(&decoded).unwrap();
             assert_eq!(
                 field.get(&again),
