@@ -7,6 +7,7 @@
 //! Figures are printed, not asserted.
 //!
 //! `cargo bench -p sinch-imported-numbers --bench throttling [-- IMPORTS]`
+//! (`THROTTLING_TRACE=1` logs each `429` the limiter learns from to stderr)
 
 // Only the number generator and the plan are used here.
 #[allow(dead_code)]
@@ -74,6 +75,18 @@ async fn run(mode: Mode, imports: usize) {
 }
 
 fn main() {
+    if std::env::var_os("THROTTLING_TRACE").is_some() {
+        use tracing_subscriber::layer::SubscriberExt;
+        use tracing_subscriber::util::SubscriberInitExt;
+        let only_the_limiter = tracing_subscriber::filter::Targets::new().with_target(
+            "sinch_imported_numbers::core::adaptive",
+            tracing::Level::DEBUG,
+        );
+        tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .with(only_the_limiter)
+            .init();
+    }
     let imports = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())

@@ -155,9 +155,10 @@ impl Handle {
         // from `retries` so a busy server does not fail rows of a bulk import.
         let mut group_throttles = 0;
         loop {
-            if let Some(group) = group {
-                group.acquire().await;
-            }
+            let ticket = match group {
+                Some(group) => Some(group.acquire().await),
+                None => None,
+            };
             let (error, idempotent) = match auth.ensure_fresh().await {
                 // No token: the API call was not sent, so even an import may
                 // be retried (the error is marked as not sent).
@@ -199,7 +200,7 @@ impl Handle {
                     (error, idempotency == Idempotency::Idempotent)
                 }
             };
-            if let Some(group) = group {
+            if let (Some(group), Some(ticket)) = (group, ticket) {
                 // The policy would retry it (its Retry-After is within
                 // bounds): the group waits instead of this call alone.
                 if group.learns()
@@ -207,7 +208,7 @@ impl Handle {
                     && group_throttles < MAX_GROUP_THROTTLES
                     && self.retry.delay(0, &error, idempotent).is_some()
                 {
-                    group.throttled(error.retry_after());
+                    group.throttled(ticket, error.retry_after());
                     group_throttles += 1;
                     continue;
                 }
