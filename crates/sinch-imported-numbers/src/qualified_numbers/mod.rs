@@ -177,16 +177,7 @@ impl QualifiedNumbers {
         number: &PhoneNumber,
         code: &str,
     ) -> Result<QualifiedNumber> {
-        if code.is_empty() {
-            return Err(InputError::Missing(Setting::VoiceCode).into());
-        }
-        if code.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(InputError::invalid(
-                Setting::VoiceCode,
-                format!("{code:?} holds spaces or control characters; send the code as heard"),
-            )
-            .into());
-        }
+        check_voice_code(code)?;
         let body = sinch_imported_numbers_api::types::VerifyVoiceChallengeRequest {
             code: code.to_owned(),
         };
@@ -293,6 +284,25 @@ impl QualifiedNumbers {
     pub fn wait(&self, number: &PhoneNumber) -> QualificationWait {
         QualificationWait::new(self.handle.clone(), number.clone())
     }
+}
+
+/// Checks a voice challenge's code as [`QualifiedNumbers::verify_voice_challenge`]
+/// does before sending it: not empty, no whitespace or control characters
+/// (the code is sent exactly as given, never trimmed).
+///
+/// # Errors
+/// [`InputError`] naming [`Setting::VoiceCode`].
+pub fn check_voice_code(code: &str) -> std::result::Result<(), InputError> {
+    if code.is_empty() {
+        return Err(InputError::Missing(Setting::VoiceCode));
+    }
+    if code.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(InputError::invalid(
+            Setting::VoiceCode,
+            format!("{code:?} holds spaces or control characters; send the code as heard"),
+        ));
+    }
+    Ok(())
 }
 
 /// The answer must be about the number asked for.
