@@ -46,7 +46,7 @@ impl QualifiedNumbers {
     }
 
     /// One qualified number. A number the project has not submitted gives
-    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound).
+    /// [`ErrorKind::NotFound`].
     pub async fn get(&self, number: &PhoneNumber) -> Result<QualifiedNumber> {
         let handle = &self.handle;
         handle
@@ -66,7 +66,7 @@ impl QualifiedNumbers {
     }
 
     /// Removes a qualified number from the project. An unknown one gives
-    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound).
+    /// [`ErrorKind::NotFound`].
     pub async fn delete(&self, number: &PhoneNumber) -> Result<()> {
         let handle = &self.handle;
         handle
@@ -87,7 +87,7 @@ impl QualifiedNumbers {
     /// recorded.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before
+    /// [`ErrorKind::InvalidInput`] before
     /// sending when there are no numbers, one is listed twice, or one is
     /// outside the US and Canada; otherwise the server's error (a number
     /// already submitted is refused by the service). Not retried once the
@@ -168,7 +168,7 @@ impl QualifiedNumbers {
     /// when not; a wrong code is an answer, not an error.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming
+    /// [`ErrorKind::InvalidInput`] naming
     /// [`Setting::VoiceCode`] before sending when the code is empty or
     /// holds whitespace or control characters; otherwise the server's error
     /// (no challenge pending, unknown number).
