@@ -968,8 +968,10 @@ async fn every_route_needs_auth() {
 }
 
 /// The flow delay of the tests below: long enough that a read in the
-/// middle of a step lands in it on a busy machine.
-const D: Duration = Duration::from_millis(300);
+/// middle of a step lands in it on a busy machine (300 ms was not: a CI
+/// build beside the tests made the reads after one mid-step cross into the
+/// next step).
+const D: Duration = Duration::from_millis(800);
 
 async fn flowing() -> FakeServer {
     FakeServer::builder().flow_delay(D).start().await.unwrap()

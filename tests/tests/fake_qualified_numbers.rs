@@ -686,7 +686,7 @@ async fn verbs_methods_and_auth() {
 
 /// The flow delay of the tests below: long enough that a read in the
 /// middle of a step lands in it on a busy machine.
-const D: Duration = Duration::from_millis(300);
+const D: Duration = Duration::from_millis(800);
 
 /// Sleeps until the middle of step `n` counted from `t0`.
 async fn mid_step(t0: Instant, n: u32) {
@@ -918,4 +918,69 @@ async fn text_enabling_hosts_verified_numbers() {
         tokio::time::sleep(D / 4).await;
     }
     assert_eq!(state(&server, "+18335870229").await, "HOSTING_DONE");
+}
+
+/// For a fake in its own process: the code a voice call read out, from a
+/// loopback helper route (what a person answering the phone would hear),
+/// and signing a seeded order that waits for its letter.
+#[tokio::test]
+async fn helper_routes_hear_the_code_and_sign_seeded_orders() {
+    let server = FakeServer::start().await.unwrap();
+    let phone = "+12065550210";
+    assert!(server.seed_qualified_number(
+        PROJECT,
+        QualifiedNumberSeed::new(phone, GlobalProcessState::Eligible)
+    ));
+    let http = workspace_tests::http();
+    let code_url = format!(
+        "{}/_fake/projects/{PROJECT}/qualifiedNumbers/{phone}/voiceCode",
+        server.base_url()
+    );
+    let none = http.get(&code_url).send().await.unwrap();
+    assert_eq!(none.status(), StatusCode::NOT_FOUND, "no call placed yet");
+    let (status, _) = post(
+        &server,
+        &format!("{}/{phone}:sendVoiceChallenge", numbers()),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let heard: Value = http
+        .get(&code_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        heard["code"].as_str(),
+        server.voice_code(PROJECT, phone).as_deref()
+    );
+
+    let id = server.seed_hosting_order(
+        PROJECT,
+        sinch_imported_numbers_fake::HostingOrderSeed::new().state(
+            sinch_imported_numbers_api::open_enum::HostingOrderState::WaitingForLoaSignature,
+        ),
+    );
+    let sign = format!(
+        "{}/_fake/projects/{PROJECT}/hostingOrders/{id}:signLoa",
+        server.base_url()
+    );
+    assert_eq!(
+        http.post(&sign).send().await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let (_, order) = get(
+        &server,
+        &format!("/v1/projects/{PROJECT}/hostingOrders/{id}"),
+    )
+    .await;
+    assert_eq!(order["state"], "IN_PROGRESS");
+    assert_eq!(
+        http.post(&sign).send().await.unwrap().status(),
+        StatusCode::BAD_REQUEST,
+        "signed already"
+    );
 }

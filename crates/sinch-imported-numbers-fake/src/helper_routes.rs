@@ -8,7 +8,13 @@
 //!   a person signs the order's e-mailed letter of authorization (as
 //!   [`FakeServer::sign_loa`](crate::FakeServer::sign_loa)); 204, or 404
 //!   for an unknown order, or 400 `FAILED_PRECONDITION` for an order with
-//!   no letter waiting to be signed.
+//!   no letter waiting to be signed (a seeded order waiting for its
+//!   signature goes to `IN_PROGRESS`);
+//! * `GET /_fake/projects/{projectId}/qualifiedNumbers/{phoneNumber}/voiceCode`:
+//!   the code the last voice call read out, as `{"code": "..."}` (as
+//!   [`FakeServer::voice_code`](crate::FakeServer::voice_code)): what a
+//!   person answering the phone would hear; 404 when no challenge is
+//!   pending.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -26,10 +32,40 @@ use crate::AppState;
 
 /// The helper routes, to merge outside the API's guard.
 pub(crate) fn routes() -> Router<Arc<AppState>> {
-    Router::new().route("/_fake/stats", get(stats)).route(
-        "/_fake/projects/{project_id}/hostingOrders/{rest}",
-        post(sign_loa),
-    )
+    Router::new()
+        .route("/_fake/stats", get(stats))
+        .route(
+            "/_fake/projects/{project_id}/hostingOrders/{rest}",
+            post(sign_loa),
+        )
+        .route(
+            "/_fake/projects/{project_id}/qualifiedNumbers/{phone_number}/voiceCode",
+            get(voice_code),
+        )
+}
+
+/// `GET /_fake/projects/{projectId}/qualifiedNumbers/{phoneNumber}/voiceCode`.
+async fn voice_code(
+    State(app): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    Path((project_id, phone_number)): Path<(String, String)>,
+) -> Response {
+    if let Some(refused) = refuse_remote(&peer, "/_fake/projects/.../voiceCode") {
+        return refused;
+    }
+    app.settle(&project_id);
+    let code = app
+        .qualified
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .code(&project_id, &phone_number);
+    match code {
+        Some(code) => Json(serde_json::json!({ "code": code })).into_response(),
+        None => Problem::no_such(format!(
+            "no voice challenge is pending for {phone_number:?}"
+        ))
+        .into_response(),
+    }
 }
 
 /// A 403 for a peer off this machine.

@@ -119,6 +119,10 @@ async fn main() {
         "  sign a hosting order's letter (test helper): POST {}/_fake/projects/PROJECT/hostingOrders/ID:signLoa",
         server.base_url()
     );
+    println!(
+        "  hear a voice challenge's code (test helper): GET {}/_fake/projects/PROJECT/qualifiedNumbers/NUMBER/voiceCode",
+        server.base_url()
+    );
     if let Some(ms) = args.flow_delay_ms {
         println!("  each step of a hosting order or qualified number: {ms} ms");
     }

@@ -232,6 +232,11 @@ impl HostingOrders {
                 flow.signed = Some(now);
                 Signing::Signed
             }
+            // A seeded order waiting for its signature only changes state.
+            None if record.order.state == Some(HostingOrderState::WaitingForLoaSignature) => {
+                self.set_state(project_id, id, HostingOrderState::InProgress);
+                Signing::Signed
+            }
             _ => Signing::NotWaiting,
         }
     }
