@@ -249,8 +249,29 @@ fn key_of(part: &str) -> Option<&'static str> {
 /// checked, with every refusal naming the part and where it came from.
 pub fn letter(args: &TextEnableArgs) -> Result<Letter, Failure> {
     let (kind, details, nnid, source) = if let Some(path) = &args.loa {
-        let file = read(path)?;
         let source = Source::File(path);
+        // The file holds the whole letter: a detail flag beside it would
+        // not be used, so it is refused rather than dropped.
+        let flags = Details::from_flags(&args.letter).given();
+        if !flags.is_empty() {
+            let named: Vec<String> = flags.iter().map(|k| Source::Flags.name(k)).collect();
+            let (are, them) = if named.len() == 1 {
+                ("is", "that flag")
+            } else {
+                ("are", "those flags")
+            };
+            return Err(source
+                .refuse(format!(
+                    "{} {are} given too, but the letter comes from the file: give the letter \
+                     in one place",
+                    named.join(", ")
+                ))
+                .hint(format!(
+                    "put the value in the file and leave out {them}, or leave out --loa and \
+                     give the whole letter by flags (--loa-type with the letter's flags)"
+                )));
+        }
+        let file = read(path)?;
         let Some(kind) = file.kind else {
             return Err(source.refuse(
                 "`type` is missing: write type = \"direct\", \"reseller\" or \"blanket\"".into(),

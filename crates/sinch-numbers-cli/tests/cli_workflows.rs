@@ -584,6 +584,61 @@ fn bad_letters_of_authorization_are_refused_before_anything_is_sent() {
 }
 
 #[test]
+fn letter_flags_beside_a_letter_file_are_refused_not_dropped() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let toml = write(dir.path(), "loa.toml", DIRECT_TOML);
+    let before = fake.requests();
+    let cases: [(&[&str], &[&str]); 3] = [
+        (
+            &["--signer-email", "bob@example.com"],
+            &["--signer-email is given too"],
+        ),
+        (&["--street", "Elm Street"], &["--street is given too"]),
+        (
+            &["--business-name", "Shop", "--city", "Albany"],
+            &["--business-name, --city are given too"],
+        ),
+    ];
+    for (flags, expected) in cases {
+        let output = fake
+            .cli()
+            .args(["text-enable", "+12065550101", "--service-plan-id", "plan"])
+            .args(["--loa", toml.to_str().unwrap()])
+            .args(flags)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flags:?}: {output:?}");
+        let err = stderr(&output);
+        assert!(
+            err.starts_with("error: letter of authorization file ") && err.contains("loa.toml"),
+            "{err}"
+        );
+        for part in expected {
+            assert!(err.contains(part), "{flags:?}: {part:?} not in {err}");
+        }
+        assert!(err.contains("give the letter in one place"), "{err}");
+        assert!(stdout(&output).is_empty(), "{output:?}");
+    }
+    // A dry run is refused the same way.
+    fake.cli()
+        .args(["text-enable", "+12065550101", "--service-plan-id", "plan"])
+        .args([
+            "--loa",
+            toml.to_str().unwrap(),
+            "--signer-email",
+            "bob@example.com",
+        ])
+        .args(["--dry-run"])
+        .env_remove("SINCH_KEY_SECRET")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--signer-email is given too"));
+    assert_eq!(fake.requests(), before, "nothing was sent");
+    assert_eq!(fake.orders(), 0);
+}
+
+#[test]
 fn orders_import_five_numbers_an_order_with_a_report_and_a_dry_run() {
     let fake = Fake::start();
     let dir = tempfile::tempdir().unwrap();
