@@ -11,7 +11,9 @@ use sinch_imported_numbers::{AuthMode, Client};
 use crate::args::{AuthArg, Connection};
 use crate::failure::Failure;
 
-/// Reads a secret from `path` (`-`: standard input), without its line end.
+/// Reads a secret from `path` (`-`: standard input), without its line end
+/// and without the UTF-8 byte order mark some editors (Notepad) write
+/// first, which is no part of the secret.
 pub fn read_secret(path: &Path) -> Result<String, Failure> {
     let mut text = String::new();
     let result = if path == Path::new("-") {
@@ -25,6 +27,7 @@ pub fn read_secret(path: &Path) -> Result<String, Failure> {
             path.display()
         ))
     })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let secret = text.trim_end_matches(['\r', '\n']).to_owned();
     if secret.is_empty() {
         return Err(Failure::usage(format!(

@@ -547,6 +547,23 @@ fn configuration_comes_from_the_environment_or_flags_and_never_the_secret_flag()
         .assert()
         .code(1)
         .stderr(predicate::str::contains("HTTP 404"));
+    // A file saved by Notepad starts with a UTF-8 byte order mark: not
+    // part of the secret.
+    let dir = tempfile::tempdir().unwrap();
+    let notepad = dir.path().join("secret.txt");
+    std::fs::write(
+        &notepad,
+        format!("\u{feff}{}\r\n", fake.server.key_secret()),
+    )
+    .unwrap();
+    fake.cli()
+        .env_remove("SINCH_KEY_SECRET")
+        .args(["--key-secret-file", notepad.to_str().unwrap()])
+        .args(["get", "+12065550134"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("HTTP 404"))
+        .stderr(predicate::str::contains("byte order mark").not());
     fake.cli()
         .env("SINCH_KEY_SECRET", "wrong")
         .args(["get", "+12065550134"])
