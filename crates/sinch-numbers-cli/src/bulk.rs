@@ -90,6 +90,7 @@ pub fn read(input: &NumbersInput) -> Result<Vec<Entry>, Failure> {
             path.display()
         );
     }
+    rows.warn_unread_columns();
     Ok(rows
         .map(|row| Entry {
             line: row.line,

@@ -369,12 +369,7 @@ pub async fn run(
     let (mut rows, total): (Box<dyn Iterator<Item = Row> + Send>, Option<u64>) = match &args.csv {
         Some(path) => {
             let rows = Rows::open(path, format, args.defaults.clone(), args.default_region)?;
-            for column in rows.ignored_columns() {
-                eprintln!(
-                    "warning: column {column:?} is not one this tool reads (number, display name, \
-                     service plan, campaign, callback url) or repeats one; its cells are not imported"
-                );
-            }
+            rows.warn_unread_columns();
             (Box::new(rows), rows::count(path, format))
         }
         None => {

@@ -149,10 +149,24 @@ impl Columns {
 }
 
 impl Rows {
-    /// The header's columns whose cells are not imported (see the README's
-    /// list of the columns read); the caller warns about them.
-    pub fn ignored_columns(&self) -> Vec<String> {
-        self.columns.ignored()
+    /// Warns on stderr, one line each, of the header's columns whose cells
+    /// are not read (see the README's list of the columns read): `import`
+    /// reads five kinds of column, the commands of [`Rows::open_numbers`]
+    /// only the number; a second column of a kind read is not read either.
+    pub fn warn_unread_columns(&self) {
+        let (read, effect) = if self.numbers_only {
+            ("only the first number column", "its cells are not used")
+        } else {
+            (
+                "number, display name, service plan, campaign, callback url; only the first of each",
+                "its cells are not imported",
+            )
+        };
+        for column in self.columns.ignored() {
+            eprintln!(
+                "warning: column {column:?} is not one this command reads ({read}); {effect}"
+            );
+        }
     }
 }
 

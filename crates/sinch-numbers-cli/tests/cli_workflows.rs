@@ -639,6 +639,51 @@ fn letter_flags_beside_a_letter_file_are_refused_not_dropped() {
 }
 
 #[test]
+fn columns_the_number_commands_do_not_read_are_named() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let toml = write(dir.path(), "loa.toml", DIRECT_TOML);
+    let sheet = write(
+        dir.path(),
+        "numbers.csv",
+        "number,display name,campaign,mobile,Number\n(206) 555-0101,Desk,c1,+12065550199,+12065550198\n",
+    );
+    let sheet = sheet.to_str().unwrap();
+    let commands: [&[&str]; 3] = [
+        &["qualify"],
+        &[
+            "text-enable",
+            "--service-plan-id",
+            "p",
+            "--loa",
+            toml.to_str().unwrap(),
+        ],
+        &["orders", "import", "--service-plan-id", "p"],
+    ];
+    for command in commands {
+        let output = fake
+            .cli()
+            .args(command)
+            .args(["--csv", sheet, "--dry-run"])
+            .env_remove("SINCH_KEY_SECRET")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{command:?}: {output:?}");
+        let err = stderr(&output);
+        for column in ["display name", "campaign", "mobile", "Number"] {
+            assert!(
+                err.contains(&format!(
+                    "warning: column {column:?} is not one this command reads"
+                )),
+                "{command:?}: {column}: {err}"
+            );
+        }
+        assert!(!err.contains("column \"number\""), "{err}");
+        assert!(err.contains("its cells are not used"), "{err}");
+    }
+}
+
+#[test]
 fn orders_import_five_numbers_an_order_with_a_report_and_a_dry_run() {
     let fake = Fake::start();
     let dir = tempfile::tempdir().unwrap();
