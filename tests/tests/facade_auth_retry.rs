@@ -168,6 +168,8 @@ async fn token_failures_are_unauthenticated_and_never_show_the_secret() {
     let client = oauth_client(&server, Duration::from_secs(60));
     let err = client.get(&phone("+12065550134")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+    assert_eq!(err.http_status(), Some(401), "the token endpoint's answer");
+    assert!(err.to_string().contains("token endpoint"), "{err}");
     for text in [err.to_string(), format!("{err:?}"), format!("{client:?}")] {
         assert!(!text.contains(SECRET), "secret leaked: {text}");
     }

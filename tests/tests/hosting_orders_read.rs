@@ -193,7 +193,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
                 HostingOrderState::Completed,
                 HostingOrderType::Import,
                 "p",
-                "",
+                "  ",
             ),
             Setting::CampaignId,
         ),

@@ -219,3 +219,31 @@ async fn qualified_numbers_list_get_delete() {
     let err = qualified.delete(&phone("+12065550102")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
 }
+
+#[tokio::test]
+async fn orders_without_a_campaign_list_with_an_empty_campaign_id() {
+    let (server, client) = fake().await;
+    let toll_free = server.seed_hosting_order(
+        PROJECT,
+        HostingOrderSeed::new()
+            .order_type(HostingOrderType::TextEnable)
+            .state(HostingOrderState::InProgress)
+            .numbers(["+18335870229"]),
+    );
+    server.seed_hosting_order(
+        PROJECT,
+        HostingOrderSeed::new()
+            .order_type(HostingOrderType::TextEnable)
+            .state(HostingOrderState::InProgress)
+            .campaign_id("C3O84GA"),
+    );
+    let ids: Vec<String> = client
+        .hosting_orders()
+        .list(in_progress(""))
+        .items()
+        .map_ok(|o| o.id().to_owned())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, vec![toll_free]);
+}

@@ -7077,7 +7077,7 @@ Sends a `GET` request to `/v1/projects/{projectId}/hostingOrders`
 
 Arguments:
 - `project_id`: The project's id, as the Sinch dashboard shows it under the project's settings.
-- `campaign_id`: Only orders for this 10DLC campaign.
+- `campaign_id`: Only orders for this 10DLC campaign; empty for the orders without one (toll-free).
 - `order_by`: The time the items are sorted by.
 - `page_size`: At most this many items on the page, 1 or more; the service may send fewer. Absent: the service's default.
 - `page_token`: The nextPageToken of the previous page of the same listing (same filters and order); absent or empty for the first page. Tokens are issued by the service: one it did not issue for this listing is refused with 400.

@@ -229,6 +229,11 @@ fn check_project_id(id: &str) -> Result<(), InputError> {
 
 fn normalise_base_url(setting: Setting, url: &str) -> Result<String, InputError> {
     let invalid = |reason: &str| InputError::invalid(setting, format!("{url:?} {reason}"));
+    // The URL parser drops surrounding spaces without a word; what is
+    // appended to the URL would keep them.
+    if url.trim() != url {
+        return Err(invalid("has whitespace at its start or end"));
+    }
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&format!("is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         return Err(invalid("must be an http or https URL with a host"));
@@ -466,10 +471,18 @@ mod tests {
             input_error(valid().key_id("").build()),
             InputError::Missing(Setting::KeyId)
         );
-        for bad in ["ftp://x", "not a url"] {
+        // A space a copy and paste left at either end is named as the
+        // base URL's fault (the token URL is derived from it).
+        for bad in [
+            "ftp://x",
+            "not a url",
+            "http://127.0.0.1:18080 ",
+            " http://x",
+        ] {
             assert_eq!(
                 input_error(valid().base_url(bad).build()).setting(),
-                Some(Setting::BaseUrl)
+                Some(Setting::BaseUrl),
+                "{bad:?}"
             );
         }
         let bad_token = AuthMode::OAuth2 {

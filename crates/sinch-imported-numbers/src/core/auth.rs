@@ -303,8 +303,12 @@ impl TokenCache {
                 // The endpoint refused the key: retrying cannot help.
                 400 | 401 | 403 => Error::new(
                     ErrorKind::Unauthenticated,
-                    format!("HTTP {}: the access key was refused", status.as_u16()),
-                ),
+                    format!(
+                        "HTTP {}: the token endpoint refused the access key",
+                        status.as_u16()
+                    ),
+                )
+                .with_status(status),
                 _ => Error::from_status(status, None, wait),
             });
         }
@@ -313,6 +317,7 @@ impl TokenCache {
                 ErrorKind::Decode,
                 format!("token response is not valid: {e}"),
             )
+            .with_status(status)
         })?;
         let mut header = HeaderValue::from_str(&format!("Bearer {}", parsed.access_token))
             .map_err(|_| {

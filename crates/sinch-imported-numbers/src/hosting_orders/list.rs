@@ -28,7 +28,10 @@ pub struct HostingOrderFilter {
 
 impl HostingOrderFilter {
     /// Orders in `state`, of `order_type`, for this service plan and campaign.
-    /// Empty ids are refused when the listing starts, before anything is sent.
+    /// A `campaign_id` of `""` lists the orders without a campaign
+    /// (toll-free ones, which have none; it is sent empty). An empty service
+    /// plan, or ids of spaces only, are refused when the listing starts,
+    /// before anything is sent.
     pub fn new(
         state: HostingOrderState,
         order_type: HostingOrderType,
@@ -61,8 +64,13 @@ impl HostingOrderFilter {
         if self.service_plan_id.trim().is_empty() {
             return Err(InputError::Missing(Setting::ServicePlanId));
         }
-        if self.campaign_id.trim().is_empty() {
-            return Err(InputError::Missing(Setting::CampaignId));
+        // Empty lists the orders without a campaign (toll-free ones);
+        // only spaces is a slip.
+        if !self.campaign_id.is_empty() && self.campaign_id.trim().is_empty() {
+            return Err(InputError::invalid(
+                Setting::CampaignId,
+                "is blank; give \"\" for orders without a campaign (toll-free ones)",
+            ));
         }
         Ok(())
     }

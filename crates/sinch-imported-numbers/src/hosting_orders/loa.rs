@@ -320,6 +320,14 @@ fn required(part: &'static str, value: &str) -> Result<(), InputError> {
             format!("{value:?} contains control characters"),
         ));
     }
+    // Printed on a legal letter as given: a space a spreadsheet left at
+    // either end is refused rather than sent or silently trimmed.
+    if value.trim() != value {
+        return Err(InputError::invalid(
+            Setting::LetterOfAuthorization(part),
+            format!("{value:?} has spaces at its start or end"),
+        ));
+    }
     Ok(())
 }
 
@@ -386,6 +394,17 @@ mod tests {
             assert_eq!(part(err.clone()), want);
             assert!(matches!(err, InputError::Missing(_)), "{err}");
         }
+        let spaced = DirectLoa::new(
+            person(),
+            Address::new("1", "S", "C", " IL ", "1", "US"),
+            "V",
+        );
+        let err = Loa::from(spaced).check().unwrap_err();
+        assert_eq!(part(err.clone()), "address.state");
+        assert!(
+            err.to_string().contains("spaces at its start or end"),
+            "{err}"
+        );
         let err = ResellerLoa::new("", person(), address(), "V")
             .check()
             .unwrap_err();
