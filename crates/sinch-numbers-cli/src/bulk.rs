@@ -7,7 +7,7 @@
 //! failed, 2 stopped because no call could succeed (wrong credentials or
 //! project, service unreachable).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::marker::PhantomData;
 
@@ -273,10 +273,17 @@ impl Tally {
 }
 
 /// Where a run's outcomes go: the output, the report, the progress bar.
+/// Outcomes are recorded as they are known (numbers set aside first, then
+/// order by order) but written in input order: each line as soon as every
+/// input before it has its outcome.
 pub struct Outcomes<'a, D: Detail> {
     out: RecordWriter<&'a mut dyn Write, Line<D>>,
     report: Option<RecordWriter<std::fs::File, Line<D>>>,
     progress: Progress,
+    /// Lines known but not written yet, by input position.
+    pending: BTreeMap<usize, Line<D>>,
+    /// The input position of the next line to write.
+    next: usize,
     /// The counts so far.
     pub tally: Tally,
 }
@@ -317,6 +324,8 @@ impl<'a, D: Detail> Outcomes<'a, D> {
             out: RecordWriter::list(options.output, out),
             report,
             progress,
+            pending: BTreeMap::new(),
+            next: 0,
             tally: Tally::default(),
         })
     }
@@ -326,9 +335,10 @@ impl<'a, D: Detail> Outcomes<'a, D> {
         self.progress.line(text);
     }
 
-    /// Records the outcome of `entry`: output, report, counts, and a line on
-    /// stderr for an invalid number.
-    pub fn record(&mut self, entry: &Entry, outcome: Outcome) -> Result<(), Failure> {
+    /// Records the outcome of `entry`, the input at position `at` (from 0):
+    /// counts, a line on stderr for an invalid or repeated number, and the
+    /// output and report lines, written in input order.
+    pub fn record(&mut self, at: usize, entry: &Entry, outcome: Outcome) -> Result<(), Failure> {
         match &outcome {
             Outcome::Done(_) => self.tally.done += 1,
             Outcome::Valid(_) => self.tally.valid += 1,
@@ -346,22 +356,34 @@ impl<'a, D: Detail> Outcomes<'a, D> {
             Outcome::Failed(_) => self.tally.failed += 1,
             Outcome::NotAttempted => self.tally.not_attempted += 1,
         }
-        let line = Line::<D>::new(entry, &outcome);
-        self.out.write(&line).map_err(Failure::output)?;
-        if let Some(report) = self.report.as_mut() {
-            // Row by row: an interrupted run keeps every row done so far.
-            report
-                .write(&line)
-                .and_then(|()| report.flush())
-                .map_err(|e| Failure::failed(format!("cannot write the report: {e}")))?;
+        self.pending.insert(at, Line::<D>::new(entry, &outcome));
+        while let Some(line) = self.pending.remove(&self.next) {
+            self.write(&line)?;
+            self.next += 1;
         }
         self.progress
             .advance(self.tally.done_so_far(), &self.tally.brief());
         Ok(())
     }
 
-    /// Closes the output and the report; returns the counts.
-    pub fn finish(self) -> Result<Tally, Failure> {
+    fn write(&mut self, line: &Line<D>) -> Result<(), Failure> {
+        self.out.write(line).map_err(Failure::output)?;
+        if let Some(report) = self.report.as_mut() {
+            // Row by row: an interrupted run keeps every row written so far.
+            report
+                .write(line)
+                .and_then(|()| report.flush())
+                .map_err(|e| Failure::failed(format!("cannot write the report: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is left (in input order), closes the output and the
+    /// report; returns the counts.
+    pub fn finish(mut self) -> Result<Tally, Failure> {
+        for line in std::mem::take(&mut self.pending).into_values() {
+            self.write(&line)?;
+        }
         self.progress.finish();
         self.out.finish().map_err(Failure::output)?;
         if let Some(report) = self.report {

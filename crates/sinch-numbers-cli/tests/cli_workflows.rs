@@ -167,6 +167,10 @@ fn qualify_a_spreadsheet_with_bad_rows_reports_each_row_and_says_to_send_invoice
         ["row", "number", "outcome", "error", "e164", "state"]
     );
     assert_eq!(rows.len(), 6, "{rows:?}");
+    let order: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(order, ["2", "3", "4", "5", "6"], "input order: {rows:?}");
+    let json_rows: Vec<u64> = lines.iter().map(|l| l["row"].as_u64().unwrap()).collect();
+    assert_eq!(json_rows, [2, 3, 4, 5, 6], "input order on stdout too");
     let outcome_of = |row: &str| {
         rows.iter()
             .find(|r| r[0] == row)
@@ -681,6 +685,70 @@ fn columns_the_number_commands_do_not_read_are_named() {
         assert!(!err.contains("column \"number\""), "{err}");
         assert!(err.contains("its cells are not used"), "{err}");
     }
+}
+
+#[test]
+fn outcomes_are_in_input_order_whatever_order_they_are_known_in() {
+    let fake = Fake::start();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.csv");
+    // An invalid number and a repeat (known before anything is sent), and a
+    // Canadian number between US ones (a second order, sent after the US one).
+    let inputs = [
+        "12345",
+        "+12065550101",
+        "+14165550102",
+        "206 555 0101",
+        "+12065550103",
+    ];
+    let expected = ["invalid", "valid", "valid", "repeat", "valid"];
+    let output = fake
+        .cli()
+        .args(["orders", "import"])
+        .args(inputs)
+        .args(["--service-plan-id", "plan", "--dry-run", "-o", "csv"])
+        .args(["--report", report.to_str().unwrap()])
+        .env_remove("SINCH_KEY_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let rows = report_rows(&report);
+    let got: Vec<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str()))
+        .collect();
+    let want: Vec<(&str, &str)> = inputs.into_iter().zip(expected).collect();
+    assert_eq!(got, want, "{rows:?}");
+    assert_eq!(stdout(&output), std::fs::read_to_string(&report).unwrap());
+
+    let output = fake
+        .cli()
+        .args(["orders", "import"])
+        .args(inputs)
+        .args(["--service-plan-id", "plan", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["number"].as_str().unwrap(),
+                l["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let expected = expected.map(|o| if o == "valid" { "ordered" } else { o });
+    let want: Vec<(&str, &str)> = inputs.into_iter().zip(expected).collect();
+    assert_eq!(got, want, "{lines:?}");
+    assert_ne!(
+        lines[1]["hosting_order_id"], lines[2]["hosting_order_id"],
+        "US and CA numbers are in orders of their own"
+    );
 }
 
 #[test]

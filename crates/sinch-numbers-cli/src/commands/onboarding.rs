@@ -76,7 +76,7 @@ pub async fn qualify(
     match client {
         None => {
             for &i in &keep {
-                outcomes.record(&entries[i], Outcome::Valid(String::new()))?;
+                outcomes.record(i, &entries[i], Outcome::Valid(String::new()))?;
             }
             if !numbers.is_empty() {
                 outcomes.note(&format!(
@@ -98,7 +98,7 @@ pub async fn qualify(
                         .ok()
                         .and_then(|n| states.get(n).cloned())
                         .unwrap_or_default();
-                    outcomes.record(&entries[i], Outcome::Done(state))?;
+                    outcomes.record(i, &entries[i], Outcome::Done(state))?;
                 }
             }
             Err(e) => {
@@ -121,7 +121,7 @@ pub async fn qualify(
                     hint,
                 ));
                 for &i in &keep {
-                    outcomes.record(&entries[i], Outcome::Failed(refusal.message.clone()))?;
+                    outcomes.record(i, &entries[i], Outcome::Failed(refusal.message.clone()))?;
                 }
             }
         },
@@ -161,9 +161,9 @@ fn set_aside<D: bulk::Detail>(
 ) -> Result<(), Failure> {
     for (i, entry) in entries.iter().enumerate() {
         if let Err(why) = &entry.number {
-            outcomes.record(entry, Outcome::Invalid(why.clone()))?;
+            outcomes.record(i, entry, Outcome::Invalid(why.clone()))?;
         } else if let Some(&first) = repeats.get(&i) {
-            outcomes.record(entry, Outcome::Repeat(entries[first].describe()))?;
+            outcomes.record(i, entry, Outcome::Repeat(entries[first].describe()))?;
         }
     }
     Ok(())
@@ -546,13 +546,13 @@ async fn send_orders(
                 kind.describe()
             ));
             for &i in at {
-                outcomes.record(&entries[i], Outcome::Valid(plan.clone()))?;
+                outcomes.record(i, &entries[i], Outcome::Valid(plan.clone()))?;
             }
             continue;
         };
         if stopped {
             for &i in at {
-                outcomes.record(&entries[i], Outcome::NotAttempted)?;
+                outcomes.record(i, &entries[i], Outcome::NotAttempted)?;
             }
             continue;
         }
@@ -571,7 +571,7 @@ async fn send_orders(
                     if !ids.contains(&id) {
                         ids.push(id.clone());
                     }
-                    outcomes.record(&entries[i], Outcome::Done(id))?;
+                    outcomes.record(i, &entries[i], Outcome::Done(id))?;
                 }
                 Err(refusal) => {
                     if !said.contains(&refusal.message) {
@@ -586,7 +586,7 @@ async fn send_orders(
                         ));
                     }
                     stopped |= refusal.stops;
-                    outcomes.record(&entries[i], Outcome::Failed(refusal.message.clone()))?;
+                    outcomes.record(i, &entries[i], Outcome::Failed(refusal.message.clone()))?;
                 }
             }
         }
