@@ -330,7 +330,9 @@ impl TextEnable {
     ///
     /// # Errors
     /// As [`OrderImport::check`], plus the letter's parts
-    /// ([`Setting::LetterOfAuthorization`]) and an NNID that is not digits.
+    /// ([`Setting::LetterOfAuthorization`]), an NNID that is not digits, and
+    /// a toll-free number ([`PhoneNumber::is_toll_free`]; those go in a
+    /// [`TollFreeTextEnable`]).
     pub fn check(&self) -> Result<(), InputError> {
         self.check_with(None)
     }
@@ -340,6 +342,12 @@ impl TextEnable {
         limit: Option<usize>,
     ) -> Result<types::TextEnableNumbersRequest, InputError> {
         let region = self.common.check(limit)?;
+        if let Some(n) = self.common.numbers.iter().find(|n| n.is_toll_free()) {
+            return Err(InputError::invalid(
+                Setting::PhoneNumbers,
+                format!("{n} is a toll-free number; toll-free numbers are text-enabled with TollFreeTextEnable"),
+            ));
+        }
         check_campaign(self.campaign_id.as_deref())?;
         if let Some(nnid) = &self.nnid {
             if nnid.is_empty() || !nnid.bytes().all(|b| b.is_ascii_digit()) {
@@ -407,10 +415,10 @@ impl TollFreeTextEnable {
     /// Checks everything the toll-free calls would, without sending.
     ///
     /// # Errors
-    /// As [`TextEnable::check`].
+    /// As [`TextEnable::check`], and a number that is not toll-free
+    /// ([`PhoneNumber::is_toll_free`]).
     pub fn check(&self) -> Result<(), InputError> {
-        self.common.check(None)?;
-        self.loa.check()
+        self.to_wire("-").map(|_| ())
     }
 
     pub(crate) fn to_wire(
@@ -418,6 +426,12 @@ impl TollFreeTextEnable {
         project_id: &str,
     ) -> Result<types::TextEnableTollFreeNumbersRequest, InputError> {
         let region = self.common.check(None)?;
+        if let Some(n) = self.common.numbers.iter().find(|n| !n.is_toll_free()) {
+            return Err(InputError::invalid(
+                Setting::PhoneNumbers,
+                format!("{n} is not a toll-free number (800, 833, 844, 855, 866, 877, 888); text-enable it with TextEnable"),
+            ));
+        }
         self.loa.check()?;
         let (direct_loa_info, reseller_loa_info, _) = Loa::from(self.loa.clone()).to_wire();
         Ok(types::TextEnableTollFreeNumbersRequest {
@@ -588,6 +602,35 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&blanket).unwrap()["blanketLoaInfo"],
             serde_json::json!({})
+        );
+    }
+
+    #[test]
+    fn toll_free_and_ordinary_numbers_go_in_their_own_requests() {
+        for toll_free in [
+            "+18005550100",
+            "+18335870229",
+            "+18885550100",
+            "+18225550100",
+        ] {
+            assert!(n(toll_free).is_toll_free(), "{toll_free}");
+            let err = TextEnable::new([n(toll_free)], "p", loa())
+                .check()
+                .unwrap_err();
+            assert_eq!(setting(err.clone()), Some(Setting::PhoneNumbers));
+            assert!(err.to_string().contains("TollFreeTextEnable"), "{err}");
+            assert!(TollFreeTextEnable::new([n(toll_free)], "p", loa())
+                .check()
+                .is_ok());
+        }
+        let err = TollFreeTextEnable::new([n("+12065550100")], "p", loa())
+            .check()
+            .unwrap_err();
+        assert_eq!(setting(err.clone()), Some(Setting::PhoneNumbers));
+        assert!(err.to_string().contains("not a toll-free number"), "{err}");
+        assert!(
+            !n("+448005550100").is_toll_free(),
+            "UK 0800 is not NANP toll-free"
         );
     }
 

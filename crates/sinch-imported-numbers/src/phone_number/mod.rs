@@ -340,6 +340,13 @@ impl PhoneNumber {
         Some(nanp::contains(nanp::IN_SERVICE, area))
     }
 
+    /// Whether this is a North American toll-free number (area code 800,
+    /// 833, 844, 855, 866, 877, 888, or one NANP keeps for toll-free use:
+    /// 822, 880 to 887, 889).
+    pub fn is_toll_free(&self) -> bool {
+        self.is_nanp() && nanp::contains(nanp::TOLL_FREE, area_code(&self.0.as_bytes()[2..5]))
+    }
+
     /// The supported region the number belongs to, inferred from its area
     /// code: `Some(Region::Ca)` for Canadian area codes, `Some(Region::Us)` for
     /// the other US and non-geographic ones, and `None` for numbers outside

@@ -62,6 +62,14 @@ pub(crate) const OTHER_REGIONS: &[u16] = &[
     787, 809, 829, 849, 868, 869, 876, 939,
 ];
 
+/// Toll-free codes, sorted: those in service (800, 833, 844, 855, 866,
+/// 877, 888) and those NANP keeps for toll-free use when these run out
+/// (822, 880 to 887, 889), so a new toll-free code is known before it
+/// opens.
+pub(crate) const TOLL_FREE: &[u16] = &[
+    800, 822, 833, 844, 855, 866, 877, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889,
+];
+
 /// Whether `table` (sorted) holds `area_code`.
 pub(crate) fn contains(table: &[u16], area_code: u16) -> bool {
     table.binary_search(&area_code).is_ok()
@@ -70,6 +78,11 @@ pub(crate) fn contains(table: &[u16], area_code: u16) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn toll_free_codes_are_sorted() {
+        assert!(TOLL_FREE.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn tables_are_sorted_and_nested() {
