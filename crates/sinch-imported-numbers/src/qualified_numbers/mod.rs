@@ -15,7 +15,7 @@ pub(crate) mod wait;
 use std::sync::Arc;
 
 use crate::core::answer_about;
-use crate::core::batches::{self, BatchReport};
+use crate::core::batches;
 use crate::core::handle::{Handle, Idempotency};
 use crate::core::pager::Listing;
 use crate::error::{Error, ErrorKind, InputError, Result, Setting};
@@ -23,6 +23,7 @@ use crate::hosting_orders::requests::{self, QUALIFIED_TEXT_ENABLE_LIMIT};
 use crate::hosting_orders::{HostingOrder, TextEnable, TollFreeTextEnable};
 use crate::PhoneNumber;
 
+pub use crate::core::batches::{BatchOutcome, BatchReport, BatchResult};
 pub use list::QualifiedNumberFilter;
 pub use model::{HostingOutcome, QualificationStep, QualifiedNumber};
 pub use wait::{QualificationOutcome, QualificationWait};
