@@ -299,6 +299,65 @@ fn verify_voice_calls_then_a_wrong_code_is_an_answer_and_the_right_one_verifies(
 }
 
 #[test]
+fn a_blocked_number_is_told_the_way_on_not_to_ask_for_another_call() {
+    let fake = Fake::start();
+    let blocked = "+12025550141";
+    let failed = "+12025550142";
+    fake.server.seed_qualified_number(
+        PROJECT,
+        QualifiedNumberSeed::new(blocked, GlobalProcessState::VerificationBlocked),
+    );
+    fake.server.seed_qualified_number(
+        PROJECT,
+        QualifiedNumberSeed::new(failed, GlobalProcessState::VerificationFailed),
+    );
+    for args in [vec!["--code", "0000"], vec![]] {
+        let output = fake
+            .cli()
+            .args(["verify-voice", blocked])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_ne!(output.status.code(), Some(0), "{output:?}");
+        let err = stderr(&output);
+        assert!(
+            err.contains("is blocked from voice verification after repeated wrong codes"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("Sinch support"), "{err}");
+        assert!(err.contains("by invoice"), "{err}");
+        assert!(!err.contains("ask for a call"), "{err}");
+        assert!(!err.contains("ask for a new call"), "{err}");
+    }
+    // A failed verification may ask for a new call: that hint stays.
+    fake.cli()
+        .args(["verify-voice", failed, "--code", "0000"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("ask for a call first"));
+
+    // The wrong code that blocks the number says the same way on.
+    let mut last = None;
+    for _ in 0..3 {
+        fake.cli().args(["verify-voice", failed]).assert().success();
+        let code = fake.server.voice_code(PROJECT, failed).unwrap();
+        let wrong = if code == "0000" { "1111" } else { "0000" };
+        last = Some(
+            fake.cli()
+                .args(["verify-voice", failed, "--code", wrong])
+                .output()
+                .unwrap(),
+        );
+    }
+    let output = last.unwrap();
+    assert_eq!(output.status.code(), Some(4), "{output:?}");
+    let err = stderr(&output);
+    assert!(err.contains("VERIFICATION_BLOCKED"), "{err}");
+    assert!(err.contains("Sinch support"), "{err}");
+    assert!(!err.contains("ask for a new call"), "{err}");
+}
+
+#[test]
 fn text_enable_under_a_letter_file_or_flags_prints_the_orders_and_who_signs() {
     let fake = Fake::start();
     let dir = tempfile::tempdir().unwrap();

@@ -29,6 +29,27 @@ use super::{number, sdk_failure, write_one};
 const NOT_QUALIFIED: &str =
     "the number is not a qualified number of this project: submit it first with `sinch-numbers qualify`";
 
+/// The way on for a number blocked from voice verification: no new call
+/// can be asked for.
+const BLOCKED: &str =
+    "no new call can be asked for: ask Sinch support to unblock it, or prove its \
+     ownership by invoice instead (e-mail the number's invoice to Sinch, as your account manager \
+     tells you)";
+
+/// Whether the service holds `n` as blocked from voice verification (after
+/// repeated wrong codes); `false` when it cannot be read.
+async fn is_blocked(client: &Client, n: &PhoneNumber) -> bool {
+    match client.qualified_numbers().get(n).await {
+        Ok(q) => matches!(q.state(), Some(GlobalProcessState::VerificationBlocked)),
+        Err(_) => false,
+    }
+}
+
+/// Whether the service refused the call for the number's state.
+fn refused_for_state(error: &Error) -> bool {
+    error.api_error().and_then(|a| a.status.as_deref()) == Some("FAILED_PRECONDITION")
+}
+
 /// Why a call about some numbers did not work, as the outcomes need it.
 struct Refusal {
     message: String,
@@ -220,10 +241,20 @@ pub async fn verify_voice(
     };
     let qualified = client.qualified_numbers();
     let Some(code) = &args.code else {
-        let got = qualified
-            .send_voice_challenge(&n)
-            .await
-            .map_err(|e| sdk_failure(n.as_str(), &e, NOT_QUALIFIED))?;
+        let got = match qualified.send_voice_challenge(&n).await {
+            Ok(got) => got,
+            Err(e) => {
+                let failure = sdk_failure(n.as_str(), &e, NOT_QUALIFIED);
+                return Err(if refused_for_state(&e) && is_blocked(client, &n).await {
+                    failure.hint(format!(
+                        "{n} is blocked from voice verification after repeated wrong codes; \
+                         {BLOCKED}"
+                    ))
+                } else {
+                    failure
+                });
+            }
+        };
         write_one(&got, args.output, out)?;
         eprintln!(
             "Sinch is calling {n} now and will read out a code; then run: sinch-numbers \
@@ -231,19 +262,25 @@ pub async fn verify_voice(
         );
         return Ok(failure::OK);
     };
-    let got = qualified
-        .verify_voice_challenge(&n, code)
-        .await
-        .map_err(|e| {
+    let got = match qualified.verify_voice_challenge(&n, code).await {
+        Ok(got) => got,
+        Err(e) => {
             let failure = sdk_failure(n.as_str(), &e, NOT_QUALIFIED);
-            if e.api_error().and_then(|a| a.status.as_deref()) == Some("FAILED_PRECONDITION") {
+            return Err(if !refused_for_state(&e) {
+                failure
+            } else if is_blocked(client, &n).await {
+                // Asking for a call would be refused too: say the way on.
+                failure.hint(format!(
+                    "{n} is blocked from voice verification after repeated wrong codes, so no \
+                     code is checked; {BLOCKED}"
+                ))
+            } else {
                 failure.hint(format!(
                     "a code is checked once: ask for a call first with `sinch-numbers verify-voice {n}`"
                 ))
-            } else {
-                failure
-            }
-        })?;
+            });
+        }
+    };
     write_one(&got, args.output, out)?;
     let state = text(got.state());
     match got.state() {
@@ -266,7 +303,7 @@ pub async fn verify_voice(
             format!("{n}: the code is wrong, and after repeated wrong codes the number is blocked from voice verification ({state})"),
             failure::REFUSED,
         )
-        .hint("prove its ownership by invoice instead, or ask Sinch support")),
+        .hint(BLOCKED)),
         _ => Err(Failure::failed(format!(
             "{n} is {} after the check, not verified",
             if state.is_empty() { "without a state" } else { &state }
