@@ -935,7 +935,8 @@ fn orders_wait_says_how_an_order_ended_with_its_own_exit_status() {
         HostingOrderState::WaitingForLoaSignature,
         false,
     );
-    seeded(&fake, "busy-order", HostingOrderState::InProgress, false);
+    seeded(&fake, "busy-order", HostingOrderState::InProgress, true);
+    seeded(&fake, "quiet-order", HostingOrderState::InProgress, false);
 
     fake.cli()
         .args(["orders", "wait", "done-order"])
@@ -1000,18 +1001,73 @@ fn orders_wait_says_how_an_order_ended_with_its_own_exit_status() {
         "{err}"
     );
 
+    // At the deadline: the order as last read, in every format, as for
+    // the other endings.
     let output = fake
         .cli()
         .args(["orders", "wait", "busy-order", "--timeout-minutes", "0"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(6), "{output:?}");
+    let out = stdout(&output);
+    assert!(
+        out.starts_with(
+            "hosting order busy-order: IN_PROGRESS (still-going)\ntotal 2, OSR updated 2"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("failed numbers: 1\n+12065550102     platformProvisioning failed"),
+        "{out}"
+    );
     let err = stderr(&output);
     assert!(
-        err.starts_with("error: hosting order busy-order has not ended: still IN_PROGRESS"),
+        err.starts_with(
+            "error: hosting order busy-order has not ended: it is IN_PROGRESS (--timeout-minutes 0 \
+             reads the order once and does not wait)"
+        ),
         "{err}"
     );
-    assert!(err.contains("--timeout-minutes"), "{err}");
+    assert!(!err.contains("0ns") && !err.contains("reads)"), "{err}");
+    assert!(err.contains("a longer --timeout-minutes"), "{err}");
+    let output = fake
+        .cli()
+        .args([
+            "orders",
+            "wait",
+            "busy-order",
+            "--timeout-minutes",
+            "0",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6), "{output:?}");
+    let end: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(end["state"], "IN_PROGRESS");
+    assert_eq!(end["outcome"], "still-going");
+    assert_eq!(end["report"]["total"], 2);
+    assert_eq!(end["failedNumbers"][0]["phoneNumber"], "+12065550102");
+    let output = fake
+        .cli()
+        .args([
+            "orders",
+            "wait",
+            "quiet-order",
+            "--timeout-minutes",
+            "0",
+            "-o",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6), "{output:?}");
+    assert_eq!(
+        stdout(&output),
+        "hosting_order_id,state,outcome,phone_number,failure\nquiet-order,IN_PROGRESS,still-going,,\n",
+        "nothing failed: one row, for the state"
+    );
 
     fake.cli()
         .args(["orders", "wait", "no-such-order"])

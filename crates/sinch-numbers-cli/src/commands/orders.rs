@@ -5,6 +5,8 @@
 use std::io::Write;
 use std::time::Duration;
 
+use futures::TryStreamExt;
+
 use sinch_imported_numbers::hosting_orders::{
     HostingOrder, HostingOrderFilter, HostingOrderNumber, HostingOrderNumberFilter,
     HostingOrderReport, OrderWaitOutcome,
@@ -45,7 +47,8 @@ pub async fn run(
 
 /// `orders wait`: waits (a spinner on a terminal) until the order is over
 /// or waits for its letter's signature, then prints how it ended: its
-/// state, its report's counters and each failed number with why. The exit
+/// state, its report's counters and each failed number with why (also at
+/// the deadline, from one more read). The exit
 /// status says how it ended (see [`failure`]): 0 completed with every number
 /// done, 3 completed with failed numbers, 4 rejected, 5 awaiting the
 /// signature, 6 still going at the deadline.
@@ -71,20 +74,7 @@ async fn wait(
     let outcome = match waited {
         Ok(outcome) => outcome,
         Err(e) if e.kind() == ErrorKind::DeadlineExceeded => {
-            // The SDK's message names the order too: it is said once.
-            let said = e.to_string();
-            let said = said
-                .strip_prefix(&format!("hosting order {}: ", args.id))
-                .unwrap_or(&said);
-            return Err(Failure::with_status(
-                format!("{subject} has not ended: {said}"),
-                failure::DEADLINE,
-            )
-            .hint(format!(
-                "the order goes on without this wait: run `sinch-numbers orders wait {}` again, \
-                 or with a longer --timeout-minutes",
-                visible(&args.id)
-            )));
+            return Err(deadline(client, &args, &subject, &e, out).await)
         }
         Err(e) => return Err(super::sdk_failure(&subject, &e, NO_ORDER)),
     };
@@ -136,6 +126,76 @@ async fn wait(
     }
 }
 
+/// The end of a wait at its deadline: the order is read once more (with
+/// its report and failed numbers) and printed as for the other endings,
+/// then the failure (exit status 6) says where it stands.
+async fn deadline(
+    client: &Client,
+    args: &OrdersWaitArgs,
+    subject: &str,
+    error: &sinch_imported_numbers::Error,
+    out: &mut dyn Write,
+) -> Failure {
+    let again = format!(
+        "the order goes on without this wait: run `sinch-numbers orders wait {}` again, or with \
+         a longer --timeout-minutes",
+        visible(&args.id)
+    );
+    let end = match End::last_read(client, &args.id).await {
+        Ok(end) => end,
+        Err(e) => {
+            // Nothing to print: say the SDK's words for the wait, and why
+            // the order could not be shown.
+            let said = error.to_string();
+            let said = said
+                .strip_prefix(&format!("hosting order {}: ", args.id))
+                .unwrap_or(&said);
+            return Failure::with_status(
+                format!(
+                    "{subject} has not ended: {said}; reading it once more failed: {}",
+                    visible(&e.to_string())
+                ),
+                failure::DEADLINE,
+            )
+            .hint(again);
+        }
+    };
+    if let Err(e) = end.write(args.output, out) {
+        return Failure::output(e);
+    }
+    let state = if end.state.is_empty() {
+        "without a state".to_owned()
+    } else {
+        visible(&end.state).into_owned()
+    };
+    let message = if args.timeout_minutes == 0 {
+        format!(
+            "{subject} has not ended: it is {state} (--timeout-minutes 0 reads the order once \
+             and does not wait)"
+        )
+    } else {
+        format!(
+            "{subject} has not ended: still {state} after waiting {}",
+            minutes(args.timeout_minutes)
+        )
+    };
+    Failure::with_status(message, failure::DEADLINE).hint(again)
+}
+
+/// `1 minute`, `90 minutes`, `2 hours`.
+fn minutes(count: u64) -> String {
+    let (count, unit) = if count >= 60 && count % 60 == 0 {
+        (count / 60, "hour")
+    } else {
+        (count, "minute")
+    };
+    if count == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{count} {unit}s")
+    }
+}
+
 /// How an order ended, as `orders wait` prints it.
 struct End {
     id: String,
@@ -146,20 +206,44 @@ struct End {
     failed: Vec<(String, String)>,
 }
 
+/// Each failed number with why.
+fn failures(numbers: &[HostingOrderNumber]) -> Vec<(String, String)> {
+    numbers
+        .iter()
+        .filter_map(|n| {
+            let why = n.failure()?;
+            Some((n.phone_number().to_string(), why))
+        })
+        .collect()
+}
+
 impl End {
+    /// The order as read now, with its report and failed numbers, for a
+    /// wait that ended at its deadline.
+    async fn last_read(client: &Client, id: &str) -> sinch_imported_numbers::Result<Self> {
+        let orders = client.hosting_orders();
+        let order = orders.get(id).await?;
+        let report = orders.report(id).await?;
+        let numbers: Vec<HostingOrderNumber> = orders
+            .numbers(id, HostingOrderNumberFilter::new())
+            .items()
+            .try_filter(|n| std::future::ready(n.failure().is_some()))
+            .try_collect()
+            .await?;
+        Ok(End {
+            id: order.id().to_owned(),
+            state: text(order.state()),
+            outcome: "still-going",
+            report: Some(report),
+            failed: failures(&numbers),
+        })
+    }
+
     fn of(outcome: &OrderWaitOutcome) -> Self {
         let order = outcome.order();
         let summary = outcome.summary();
-        let failed: Vec<(String, String)> = summary
-            .map(|s| {
-                s.failed_numbers
-                    .iter()
-                    .map(|n| {
-                        let why = n.failure().unwrap_or_default();
-                        (n.phone_number().to_string(), why)
-                    })
-                    .collect()
-            })
+        let failed = summary
+            .map(|s| failures(&s.failed_numbers))
             .unwrap_or_default();
         let word = match outcome {
             OrderWaitOutcome::Completed(_) if failed.is_empty() => "completed",
@@ -463,5 +547,19 @@ impl Record for HostingOrderNumber {
 
     fn write_json(&self, out: &mut dyn Write, pretty: bool) -> serde_json::Result<()> {
         json(self.raw(), out, pretty)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minutes;
+
+    #[test]
+    fn deadlines_in_words() {
+        assert_eq!(minutes(1), "1 minute");
+        assert_eq!(minutes(30), "30 minutes");
+        assert_eq!(minutes(60), "1 hour");
+        assert_eq!(minutes(90), "90 minutes");
+        assert_eq!(minutes(1440), "24 hours");
     }
 }
