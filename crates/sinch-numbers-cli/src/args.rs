@@ -467,7 +467,11 @@ pub struct OrdersWaitArgs {
     /// Never draw the spinner (it is drawn only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
-    /// The output format.
+    /// The output format: table (lines); csv (hosting_order_id, state,
+    /// outcome, phone_number, failure: a row per failed number, or one row
+    /// with the last two empty when none failed); json or jsonl (one object:
+    /// hostingOrderId, state, outcome, failedNumbers, and report, the
+    /// report's counters as the API sends them).
     #[arg(long, short, value_enum, default_value_t)]
     pub output: Format,
 }
