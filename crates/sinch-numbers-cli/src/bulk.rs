@@ -107,7 +107,7 @@ pub enum Outcome {
     Done(String),
     /// Dry run: would be sent (in the planned order named).
     Valid(String),
-    /// The same number as an earlier input (named): sent once, there.
+    /// The same number as an earlier input (named): only that one is sent.
     Repeat(String),
     /// Not a number that can be sent.
     Invalid(String),
@@ -172,16 +172,18 @@ pub struct Line<D> {
     detail: PhantomData<D>,
 }
 
+/// What is said of a repeat of `first`, in a run that sends or a dry run.
+fn repeat_of(first: &str, dry_run: bool) -> String {
+    let sent = if dry_run { "would be sent" } else { "is sent" };
+    format!("the same number as {first}; only that one {sent}")
+}
+
 impl<D: Detail> Line<D> {
-    fn new(entry: &Entry, outcome: &Outcome) -> Self {
+    fn new(entry: &Entry, outcome: &Outcome, dry_run: bool) -> Self {
         let (word, error, detail) = match outcome {
             Outcome::Done(detail) => (D::DONE, String::new(), detail.clone()),
             Outcome::Valid(plan) => ("valid", String::new(), plan.clone()),
-            Outcome::Repeat(first) => (
-                "repeat",
-                format!("the same number as {first}: sent once, there"),
-                String::new(),
-            ),
+            Outcome::Repeat(first) => ("repeat", repeat_of(first, dry_run), String::new()),
             Outcome::Invalid(why) => ("invalid", why.clone(), String::new()),
             Outcome::Failed(why) => ("failed", why.clone(), String::new()),
             Outcome::NotAttempted => ("not-attempted", String::new(), String::new()),
@@ -284,6 +286,8 @@ pub struct Outcomes<'a, D: Detail> {
     pending: BTreeMap<usize, Line<D>>,
     /// The input position of the next line to write.
     next: usize,
+    /// Nothing is sent: outcomes say what would be.
+    dry_run: bool,
     /// The counts so far.
     pub tally: Tally,
 }
@@ -326,6 +330,7 @@ impl<'a, D: Detail> Outcomes<'a, D> {
             progress,
             pending: BTreeMap::new(),
             next: 0,
+            dry_run: options.dry_run,
             tally: Tally::default(),
         })
     }
@@ -345,8 +350,9 @@ impl<'a, D: Detail> Outcomes<'a, D> {
             Outcome::Repeat(first) => {
                 self.tally.repeats += 1;
                 self.note(&format!(
-                    "note: {} is the same number as {first}: sent once",
-                    entry.describe()
+                    "note: {} is {}",
+                    entry.describe(),
+                    repeat_of(first, self.dry_run)
                 ));
             }
             Outcome::Invalid(why) => {
@@ -356,7 +362,8 @@ impl<'a, D: Detail> Outcomes<'a, D> {
             Outcome::Failed(_) => self.tally.failed += 1,
             Outcome::NotAttempted => self.tally.not_attempted += 1,
         }
-        self.pending.insert(at, Line::<D>::new(entry, &outcome));
+        self.pending
+            .insert(at, Line::<D>::new(entry, &outcome, self.dry_run));
         while let Some(line) = self.pending.remove(&self.next) {
             self.write(&line)?;
             self.next += 1;
@@ -458,18 +465,72 @@ pub fn stops_the_run(error: &Error) -> bool {
     )
 }
 
-/// `rows 2-6`, `row 3`, `+12065550101` or `3 numbers`: the entries `at` as
-/// a message names them.
+/// The entries `at` as a message names them, without their count (which
+/// the message says, when it does, in its own words): `row 3`, `rows 2-6`,
+/// or the numbers given as arguments (the first two and the last, when
+/// there are more than four).
 pub fn span(entries: &[Entry], at: &[usize]) -> String {
     let lines: Vec<u64> = at.iter().map(|&i| entries[i].line).collect();
     match (lines.first(), lines.last()) {
         (Some(first), Some(last)) if *first > 0 && first == last => format!("row {first}"),
-        (Some(first), Some(last)) if *first > 0 => {
-            format!("{} numbers of rows {first}-{last}", at.len())
+        (Some(first), Some(last)) if *first > 0 => format!("rows {first}-{last}"),
+        _ => {
+            let numbers: Vec<String> = at.iter().map(|&i| entries[i].e164()).collect();
+            match numbers.as_slice() {
+                [first, second, .., last] if numbers.len() > 4 => {
+                    format!("{first}, {second}, ..., {last}")
+                }
+                _ => numbers.join(", "),
+            }
         }
-        _ => match at {
-            [one] => entries[*one].e164(),
-            _ => format!("{} numbers", at.len()),
-        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(lines: &[u64]) -> Vec<Entry> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, &line)| {
+                let written = format!("+1206555{:04}", 100 + i);
+                Entry {
+                    line,
+                    number: PhoneNumber::parse(&written).map_err(|e| e.to_string()),
+                    written,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spans_name_rows_or_numbers_without_repeating_the_count() {
+        let rows = entries(&[2, 3, 4]);
+        assert_eq!(span(&rows, &[1]), "row 3");
+        assert_eq!(span(&rows, &[0, 2]), "rows 2-4");
+        let given = entries(&[0; 6]);
+        assert_eq!(span(&given, &[0]), "+12065550100");
+        assert_eq!(
+            span(&given, &[0, 1, 2]),
+            "+12065550100, +12065550101, +12065550102"
+        );
+        assert_eq!(
+            span(&given, &[0, 1, 2, 3, 4, 5]),
+            "+12065550100, +12065550101, ..., +12065550105"
+        );
+    }
+
+    #[test]
+    fn a_repeat_says_whether_it_is_or_would_be_sent() {
+        assert_eq!(
+            repeat_of("row 2 (+12065550101)", false),
+            "the same number as row 2 (+12065550101); only that one is sent"
+        );
+        assert_eq!(
+            repeat_of("row 2 (+12065550101)", true),
+            "the same number as row 2 (+12065550101); only that one would be sent"
+        );
     }
 }

@@ -779,6 +779,28 @@ fn outcomes_are_in_input_order_whatever_order_they_are_known_in() {
     let want: Vec<(&str, &str)> = inputs.into_iter().zip(expected).collect();
     assert_eq!(got, want, "{rows:?}");
     assert_eq!(stdout(&output), std::fs::read_to_string(&report).unwrap());
+    // A dry run says what would be sent, each thing once.
+    assert_eq!(
+        rows[4][3],
+        "the same number as +12065550101; only that one would be sent"
+    );
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "would open order 1 of 2: 2 US numbers (+12065550101, +12065550103), an import"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("would open order 2 of 2: 1 CA number (+14165550102)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "note: 206 555 0101 is the same number as +12065550101; only that one would be sent"
+        ),
+        "{err}"
+    );
 
     let output = fake
         .cli()
@@ -801,6 +823,10 @@ fn outcomes_are_in_input_order_whatever_order_they_are_known_in() {
             )
         })
         .collect();
+    assert_eq!(
+        lines[3]["error"],
+        "the same number as +12065550101; only that one is sent"
+    );
     let expected = expected.map(|o| if o == "valid" { "ordered" } else { o });
     let want: Vec<(&str, &str)> = inputs.into_iter().zip(expected).collect();
     assert_eq!(got, want, "{lines:?}");
@@ -830,7 +856,7 @@ fn orders_import_five_numbers_an_order_with_a_report_and_a_dry_run() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "would open order 1 of 2: 5 US numbers (5 numbers of rows 2-6), an import on service plan plan, campaign c1",
+            "would open order 1 of 2: 5 US numbers (rows 2-6), an import on service plan plan, campaign c1",
         ))
         .stderr(predicate::str::contains("would open order 2 of 2: 2 US numbers"))
         .stderr(predicate::str::contains("row 9 (12345): invalid phone number"))
