@@ -184,7 +184,7 @@ async fn deadline(
 
 /// `1 minute`, `90 minutes`, `2 hours`.
 fn minutes(count: u64) -> String {
-    let (count, unit) = if count >= 60 && count % 60 == 0 {
+    let (count, unit) = if count >= 60 && count.is_multiple_of(60) {
         (count / 60, "hour")
     } else {
         (count, "minute")
