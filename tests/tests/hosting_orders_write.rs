@@ -294,7 +294,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         (
             orders
                 .text_enable_toll_free(&TollFreeTextEnable::new(
-                    [us.clone()],
+                    [phone("+18335870229")],
                     "p",
                     DirectLoa::new(
                         AuthorisedPerson::new("A", "B", "no-at-sign"),
@@ -305,6 +305,20 @@ async fn bad_input_is_refused_before_anything_is_sent() {
                 .await
                 .map(drop),
             Some(Setting::LetterOfAuthorization("authorisedPerson.email")),
+        ),
+        (
+            orders
+                .text_enable_toll_free(&TollFreeTextEnable::new([us.clone()], "p", direct()))
+                .await
+                .map(drop),
+            Some(Setting::PhoneNumbers),
+        ),
+        (
+            orders
+                .text_enable(&TextEnable::new([phone("+18005550100")], "p", direct()))
+                .await
+                .map(drop),
+            Some(Setting::PhoneNumbers),
         ),
         (
             qualified
