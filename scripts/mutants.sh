@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Mutation testing: cargo-mutants (pinned, installed under target/tools by this script) changes
+# the code one small way at a time (an operator, a constant, a function body) and runs the tests;
+# a mutant no test notices ("missed") is behaviour no test pins. Too slow for CI on two cores, so
+# it is the habit for every change to the SDK's core, not a CI step.
+#
+#   bash scripts/mutants.sh FILE...             # every mutant of these files
+#   bash scripts/mutants.sh --in-diff [BASE]    # mutants of the lines changed since BASE (main)
+#
+# Tests run: the mutated file's own package and the workspace tests (tests/), or the packages in
+# MUTANTS_TEST_PACKAGES (space separated). MUTANTS_JOBS (default 1) builds that many mutants at
+# once. Exclusions (mutants no behaviour can tell apart) live in .cargo/mutants.toml, each with
+# its reason. Prints caught / missed / timeout / unviable per file; the full output is in
+# target/mutants/mutants.out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+version=27.0.0
+root=target/tools
+bin=$root/bin/cargo-mutants
+if ! "$bin" mutants --version 2> /dev/null | grep -qF "cargo-mutants $version"; then
+  echo "installing cargo-mutants $version into $root"
+  cargo install --quiet --locked --root "$root" cargo-mutants --version "$version"
+fi
+
+if (($# == 0)); then
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+fi
+
+args=()
+if [[ $1 == --in-diff ]]; then
+  base=${2:-main}
+  mkdir -p target
+  git diff "$base" -- '*.rs' > target/mutants.diff
+  if [[ ! -s target/mutants.diff ]]; then
+    echo "no Rust change since $base: nothing to mutate"
+    exit 0
+  fi
+  args+=(--in-diff target/mutants.diff)
+else
+  for file in "$@"; do
+    [[ -f $file ]] || {
+      echo "no such file: $file" >&2
+      exit 2
+    }
+    args+=(--file "$file")
+  done
+fi
+
+packages=${MUTANTS_TEST_PACKAGES:-}
+if [[ -z $packages ]]; then
+  packages="workspace-tests"
+  for file in "$@"; do
+    case $file in
+      crates/*/*) packages+=" $(echo "$file" | cut -d/ -f2)" ;;
+    esac
+  done
+fi
+for package in $packages; do
+  args+=(--test-package "$package")
+done
+
+status=0
+"$bin" mutants --no-shuffle --jobs "${MUTANTS_JOBS:-1}" --timeout-multiplier 3 \
+  --output target/mutants "${args[@]}" || status=$?
+
+# cargo-mutants exits 2 when mutants were missed, 3 on timeouts; the summary says which.
+python3 - target/mutants/mutants.out/outcomes.json << 'EOF'
+import collections, json, sys
+
+outcomes = json.load(open(sys.argv[1]))["outcomes"]
+per_file = collections.defaultdict(collections.Counter)
+for o in outcomes:
+    scenario = o.get("scenario")
+    if not isinstance(scenario, dict) or "Mutant" not in scenario:
+        continue  # the baseline
+    path = scenario["Mutant"]["file"]
+    summary = o["summary"]
+    kind = {
+        "CaughtMutant": "caught",
+        "MissedMutant": "missed",
+        "Timeout": "timeout",
+        "Unviable": "unviable",
+    }.get(summary, summary.lower())
+    per_file[path][kind] += 1
+print(f"{'file':<60} {'caught':>6} {'missed':>6} {'timeout':>7} {'unviable':>8} {'caught %':>8}")
+for path in sorted(per_file):
+    c = per_file[path]
+    viable = c["caught"] + c["missed"] + c["timeout"]
+    share = f"{100 * c['caught'] / viable:.0f}%" if viable else "-"
+    print(f"{path:<60} {c['caught']:>6} {c['missed']:>6} {c['timeout']:>7} {c['unviable']:>8} {share:>8}")
+EOF
+if ((status != 0)); then
+  echo "missed mutants: target/mutants/mutants.out/missed.txt" >&2
+fi
+exit "$status"
