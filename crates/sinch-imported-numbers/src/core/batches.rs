@@ -239,6 +239,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![("+12065550102".to_owned(), "o2")]
         );
+        assert!(!report.all_ordered());
         let (_, dup) = report.failed().nth(2).unwrap();
         assert!(dup.to_string().contains("listed twice"), "{dup}");
     }

@@ -73,7 +73,8 @@ where
             "waiting"
         );
         tokio::time::sleep(pause.min(deadline - now)).await;
-        pause = (pause * 2).min(polling.max.max(polling.first));
+        // Never below the first pause, so reads stay bounded whatever the settings.
+        pause = (pause * 2).clamp(polling.first, polling.max.max(polling.first));
     }
 }
 
