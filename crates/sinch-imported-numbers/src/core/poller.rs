@@ -155,6 +155,10 @@ mod tests {
         );
         // 10 + 20 + 40 + 40 ... ms up to 1 s: about 27 reads, never unbounded.
         assert!((20..=30).contains(&reads), "{reads}");
+        assert!(
+            err.to_string().ends_with(&format!("({reads} reads)")),
+            "{err}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
