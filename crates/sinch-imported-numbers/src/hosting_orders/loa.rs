@@ -363,6 +363,7 @@ mod tests {
         let (d, r, b) = Loa::from(reseller).to_wire();
         assert!(d.is_none() && r.is_some() && b.is_none());
         assert!(!Loa::Blanket.needs_signature());
+        assert!(Loa::from(DirectLoa::new(person(), address(), "V")).needs_signature());
     }
 
     #[test]
