@@ -21,11 +21,8 @@ use sinch_imported_numbers_fake::{
 
 const PROJECT: &str = "cli-project";
 
-/// The fake server, on a runtime of its own that outlives each command.
-struct Fake {
-    server: FakeServer,
-    _runtime: tokio::runtime::Runtime,
-}
+mod common;
+use common::Fake;
 
 impl Fake {
     fn start() -> Fake {
@@ -33,28 +30,7 @@ impl Fake {
     }
 
     fn with(builder: FakeServerBuilder) -> Fake {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime.block_on(builder.start()).unwrap();
-        Fake {
-            server,
-            _runtime: runtime,
-        }
-    }
-
-    /// The CLI, configured from the environment as a user would.
-    fn cli(&self) -> Command {
-        let mut cmd = Command::cargo_bin("sinch-numbers").unwrap();
-        cmd.env_clear()
-            .env("SINCH_PROJECT_ID", PROJECT)
-            .env("SINCH_KEY_ID", self.server.key_id())
-            .env("SINCH_KEY_SECRET", self.server.key_secret())
-            .env("SINCH_IMPORTED_NUMBERS_URL", self.server.base_url())
-            .timeout(Duration::from_secs(60));
-        cmd
+        Fake::in_project(PROJECT, builder)
     }
 
     fn count(&self) -> usize {
