@@ -6,6 +6,7 @@
 #
 #   bash scripts/mutants.sh FILE...             # every mutant of these files
 #   bash scripts/mutants.sh --in-diff [BASE]    # mutants of the lines changed since BASE (main)
+#   bash scripts/mutants.sh --iterate FILE...   # again, skipping the mutants the last run caught
 #
 # Tests run: the mutated file's own package and the workspace tests (tests/), or the packages in
 # MUTANTS_TEST_PACKAGES (space separated). MUTANTS_JOBS (default 1) builds that many mutants at
@@ -24,11 +25,19 @@ if ! "$bin" mutants --version 2> /dev/null | grep -qF "cargo-mutants $version"; 
 fi
 
 if (($# == 0)); then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 
 args=()
+if [[ $1 == --iterate ]]; then
+  args+=(--iterate)
+  shift
+  (($# > 0)) || {
+    echo "--iterate needs files or --in-diff" >&2
+    exit 2
+  }
+fi
 if [[ $1 == --in-diff ]]; then
   base=${2:-main}
   mkdir -p target

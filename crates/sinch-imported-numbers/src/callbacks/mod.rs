@@ -414,14 +414,107 @@ mod tests {
     }
 
     #[test]
+    fn the_body_limit_is_64_kib_and_inclusive() {
+        let s = secret("k");
+        assert_eq!(DEFAULT_MAX_BODY_BYTES, 65_536);
+        // At the limit the body is read (and found not to be JSON); one
+        // byte more is refused unread, naming both sizes.
+        let at_limit = vec![b' '; DEFAULT_MAX_BODY_BYTES];
+        assert!(matches!(
+            verify(&s, &at_limit, Some(&sign(&s, &at_limit))),
+            Err(CallbackError::InvalidPayload(_))
+        ));
+        let over = vec![b' '; DEFAULT_MAX_BODY_BYTES + 1];
+        let error = verify(&s, &over, Some(&sign(&s, &over))).unwrap_err();
+        assert_eq!(
+            error,
+            CallbackError::BodyTooLarge {
+                size: 65_537,
+                limit: 65_536
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "callback body of 65537 bytes is larger than the 65536-byte limit"
+        );
+        // A verifier's own limit: the same boundary.
+        let body = br#"{"eventId":"e"}"#;
+        let signature = sign(&s, body);
+        let exact = Verifier::new(s.clone()).max_body_bytes(body.len());
+        assert!(exact.verify(body, Some(&signature)).is_ok());
+        let smaller = Verifier::new(s).max_body_bytes(body.len() - 1);
+        assert!(matches!(
+            smaller.verify(body, Some(&signature)),
+            Err(CallbackError::BodyTooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn a_secret_is_exposed_only_when_asked() {
+        let s = secret("hunter2-hunter2");
+        assert_eq!(s.expose(), "hunter2-hunter2");
+        assert_eq!(format!("{s:?}"), "CallbackSecret(<redacted>)");
+    }
+
+    #[test]
     fn secrets_are_checked_and_never_shown() {
         assert!(CallbackSecret::new("").is_err());
         assert!(CallbackSecret::new(" padded").is_err());
         assert!(CallbackSecret::new("a\u{7}b").is_err());
         assert!(CallbackSecret::new("x".repeat(1025)).is_err());
+        assert!(CallbackSecret::new("x".repeat(1024)).is_ok());
         let s = secret("hunter2-hunter2");
         assert!(!format!("{s:?}").contains("hunter2"));
         assert!(!format!("{:?}", Verifier::new(s)).contains("hunter2"));
+    }
+
+    #[test]
+    fn every_field_of_an_event_reads_as_sent() {
+        let key = secret("s3cret-for-tests");
+        let body = br#"{"eventId":"01J","timestamp":"2024-07-23T14:02:14Z","projectId":"p-1","resourceId":"+12065550134","resourceType":"IMPORTED_NUMBER","eventType":"PROVISIONING_TO_SMS_PLATFORM","status":"FAILED","failureCode":"INVALID_NNID","internalFailureCode":"E42"}"#;
+        let event = verify(&key, body, Some(&sign(&key, body))).unwrap();
+        assert_eq!(event.event_id(), Some("01J"));
+        assert_eq!(
+            event.timestamp().map(Timestamp::as_str),
+            Some("2024-07-23T14:02:14Z")
+        );
+        assert_eq!(event.project_id(), Some("p-1"));
+        assert_eq!(event.resource_id(), Some("+12065550134"));
+        assert_eq!(
+            event.phone_number(),
+            Some(PhoneNumber::parse("+12065550134").unwrap())
+        );
+        assert_eq!(
+            event.resource_type(),
+            Some(&CallbackResourceType::ImportedNumber)
+        );
+        assert_eq!(
+            event.event_type(),
+            Some(&CallbackEventType::ProvisioningToSmsPlatform)
+        );
+        assert_eq!(event.status(), Some(&CallbackStatus::Failed));
+        assert!(!event.succeeded() && !event.ends_hosting());
+        assert_eq!(
+            event.failure_code(),
+            Some(&CallbackFailureCode::InvalidNnid)
+        );
+        assert_eq!(event.internal_failure_code(), Some("E42"));
+        assert_eq!(event.raw().event_id.as_deref(), Some("01J"));
+
+        // Blank texts read as absent; a resource id that is not a number
+        // has no phone number.
+        let body = br#"{"eventId":"","projectId":"","resourceId":"brand-1","internalFailureCode":"","status":"SUCCEEDED"}"#;
+        let event = verify(&key, body, Some(&sign(&key, body))).unwrap();
+        assert_eq!(event.event_id(), None);
+        assert_eq!(event.project_id(), None);
+        assert_eq!(event.internal_failure_code(), None);
+        assert_eq!(event.resource_id(), Some("brand-1"));
+        assert_eq!(event.phone_number(), None);
+        assert_eq!(event.timestamp(), None);
+        assert!(event.succeeded());
+        let body = br#"{"resourceId":""}"#;
+        let event = verify(&key, body, Some(&sign(&key, body))).unwrap();
+        assert_eq!(event.resource_id(), None);
     }
 
     #[test]

@@ -406,6 +406,71 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn dropping_a_listing_stops_its_prefetch() {
+        /// Marks `dropped` when the page fetch it lives in is dropped.
+        struct Guard(Arc<AtomicUsize>);
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let listing = Listing::new(Ok(()), {
+            let dropped = dropped.clone();
+            Arc::new(move |_size, token: Option<String>| {
+                let guard = Guard(dropped.clone());
+                Box::pin(async move {
+                    if token.is_some() {
+                        // The second page never comes.
+                        std::future::pending::<()>().await;
+                    }
+                    drop(guard);
+                    Ok(Page::new(vec![0_usize], Some("next".to_owned()), None))
+                })
+            })
+        });
+        let mut pages = listing.pages();
+        pages.next().await.unwrap().unwrap();
+        tokio::task::yield_now().await;
+        assert_eq!(dropped.load(Ordering::SeqCst), 1, "the first fetch ended");
+        drop(pages);
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            2,
+            "the prefetch of the second page was stopped"
+        );
+    }
+
+    #[tokio::test]
+    async fn page_size_and_empty_page_limits_are_inclusive() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        for (size, ok) in [
+            (0, false),
+            (1, true),
+            (i32::MAX as u32, true),
+            (i32::MAX as u32 + 1, false),
+        ] {
+            let first = canned(0, calls.clone())
+                .page_size(size)
+                .pages()
+                .next()
+                .await;
+            assert_eq!(first.unwrap().is_ok(), ok, "page size {size}");
+        }
+        for (pages, ok) in [(0, false), (1, true)] {
+            let first = canned(0, calls.clone())
+                .max_empty_pages(pages)
+                .pages()
+                .next()
+                .await;
+            assert_eq!(first.unwrap().is_ok(), ok, "max_empty_pages {pages}");
+        }
+    }
+
+    #[tokio::test]
     async fn a_bad_setting_sends_nothing() {
         let calls = Arc::new(AtomicUsize::new(0));
         let mut pages = canned(4, calls.clone()).page_size(0).pages();

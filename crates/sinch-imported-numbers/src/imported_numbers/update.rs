@@ -397,6 +397,64 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_mask_holds_exactly_the_fields_put_in() {
+        let mut mask = FieldMask::default();
+        assert!(mask.is_empty());
+        mask.insert(UpdatableField::CampaignId);
+        assert!(!mask.is_empty());
+        assert!(mask.contains(UpdatableField::CampaignId));
+        assert!(!mask.contains(UpdatableField::DisplayName));
+        mask.insert(UpdatableField::DisplayName);
+        mask.insert(UpdatableField::DisplayName);
+        assert_eq!(
+            mask.fields().collect::<Vec<_>>(),
+            [UpdatableField::DisplayName, UpdatableField::CampaignId]
+        );
+        assert_eq!(mask.to_string(), "displayName,smsConfiguration.campaignId");
+        let collected: FieldMask = [UpdatableField::CallbackUrl].into_iter().collect();
+        assert_eq!(collected.to_string(), "callbackUrl");
+        assert_eq!(
+            "callbackUrl".parse::<FieldMask>().unwrap(),
+            collected,
+            "FromStr is parse"
+        );
+    }
+
+    #[test]
+    fn fields_show_their_mask_paths() {
+        let shown: Vec<String> = UpdatableField::ALL.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "displayName",
+                "smsConfiguration.servicePlanId",
+                "smsConfiguration.campaignId",
+                "callbackUrl"
+            ]
+        );
+        assert_eq!(
+            UpdatableField::list(),
+            "displayName, smsConfiguration.servicePlanId, smsConfiguration.campaignId, callbackUrl"
+        );
+        let links: Vec<_> = UpdatableField::ALL
+            .into_iter()
+            .filter(|f| f.is_link())
+            .collect();
+        assert_eq!(
+            links,
+            [UpdatableField::ServicePlanId, UpdatableField::CampaignId]
+        );
+        for field in UpdatableField::ALL {
+            assert_eq!(field.path().parse::<UpdatableField>().unwrap(), field);
+        }
+        // A body that is not an object is left as it is.
+        let mut body = Value::from("text");
+        UpdatableField::CampaignId.set(&mut body, "c".into());
+        assert_eq!(body, Value::from("text"));
+        assert_eq!(UpdatableField::CampaignId.get(&body), None);
+    }
+
     #[tokio::test]
     async fn unknown_or_empty_updates_fail_before_sending() {
         let err = request()

@@ -215,10 +215,10 @@ impl PhoneNumber {
             // US and CA share country code 1: national numbers are 10 digits,
             // optionally preceded by the trunk prefix 1.
             Region::Us | Region::Ca => {
+                // (`collect_digits` refused an input without digits.)
                 let national = match digits.as_slice() {
-                    [] => return Err(PhoneNumberError::Empty),
                     [b'1', rest @ ..] if digits.seen == 11 => rest,
-                    all if digits.seen <= MAX_DIGITS => all,
+                    all if digits.seen == 10 => all,
                     _ => {
                         return Err(PhoneNumberError::NanpLength {
                             digits: digits.seen,
@@ -638,6 +638,129 @@ mod tests {
         assert_eq!(
             PhoneNumber::parse_with_region(" - ", Region::Us).unwrap_err(),
             PhoneNumberError::Empty
+        );
+    }
+
+    #[test]
+    fn digit_counts_are_bounded_exactly() {
+        // E.164: 7 to 15 digits, country code included.
+        assert_eq!(err("+441234"), PhoneNumberError::TooShort { digits: 6 });
+        assert_eq!(PhoneNumber::parse("+4412345").unwrap().as_str(), "+4412345");
+        assert_eq!(
+            PhoneNumber::parse("+441234567890123").unwrap().as_str(),
+            "+441234567890123"
+        );
+        assert_eq!(
+            err("+4412345678901234"),
+            PhoneNumberError::TooLong { digits: 16 }
+        );
+        // +1: exactly 1 + 10 digits; past 15 the E.164 limit speaks.
+        assert_eq!(
+            err("+120655501341234"),
+            PhoneNumberError::NanpLength { digits: 14 }
+        );
+        assert_eq!(
+            err("+1206555013412345"),
+            PhoneNumberError::TooLong { digits: 16 }
+        );
+        assert_eq!(
+            PhoneNumberError::TooShort { digits: 6 }.to_string(),
+            "phone number has 6 digits; at least 7 are needed"
+        );
+        assert_eq!(
+            PhoneNumberError::TooLong { digits: 16 }.to_string(),
+            "phone number has 16 digits; E.164 allows at most 15"
+        );
+    }
+
+    #[test]
+    fn numbers_from_the_server_are_checked_for_shape_only() {
+        let server = |s: &str| PhoneNumber::from_server(s).map(|n| n.as_str().to_owned());
+        // NANP rules are not applied: the number exists.
+        assert_eq!(server("+11065550134").unwrap(), "+11065550134");
+        assert_eq!(server("+4412345").unwrap(), "+4412345");
+        assert_eq!(server("+441234567890123").unwrap(), "+441234567890123");
+        assert_eq!(
+            server("+441234"),
+            Err(PhoneNumberError::TooShort { digits: 6 })
+        );
+        assert_eq!(
+            server("+4412345678901234"),
+            Err(PhoneNumberError::TooLong { digits: 16 })
+        );
+        assert_eq!(server(""), Err(PhoneNumberError::Empty));
+        assert_eq!(server("+"), Err(PhoneNumberError::Empty));
+        assert_eq!(server("12065550134"), Err(PhoneNumberError::MissingPlus));
+        assert_eq!(
+            server("+0123456789"),
+            Err(PhoneNumberError::CountryCodeStartsWithZero)
+        );
+    }
+
+    #[test]
+    fn national_numbers_are_10_digits_or_1_and_10() {
+        let us = |s: &str| PhoneNumber::parse_with_region(s, Region::Us);
+        assert_eq!(us("12065550134").unwrap().as_str(), "+12065550134");
+        // Ten digits that start with 1 are an area code starting with 1,
+        // not a trunk prefix.
+        assert_eq!(
+            us("1206555013").unwrap_err(),
+            PhoneNumberError::AreaCodeStart {
+                area_code: "120".into()
+            }
+        );
+        for (input, digits) in [
+            ("206555013", 9),
+            ("22065550134", 11),
+            ("120655501345", 12),
+            ("2065550134123456", 16),
+        ] {
+            assert_eq!(
+                us(input).unwrap_err(),
+                PhoneNumberError::NanpLength { digits },
+                "{input}"
+            );
+        }
+        assert_eq!(us("").unwrap_err(), PhoneNumberError::Empty);
+        // Whitespace of any kind and the other separators are skipped.
+        for input in ["206\t555\u{2003}0134", "206\u{a0}555/0134", "(206)5550134"] {
+            assert_eq!(us(input).unwrap().as_str(), "+12065550134", "{input:?}");
+        }
+        assert_eq!(
+            PhoneNumber::parse_with_region("+1 206", Region::Ca).unwrap_err(),
+            PhoneNumberError::NanpLength { digits: 3 }
+        );
+    }
+
+    #[test]
+    fn a_number_shows_itself_as_e164() {
+        let n = PhoneNumber::parse("+12065550134").unwrap();
+        assert_eq!(n.digits(), "12065550134");
+        assert_eq!(n.to_string(), "+12065550134");
+        assert_eq!(format!("{n:?}"), "PhoneNumber(+12065550134)");
+        assert_eq!(n.as_ref(), "+12065550134");
+        assert!(n.is_nanp() && !n.is_toll_free());
+        assert!(PhoneNumber::parse("+18005550134").unwrap().is_toll_free());
+        let uk = PhoneNumber::parse("+442071838750").unwrap();
+        assert!(!uk.is_nanp() && !uk.is_toll_free());
+        assert_eq!(uk.region(), None);
+        assert_eq!(PhoneNumber::try_from("+12065550134".to_owned()).unwrap(), n);
+        assert_eq!(PhoneNumber::try_from("+12065550134").unwrap(), n);
+        assert_eq!("+12065550134".parse::<PhoneNumber>().unwrap(), n);
+    }
+
+    #[test]
+    fn regions_read_and_show_their_codes() {
+        assert_eq!(Region::Us.to_string(), "US");
+        assert_eq!(Region::Ca.to_string(), "CA");
+        for (text, region) in [("US", Region::Us), ("us", Region::Us), ("Ca", Region::Ca)] {
+            assert_eq!(text.parse::<Region>().unwrap(), region, "{text}");
+        }
+        let error = "usa".parse::<Region>().unwrap_err();
+        assert_eq!(error.input(), "usa");
+        assert_eq!(
+            error.to_string(),
+            "region \"usa\" is not supported; the Imported Numbers API supports US and CA"
         );
     }
 
