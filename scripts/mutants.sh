@@ -9,7 +9,8 @@
 #   bash scripts/mutants.sh --iterate FILE...   # again, skipping the mutants the last run caught
 #
 # Tests run: the mutated file's own package and the workspace tests (tests/), or the packages in
-# MUTANTS_TEST_PACKAGES (space separated). MUTANTS_JOBS (default 1) builds that many mutants at
+# MUTANTS_TEST_PACKAGES (space separated), with MUTANTS_CARGO_TEST_ARGS added to `cargo test`
+# (say `--lib`, for the unit tests only). MUTANTS_JOBS (default 1) builds that many mutants at
 # once. Exclusions (mutants no behaviour can tell apart) live in .cargo/mutants.toml, each with
 # its reason. Prints caught / missed / timeout / unviable per file; the full output is in
 # target/mutants/mutants.out.
@@ -25,7 +26,7 @@ if ! "$bin" mutants --version 2> /dev/null | grep -qF "cargo-mutants $version"; 
 fi
 
 if (($# == 0)); then
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 
@@ -72,7 +73,7 @@ done
 
 status=0
 "$bin" mutants --no-shuffle --jobs "${MUTANTS_JOBS:-1}" --timeout-multiplier 3 \
-  --output target/mutants "${args[@]}" || status=$?
+  --output target/mutants "${args[@]}" -- ${MUTANTS_CARGO_TEST_ARGS:-} || status=$?
 
 # cargo-mutants exits 2 when mutants were missed, 3 on timeouts; the summary says which.
 python3 - target/mutants/mutants.out/outcomes.json << 'EOF'

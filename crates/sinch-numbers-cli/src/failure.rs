@@ -205,6 +205,141 @@ pub fn advice(error: &Error, concurrency: bool) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+
+    use http::StatusCode;
+    use sinch_imported_numbers::{AuthMode, Client, NumberImport, PhoneNumber, RetryPolicy};
+    use sinch_imported_numbers_fake::FakeServer;
+
+    #[test]
+    fn each_failure_has_its_exit_status_and_shows_its_hint() {
+        let status = |f: &Failure| f.exit_code();
+        assert_eq!(status(&Failure::usage("u")), ExitCode::from(2));
+        assert_eq!(status(&Failure::failed("f")), ExitCode::from(1));
+        assert_eq!(
+            status(&Failure::with_status("w", DEADLINE)),
+            ExitCode::from(6)
+        );
+        let failure = Failure::failed("row 3: refused").hint("try again");
+        assert!(!failure.is_quiet());
+        assert_eq!(
+            failure.to_string(),
+            "error: row 3: refused\n  hint: try again"
+        );
+        assert_eq!(
+            Failure::usage("no project").to_string(),
+            "error: no project"
+        );
+    }
+
+    /// An SDK error from a call to the fake server, the next answer `status`.
+    async fn injected(server: &FakeServer, client: &Client, status: StatusCode) -> Error {
+        server.fail_next(1, status, None);
+        let number = PhoneNumber::parse("+12065550199").unwrap();
+        client.get(&number).await.unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn each_kind_of_sdk_error_gets_its_status_and_advice() {
+        // Provisioning that takes ten minutes: a wait with no time fails.
+        let long = Duration::from_secs(600);
+        let server = FakeServer::builder()
+            .provisioning_delays(long, long)
+            .start()
+            .await
+            .unwrap();
+        let client = |secret: &str, base_url: String| {
+            Client::builder()
+                .auth(AuthMode::Basic)
+                .project_id("p")
+                .key_id(server.key_id())
+                .key_secret(secret)
+                .base_url(base_url)
+                .retry_policy(RetryPolicy::none())
+                .build()
+                .unwrap()
+        };
+        let good = client(server.key_secret(), server.base_url());
+        let number = PhoneNumber::parse("+12065550134").unwrap();
+        let advised = |error: &Error| advice(error, false).unwrap_or("(none)");
+
+        let wrong_secret = client("not-the-secret", server.base_url())
+            .get(&number)
+            .await
+            .unwrap_err();
+        assert!(advised(&wrong_secret).starts_with("check SINCH_KEY_ID"));
+        let forbidden = injected(&server, &good, StatusCode::FORBIDDEN).await;
+        assert!(advised(&forbidden).contains("--project-id"));
+
+        let unknown = good.get(&number).await.unwrap_err();
+        assert!(!wrong_address(&unknown), "{unknown}");
+        assert_eq!(
+            advised(&unknown),
+            "the number is not imported in this project"
+        );
+        let elsewhere = client(server.key_secret(), format!("{}/v1", server.base_url()))
+            .get(&number)
+            .await
+            .unwrap_err();
+        assert!(wrong_address(&elsewhere), "{elsewhere}");
+        assert_eq!(advised(&elsewhere), WRONG_ADDRESS);
+        assert!(
+            !wrong_address(&forbidden),
+            "only a 404 can be a wrong address"
+        );
+        let injected_404 = injected(&server, &good, StatusCode::NOT_FOUND).await;
+        assert!(
+            !wrong_address(&injected_404),
+            "an API error about a resource"
+        );
+
+        good.import(NumberImport::new(number.clone()).service_plan_id("plan"))
+            .await
+            .unwrap();
+        let twice = good
+            .import(NumberImport::new(number.clone()).service_plan_id("plan"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            advised(&twice),
+            "the number is already imported; nothing to do"
+        );
+
+        let throttled = injected(&server, &good, StatusCode::TOO_MANY_REQUESTS).await;
+        assert_eq!(advised(&throttled), "the API is rate limiting; retry later");
+        assert!(advice(&throttled, true).unwrap().contains("--concurrency"));
+        let failing = injected(&server, &good, StatusCode::SERVICE_UNAVAILABLE).await;
+        assert!(advised(&failing).starts_with("Sinch had a problem"));
+
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let unreachable = client(server.key_secret(), format!("http://127.0.0.1:{port}"))
+            .get(&number)
+            .await
+            .unwrap_err();
+        assert_eq!(advised(&unreachable), "check the network and --base-url");
+
+        let late = good
+            .wait_for_provisioning(&number)
+            .deadline(Duration::ZERO)
+            .await
+            .unwrap_err();
+        assert_eq!(late.kind(), ErrorKind::DeadlineExceeded, "{late}");
+        assert!(advised(&late).contains("longer deadline"));
+
+        // Input refused before sending: a usage error, no advice.
+        let empty = good.update(&number).send().await.unwrap_err();
+        let failure = Failure::from_sdk("row 2", &empty);
+        assert_eq!(failure.exit_code(), ExitCode::from(USAGE));
+        assert_eq!(failure.to_string(), format!("error: row 2: {empty}"));
+        // A failed call: exit 1, with its advice as the hint.
+        let failure = Failure::from_sdk("+12065550134", &forbidden);
+        assert_eq!(failure.exit_code(), ExitCode::from(SOME_FAILED));
+        assert!(failure
+            .to_string()
+            .ends_with("\n  hint: this key may not use this project; check --project-id"));
+    }
 
     #[test]
     fn a_closed_pipe_is_quiet_however_it_is_wrapped() {
