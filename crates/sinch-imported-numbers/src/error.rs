@@ -595,6 +595,128 @@ mod tests {
     }
 
     #[test]
+    fn an_api_error_is_kept_and_shown() {
+        let body: types::Error = serde_json::from_value(serde_json::json!({
+            "code": "404", "status": "NOT_FOUND", "message": "no such number"
+        }))
+        .unwrap();
+        let e = Error::from_status(
+            StatusCode::NOT_FOUND,
+            Some(ApiError::from_wire(body)),
+            Some(Duration::from_secs(3)),
+        );
+        assert!(e.is_not_found());
+        let api = e.api_error().unwrap();
+        assert_eq!(api.message.as_deref(), Some("no such number"));
+        assert_eq!(api.code.as_deref(), Some("404"));
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+        assert_eq!(e.to_string(), "HTTP 404: no such number [NOT_FOUND]");
+        let shown = format!("{e:?}");
+        assert!(
+            shown.starts_with("Error { kind: NotFound, message: \"HTTP 404: no such number\""),
+            "{shown}"
+        );
+        let other = Error::from_status(StatusCode::CONFLICT, None, None);
+        assert!(!other.is_not_found() && other.api_error().is_none());
+        assert_eq!(other.to_string(), "HTTP 409: Conflict");
+    }
+
+    #[test]
+    fn attempts_and_the_budget_are_told_in_the_message() {
+        let e = || Error::from_status(StatusCode::SERVICE_UNAVAILABLE, None, None);
+        assert_eq!(
+            e().after_attempts(1).to_string(),
+            "HTTP 503: Service Unavailable"
+        );
+        assert_eq!(
+            e().after_attempts(2).to_string(),
+            "HTTP 503: Service Unavailable (gave up after 2 attempts)"
+        );
+        assert!(!e().is_budget_exhausted());
+        let spent = e().budget_exhausted();
+        assert!(spent.is_budget_exhausted());
+        assert!(spent.to_string().contains("retry budget exhausted"));
+        assert!(spent.duplicate().is_budget_exhausted());
+    }
+
+    #[test]
+    fn the_source_is_the_input_error_or_the_cause() {
+        use std::error::Error as _;
+        let e = Error::from(PhoneNumberError::MissingPlus);
+        assert_eq!(
+            e.source().map(|s| s.to_string()),
+            Some(InputError::PhoneNumber(PhoneNumberError::MissingPlus).to_string())
+        );
+        let io = std::io::Error::other("disk on fire");
+        let e = Error::new(ErrorKind::Other, "x").with_source(io);
+        assert_eq!(
+            e.source().map(|s| s.to_string()).as_deref(),
+            Some("disk on fire")
+        );
+        assert!(Error::new(ErrorKind::Other, "x").source().is_none());
+    }
+
+    /// A reqwest error from a real request to `url`, with `timeout`.
+    async fn reqwest_error(url: &str, timeout: Duration) -> reqwest::Error {
+        crate::core::tls::http_client_builder()
+            .unwrap()
+            .timeout(timeout)
+            .build()
+            .unwrap()
+            .get(url)
+            .send()
+            .await
+            .unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn transport_errors_say_what_failed_and_whether_it_was_sent() {
+        // Nothing listens: the request was never sent, a retry is safe.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "http://{}/v1/projects/p?secret=abc",
+            closed.local_addr().unwrap()
+        );
+        drop(closed);
+        let e = Error::transport(reqwest_error(&url, Duration::from_secs(5)).await);
+        assert_eq!(e.kind(), ErrorKind::Transport);
+        assert!(e.is_retryable() && e.was_not_sent());
+        assert!(e.to_string().starts_with("could not connect: "), "{e}");
+        assert!(!e.to_string().contains("secret=abc"), "{e}");
+        // A listener that never answers: sent, and timed out.
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", silent.local_addr().unwrap());
+        let e = Error::transport(reqwest_error(&url, Duration::from_millis(50)).await);
+        assert!(e.is_retryable() && !e.was_not_sent());
+        assert!(e.to_string().starts_with("request timed out"), "{e}");
+        drop(silent);
+        // A body cut short: the answer came, its body could not be read.
+        let cut = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", cut.local_addr().unwrap());
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let (mut socket, _) = cut.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nabc")
+                .await;
+        });
+        let client = crate::core::tls::http_client_builder()
+            .unwrap()
+            .build()
+            .unwrap();
+        let response = client.get(&url).send().await.unwrap();
+        let e = Error::transport(response.bytes().await.unwrap_err());
+        assert!(!e.is_retryable());
+        assert!(
+            e.to_string()
+                .starts_with("could not read the response body"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn input_errors_keep_the_reason() {
         let e = Error::from(PhoneNumberError::MissingPlus);
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
