@@ -730,6 +730,17 @@ mod tests {
             PhoneNumber::parse_with_region("+1 206", Region::Ca).unwrap_err(),
             PhoneNumberError::NanpLength { digits: 3 }
         );
+        // Leading spaces or a parenthesis before the `+`: still international,
+        // and an error points at the byte of the input as typed.
+        assert_eq!(us(" \t+44 20 7946 0958").unwrap().as_str(), "+442079460958");
+        assert_eq!(us("(+44) 20 7946 0958").unwrap().as_str(), "+442079460958");
+        assert_eq!(
+            us("  +1 206-555-013x").unwrap_err(),
+            PhoneNumberError::InvalidCharacter {
+                character: 'x',
+                position: 16
+            }
+        );
     }
 
     #[test]
