@@ -417,6 +417,212 @@ mod tests {
         );
     }
 
+    fn key() -> AccessKey {
+        AccessKey {
+            id: "key-id".into(),
+            secret: SecretString::from("s3cr3t-value"),
+        }
+    }
+
+    fn http() -> reqwest::Client {
+        crate::core::tls::http_client_builder()
+            .unwrap()
+            .build()
+            .unwrap()
+    }
+
+    fn oauth2(token_url: String, refresh_margin: Duration) -> Arc<Authenticator> {
+        let mode = AuthMode::OAuth2 {
+            token_url,
+            refresh_margin,
+        };
+        Authenticator::new(&mode, key(), http())
+    }
+
+    /// Serves `response` (raw HTTP) to every connection, on loopback.
+    async fn raw_server(response: Vec<u8>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/token", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let response = response.clone();
+                tokio::spawn(async move {
+                    let mut request = vec![0u8; 4096];
+                    let _ = socket.read(&mut request).await;
+                    let _ = socket.write_all(&response).await;
+                });
+            }
+        });
+        url
+    }
+
+    /// A token response of exactly `size` bytes (JSON padded with spaces).
+    fn token_body(size: usize) -> Vec<u8> {
+        let mut body = br#"{"access_token":"t","expires_in":3600}"#.to_vec();
+        body.resize(size, b' ');
+        body
+    }
+
+    #[tokio::test]
+    async fn token_responses_are_capped_at_64_kib_exactly() {
+        for (size, ok) in [(65_536, true), (65_537, false)] {
+            let body = token_body(size);
+            let mut sized = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {size}\r\nconnection: close\r\n\r\n"
+            )
+            .into_bytes();
+            sized.extend_from_slice(&body);
+            // Chunked, so only the bytes read can tell the size: two chunks.
+            let mut chunked = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n".to_vec();
+            for part in body.chunks(40_000) {
+                chunked.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
+                chunked.extend_from_slice(part);
+                chunked.extend_from_slice(b"\r\n");
+            }
+            chunked.extend_from_slice(b"0\r\n\r\n");
+            for (how, response) in [("content-length", sized), ("chunked", chunked)] {
+                let auth = oauth2(raw_server(response).await, Duration::from_secs(60));
+                let got = auth.ensure_fresh().await;
+                match ok {
+                    true => assert_eq!(got.unwrap(), 1, "{how} {size}"),
+                    false => {
+                        let e = got.unwrap_err();
+                        assert_eq!(e.kind(), ErrorKind::Decode, "{how} {size}");
+                        assert!(
+                            e.to_string()
+                                .ends_with("response body is larger than 65536 bytes"),
+                            "{how}: {e}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_token_is_reused_until_its_refresh_time_then_fetched_again() {
+        use httpmock::prelude::*;
+        let server = MockServer::start_async().await;
+        let endpoint = server
+            .mock_async(|when, then| {
+                when.method(POST).path("/token");
+                then.status(200)
+                    .json_body(serde_json::json!({"access_token": "t1", "expires_in": 2}));
+            })
+            .await;
+        // A 2 s token with a 60 s margin: the margin is cut to half, 1 s.
+        let auth = oauth2(server.url("/token"), Duration::from_secs(60));
+        assert_eq!(auth.authorization(), None, "nothing fetched yet");
+        assert_eq!(auth.ensure_fresh().await.unwrap(), 1);
+        assert_eq!(auth.ensure_fresh().await.unwrap(), 1);
+        assert_eq!(endpoint.calls_async().await, 1, "still fresh");
+        assert_eq!(auth.authorization().unwrap(), "Bearer t1");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        assert_eq!(auth.ensure_fresh().await.unwrap(), 2, "refreshed after 1 s");
+        assert_eq!(endpoint.calls_async().await, 2);
+
+        // A 401 for an old token keeps the newer one; for the current one,
+        // forgets it.
+        assert!(auth.invalidate(1));
+        assert!(auth.authorization().is_some());
+        assert!(auth.invalidate(2));
+        assert_eq!(auth.authorization(), None);
+        assert_eq!(auth.ensure_fresh().await.unwrap(), 3);
+
+        // Basic: nothing to fetch, and a 401 cannot be cured by retrying.
+        let basic = Authenticator::new(&AuthMode::Basic, key(), http());
+        assert_eq!(basic.ensure_fresh().await.unwrap(), 0);
+        assert!(!basic.invalidate(0));
+        assert_eq!(basic.authorization(), Some(key().basic_header()));
+    }
+
+    #[tokio::test]
+    async fn the_token_endpoint_refusing_the_key_is_unauthenticated() {
+        use httpmock::prelude::*;
+        for (status, kind) in [
+            (400, ErrorKind::Unauthenticated),
+            (401, ErrorKind::Unauthenticated),
+            (403, ErrorKind::Unauthenticated),
+            (503, ErrorKind::Server),
+        ] {
+            let server = MockServer::start_async().await;
+            server
+                .mock_async(|when, then| {
+                    when.method(POST).path("/token");
+                    then.status(status).header("retry-after", "7").body("{}");
+                })
+                .await;
+            let url = server.url("/token");
+            let e = oauth2(url.clone(), Duration::from_secs(60))
+                .ensure_fresh()
+                .await
+                .unwrap_err();
+            assert_eq!((e.kind(), e.http_status()), (kind, Some(status)));
+            assert!(e.was_not_sent(), "the API never saw the call");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("OAuth2 token endpoint {url}: HTTP {status}")),
+                "{e}"
+            );
+            let retry_after = (status == 503).then_some(Duration::from_secs(7));
+            assert_eq!(e.retry_after(), retry_after);
+        }
+    }
+
+    #[tokio::test]
+    async fn callers_waiting_for_one_fetch_share_it_and_its_failure() {
+        use httpmock::prelude::*;
+        let server = MockServer::start_async().await;
+        let failing = server
+            .mock_async(|when, then| {
+                when.method(POST).path("/token");
+                then.status(500).delay(Duration::from_millis(200));
+            })
+            .await;
+        let auth = oauth2(server.url("/token"), Duration::from_secs(60));
+        let waits = (0..5).map(|_| auth.ensure_fresh());
+        let results = futures::future::join_all(waits).await;
+        assert!(results.iter().all(|r| r.is_err()));
+        assert_eq!(failing.calls_async().await, 1, "one fetch for five callers");
+        // A later caller tries again.
+        assert!(auth.ensure_fresh().await.is_err());
+        assert_eq!(failing.calls_async().await, 2);
+    }
+
+    #[test]
+    fn debug_says_what_it_is_without_the_secret() {
+        let auth = oauth2("http://127.0.0.1:9/token".into(), Duration::from_secs(60));
+        assert_eq!(
+            format!("{auth:?}"),
+            "OAuth2(TokenCache { token_url: \"http://127.0.0.1:9/token\", key: AccessKey { id: \"key-id\", secret: \"<redacted>\" }, has_token: false })"
+        );
+        let basic = Authenticator::new(&AuthMode::Basic, key(), http());
+        assert_eq!(format!("{basic:?}"), "Basic(BasicAuth(<redacted>))");
+        // What error messages are scrubbed of: the secret and the Basic credential.
+        assert_eq!(
+            key().secrets(),
+            [
+                "s3cr3t-value".to_owned(),
+                base64::engine::general_purpose::STANDARD.encode("key-id:s3cr3t-value")
+            ]
+        );
+    }
+
+    #[test]
+    fn lifetimes_are_between_one_second_and_one_day() {
+        let n = |v: serde_json::Value| serde_json::from_value::<serde_json::Number>(v).unwrap();
+        assert_eq!(lifetime(None), Duration::from_secs(3600));
+        assert_eq!(
+            lifetime(Some(&n(serde_json::json!(1e300)))),
+            Duration::from_secs(86_400)
+        );
+        assert_eq!(
+            lifetime(Some(&n(serde_json::json!(0)))),
+            Duration::from_secs(1)
+        );
+    }
+
     #[test]
     fn basic_header_is_standard() {
         let key = AccessKey {
