@@ -230,4 +230,33 @@ mod input_tests {
         assert!(NumberPattern::starts_with("+1206").check().is_ok());
         assert!(NumberPattern::ends_with("12a").check().is_err());
     }
+
+    #[test]
+    fn number_patterns_are_1_to_15_digits() {
+        let fifteen = "120655501341234";
+        for pattern in [
+            NumberPattern::contains("1"),
+            NumberPattern::ends_with(fifteen),
+            NumberPattern::starts_with(format!("+{fifteen}")),
+        ] {
+            assert!(pattern.check().is_ok(), "{pattern:?}");
+        }
+        for pattern in [
+            NumberPattern::contains(""),
+            NumberPattern::starts_with("+"),
+            NumberPattern::ends_with(format!("{fifteen}5")),
+            NumberPattern::starts_with(format!("+{fifteen}5")),
+            NumberPattern::ends_with("+1206"),
+        ] {
+            let error = pattern.check().unwrap_err();
+            assert_eq!(error.setting(), Some(Setting::NumberPattern), "{pattern:?}");
+        }
+        assert_eq!(
+            NumberPattern::contains("12x").check().unwrap_err().to_string(),
+            format!(
+                "{} is invalid: \"12x\" must be 1 to 15 digits (a leading + is allowed for starts_with)",
+                Setting::NumberPattern
+            )
+        );
+    }
 }
