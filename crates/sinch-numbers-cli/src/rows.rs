@@ -800,6 +800,121 @@ mod tests {
         );
     }
 
+    /// `bytes` written to a temporary file, for `read` to open.
+    fn with_file<T>(bytes: &[u8], read: impl FnOnce(&Path) -> T) -> T {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("numbers.csv");
+        std::fs::write(&path, bytes).unwrap();
+        read(&path)
+    }
+
+    #[test]
+    fn counting_skips_blank_lines_and_standard_input() {
+        let text = b"number\r\n+12065550101\r\n\r\n+12065550102\r\n\r\n";
+        assert_eq!(with_file(text, |p| count(p, Format::default())), Some(2));
+        assert_eq!(count(Path::new("-"), Format::default()), None);
+        assert_eq!(
+            count(Path::new("/no/such/file.csv"), Format::default()),
+            None
+        );
+    }
+
+    #[test]
+    fn columns_not_read_are_named_as_written() {
+        let rows = with_file(b"number,Notes,name,Number, \n", |p| {
+            Rows::open(p, Format::default(), Defaults::default(), Region::Us).unwrap()
+        });
+        // A second number column is not read either; an unnamed one is no matter.
+        assert_eq!(rows.columns.ignored(), ["Notes", "Number"]);
+        let rows = with_file(b"notes;phone\n", |p| {
+            Rows::open_numbers(p, Format::default(), Region::Us).unwrap()
+        });
+        assert_eq!(rows.columns.ignored(), ["notes"]);
+    }
+
+    #[test]
+    fn a_header_of_utf16_without_a_mark_or_of_other_bytes_is_refused() {
+        let utf16: Vec<u8> = "number,name\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let refused = rows_of(&utf16, Format::default(), Defaults::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            refused.contains("holds NUL bytes: it looks like UTF-16 without a byte order mark"),
+            "{refused}"
+        );
+        assert!(refused.contains("--encoding utf-16le"), "{refused}");
+        let refused = rows_of(b"number,caf\xE9\n", Format::default(), Defaults::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            refused.contains("row 1 (the header), column 2: the bytes are not UTF-8"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn number_cells_that_cannot_be_read_say_why() {
+        let read: Vec<Row> = with_file(b"name,number\nx,+1206555\xE90101\ny,\n", |p| {
+            Rows::open_numbers(p, Format::default(), Region::Us)
+                .unwrap()
+                .collect()
+        });
+        let why: Vec<&str> = read
+            .iter()
+            .map(|r| r.import.as_ref().err().unwrap().as_str())
+            .collect();
+        assert!(
+            why[0].starts_with("the number is not UTF-8 text (byte 0xE9); save the file"),
+            "{why:?}"
+        );
+        assert_eq!(why[1], "the number is empty");
+        assert_eq!((read[0].line, read[1].line), (2, 3));
+    }
+
+    #[test]
+    fn the_delimiter_is_named_when_no_number_column_is_found() {
+        let refused = |bytes: &[u8], format: Format| {
+            rows_of(bytes, format, Defaults::default())
+                .err()
+                .unwrap()
+                .to_string()
+        };
+        let piped = Format {
+            delimiter: Some(b'|'),
+            ..Format::default()
+        };
+        assert!(refused(b"name|plan\n", piped).contains("read with '|' as the delimiter"));
+        assert!(refused(b"name;plan\n", Format::default())
+            .contains("read with semicolon as the delimiter; headers: name, plan"));
+        assert!(refused(b"name\tplan\n", Format::default()).contains("read with tab as"));
+    }
+
+    #[test]
+    fn long_files_keep_their_row_numbers_across_read_buffers() {
+        // About 40 KiB with CRLF line ends: several 8 KiB reads, CRs and
+        // LFs split between them, a blank line now and then.
+        let mut text = String::from("number,name\r\n");
+        for i in 0..2000 {
+            if i % 300 == 299 {
+                text.push_str("\r\n");
+            }
+            text.push_str(&format!("+1206555{:04},row {i}\r\n", i % 10_000));
+        }
+        let read = rows_of(text.as_bytes(), Format::default(), Defaults::default()).unwrap();
+        assert_eq!(read.len(), 2000);
+        assert!(read.iter().all(|r| r.import.is_ok()));
+        let blanks_before = |i: u64| i / 300;
+        for (i, row) in read.iter().enumerate() {
+            let i = i as u64;
+            assert_eq!(row.line, 2 + i + blanks_before(i + 1), "row {i}");
+        }
+    }
+
     #[test]
     fn a_file_without_a_number_column_is_refused() {
         let err = rows_of(b"name,plan\nx,y\n", Format::default(), Defaults::default())
