@@ -6,7 +6,7 @@
 #
 #   bash scripts/mutants.sh FILE...             # every mutant of these files
 #   bash scripts/mutants.sh --in-diff [BASE]    # mutants of the lines changed since BASE (main)
-#   bash scripts/mutants.sh --iterate FILE...   # again, skipping the mutants the last run caught
+#   bash scripts/mutants.sh --iterate FILE...   # again, skipping what earlier runs caught
 #
 # Tests run: the mutated file's own package and the workspace tests (tests/), or the packages in
 # MUTANTS_TEST_PACKAGES (space separated), with MUTANTS_CARGO_TEST_ARGS added to `cargo test`
@@ -71,29 +71,40 @@ for package in $packages; do
   args+=(--test-package "$package")
 done
 
+out=target/mutants/mutants.out
+# cargo-mutants' --iterate skips what earlier runs caught or found unviable, but
+# its caught.txt and unviable.txt hold only its own results (the earlier ones,
+# mixed, are in previously_caught.txt): carry them over, so the table below
+# covers every run since the last full one.
+earlier=target/mutants/earlier
+rm -rf "$earlier"
+if [[ ${args[0]} == --iterate && -d $out ]]; then
+  mkdir -p "$earlier"
+  cp "$out/caught.txt" "$out/unviable.txt" "$earlier/" 2> /dev/null || true
+fi
+
 status=0
 "$bin" mutants --no-shuffle --jobs "${MUTANTS_JOBS:-1}" --timeout-multiplier 3 \
   --output target/mutants "${args[@]}" -- ${MUTANTS_CARGO_TEST_ARGS:-} || status=$?
 
-# cargo-mutants exits 2 when mutants were missed, 3 on timeouts; the summary says which.
-python3 - target/mutants/mutants.out/outcomes.json << 'EOF'
-import collections, json, sys
+for kind in caught unviable; do
+  if [[ -f $earlier/$kind.txt ]]; then
+    sort -u "$earlier/$kind.txt" "$out/$kind.txt" -o "$out/$kind.txt"
+  fi
+done
 
-outcomes = json.load(open(sys.argv[1]))["outcomes"]
+# cargo-mutants exits 2 when mutants were missed, 3 on timeouts; the summary says which.
+python3 - "$out" << 'EOF'
+import collections, os, sys
+
 per_file = collections.defaultdict(collections.Counter)
-for o in outcomes:
-    scenario = o.get("scenario")
-    if not isinstance(scenario, dict) or "Mutant" not in scenario:
-        continue  # the baseline
-    path = scenario["Mutant"]["file"]
-    summary = o["summary"]
-    kind = {
-        "CaughtMutant": "caught",
-        "MissedMutant": "missed",
-        "Timeout": "timeout",
-        "Unviable": "unviable",
-    }.get(summary, summary.lower())
-    per_file[path][kind] += 1
+for kind in ("caught", "missed", "timeout", "unviable"):
+    path = os.path.join(sys.argv[1], f"{kind}.txt")
+    if not os.path.exists(path):
+        continue
+    for line in open(path):
+        if line.strip():
+            per_file[line.split(":", 1)[0]][kind] += 1
 print(f"{'file':<60} {'caught':>6} {'missed':>6} {'timeout':>7} {'unviable':>8} {'caught %':>8}")
 for path in sorted(per_file):
     c = per_file[path]
@@ -102,6 +113,6 @@ for path in sorted(per_file):
     print(f"{path:<60} {c['caught']:>6} {c['missed']:>6} {c['timeout']:>7} {c['unviable']:>8} {share:>8}")
 EOF
 if ((status != 0)); then
-  echo "missed mutants: target/mutants/mutants.out/missed.txt" >&2
+  echo "missed mutants: $out/missed.txt" >&2
 fi
 exit "$status"

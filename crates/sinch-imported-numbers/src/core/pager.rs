@@ -470,6 +470,17 @@ mod tests {
         }
     }
 
+    #[test]
+    fn debug_shows_the_settings() {
+        let listing = canned(0, Arc::new(AtomicUsize::new(0)))
+            .page_size(50)
+            .prefetch(false);
+        assert_eq!(
+            format!("{:?}", listing.clone()),
+            "Listing { item: \"usize\", invalid: None, page_size: Some(50), prefetch: false, max_empty_pages: 10, .. }"
+        );
+    }
+
     #[tokio::test]
     async fn a_bad_setting_sends_nothing() {
         let calls = Arc::new(AtomicUsize::new(0));

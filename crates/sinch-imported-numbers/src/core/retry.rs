@@ -173,6 +173,22 @@ mod tests {
     }
 
     #[test]
+    fn the_deadline_and_the_budget_are_kept_as_set() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.call_budget(), None, "no deadline by default");
+        assert_eq!(p.retry_budget(), Some(RetryBudget::default()));
+        let second = Duration::from_secs(1);
+        assert_eq!(p.clone().deadline(second).call_budget(), Some(second));
+        assert_eq!(p.clone().without_budget().retry_budget(), None);
+        let small = RetryBudget::new(3, 0.5);
+        assert_eq!(
+            p.clone().without_budget().budget(small).retry_budget(),
+            Some(small)
+        );
+        assert_eq!(RetryPolicy::none().retry_budget(), p.retry_budget());
+    }
+
+    #[test]
     fn backoff_doubles_up_to_the_cap_and_stops() {
         let p = RetryPolicy::default()
             .jitter(false)
