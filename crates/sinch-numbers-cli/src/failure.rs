@@ -349,6 +349,11 @@ mod tests {
         assert!(Failure::output(csv).is_quiet());
         let json: std::io::Error = serde_json::Error::io(pipe()).into();
         assert!(Failure::output(json).is_quiet());
+        // A JSON error carried inside another I/O error.
+        let carried = std::io::Error::other(serde_json::Error::io(pipe()));
+        assert!(Failure::output(carried).is_quiet());
+        let disk = serde_json::Error::io(std::io::Error::other("disk full"));
+        assert!(!Failure::output(std::io::Error::other(disk)).is_quiet());
         let full = Failure::output(std::io::Error::other("disk full"));
         assert!(!full.is_quiet());
         assert_eq!(

@@ -915,6 +915,28 @@ mod tests {
         }
     }
 
+    /// What `SpreadsheetLines` makes of `input`, read `step` bytes at a time.
+    fn spreadsheet_lines(input: &[u8], step: usize) -> String {
+        let mut lines = SpreadsheetLines::new(input);
+        let (mut out, mut buf) = (Vec::new(), vec![0u8; step]);
+        loop {
+            let n = lines.read(&mut buf).unwrap();
+            if n == 0 {
+                return String::from_utf8(out).unwrap();
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    #[test]
+    fn blank_lines_become_empty_records_but_not_inside_quoted_cells() {
+        let input = b"number,name\r\n\r\n+12065550101,\"two\r\n\r\nlines\"\r\rx\n";
+        let expected = "number,name\n\"\"\n+12065550101,\"two\n\nlines\"\n\"\"\nx\n";
+        for step in [1, 3, 7, 4096] {
+            assert_eq!(spreadsheet_lines(input, step), expected, "step {step}");
+        }
+    }
+
     #[test]
     fn a_file_without_a_number_column_is_refused() {
         let err = rows_of(b"name,plan\nx,y\n", Format::default(), Defaults::default())
