@@ -623,11 +623,26 @@ mod tests {
         }
     }
 
+    /// Runs `read` on a thread of its own and fails after 10 s, so a reader
+    /// that never reaches the end of its input fails the test instead of
+    /// hanging it.
+    fn bounded<T: Send + 'static>(read: impl FnOnce() -> T + Send + 'static) -> T {
+        use std::sync::mpsc::RecvTimeoutError;
+        let (done, result) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(read());
+        });
+        match result.recv_timeout(std::time::Duration::from_secs(10)) {
+            Ok(value) => value,
+            Err(RecvTimeoutError::Timeout) => panic!("still reading after 10 s"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the reader panicked"),
+        }
+    }
+
     fn rows_of(bytes: &[u8], format: Format, defaults: Defaults) -> Result<Vec<Row>, Failure> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("numbers.csv");
-        std::fs::write(&path, bytes).unwrap();
-        Ok(Rows::open(&path, format, defaults, Region::Us)?.collect())
+        with_file(bytes, move |path| {
+            Ok(Rows::open(path, format, defaults, Region::Us)?.collect())
+        })
     }
 
     fn rows(text: &str, defaults: Defaults) -> Vec<Row> {
@@ -771,9 +786,15 @@ mod tests {
         let path = dir.path().join("numbers.csv");
         // Only the number column is read: a bad byte elsewhere is no matter.
         std::fs::write(&path, b"notes;number\r\nCaf\xE9;+12065550101\r\n;12345\r\n").unwrap();
-        let rows = Rows::open_numbers(&path, Format::default(), Region::Us).unwrap();
-        assert_eq!(rows.headerless_column(), None);
-        let read: Vec<Row> = rows.collect();
+        let read_numbers = |path: &Path| {
+            let path = path.to_owned();
+            bounded(move || {
+                let rows = Rows::open_numbers(&path, Format::default(), Region::Us)?;
+                Ok::<_, Failure>((rows.headerless_column(), rows.collect::<Vec<Row>>()))
+            })
+        };
+        let (headerless, read) = read_numbers(&path).unwrap();
+        assert_eq!(headerless, None);
         assert_eq!(read[0].line, 2);
         assert!(read[0].import.is_ok(), "{:?}", read[0].import);
         assert!(read[1]
@@ -783,17 +804,14 @@ mod tests {
             .starts_with("invalid phone number"));
         // No header: the first line is row 1, its number's column is read.
         std::fs::write(&path, "x,(206) 555-0101\ny,206 555 0102\n").unwrap();
-        let rows = Rows::open_numbers(&path, Format::default(), Region::Us).unwrap();
-        assert_eq!(rows.headerless_column(), Some(2));
-        let read: Vec<Row> = rows.collect();
+        let (headerless, read) = read_numbers(&path).unwrap();
+        assert_eq!(headerless, Some(2));
         let lines: Vec<u64> = read.iter().map(|r| r.line).collect();
         assert_eq!(lines, [1, 2]);
         assert_eq!(read[1].e164.as_deref(), Some("+12065550102"));
         // Neither a number header nor a number: refused as `import` refuses it.
         std::fs::write(&path, "name,plan\nx,y\n").unwrap();
-        let refused = Rows::open_numbers(&path, Format::default(), Region::Us)
-            .err()
-            .unwrap();
+        let refused = read_numbers(&path).err().unwrap();
         assert!(
             refused.to_string().contains("no number column"),
             "{refused}"
@@ -801,11 +819,14 @@ mod tests {
     }
 
     /// `bytes` written to a temporary file, for `read` to open.
-    fn with_file<T>(bytes: &[u8], read: impl FnOnce(&Path) -> T) -> T {
+    fn with_file<T: Send + 'static>(
+        bytes: &[u8],
+        read: impl FnOnce(&Path) -> T + Send + 'static,
+    ) -> T {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("numbers.csv");
         std::fs::write(&path, bytes).unwrap();
-        read(&path)
+        bounded(move || read(&path))
     }
 
     #[test]
@@ -916,7 +937,11 @@ mod tests {
     }
 
     /// What `SpreadsheetLines` makes of `input`, read `step` bytes at a time.
-    fn spreadsheet_lines(input: &[u8], step: usize) -> String {
+    fn spreadsheet_lines(input: &'static [u8], step: usize) -> String {
+        bounded(move || read_in_steps(input, step))
+    }
+
+    fn read_in_steps(input: &[u8], step: usize) -> String {
         let mut lines = SpreadsheetLines::new(input);
         let (mut out, mut buf) = (Vec::new(), vec![0u8; step]);
         loop {
