@@ -831,8 +831,8 @@ mod tests {
 
     #[test]
     fn counting_skips_blank_lines_and_standard_input() {
-        let text = b"number\r\n+12065550101\r\n\r\n+12065550102\r\n\r\n";
-        assert_eq!(with_file(text, |p| count(p, Format::default())), Some(2));
+        let text = b"number\r\n+12065550101\r\n\r\n+12065550102\r\n+12065550103\r\n\r\n";
+        assert_eq!(with_file(text, |p| count(p, Format::default())), Some(3));
         assert_eq!(count(Path::new("-"), Format::default()), None);
         assert_eq!(
             count(Path::new("/no/such/file.csv"), Format::default()),
