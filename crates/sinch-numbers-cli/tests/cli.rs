@@ -1460,8 +1460,8 @@ fn server_errors_on_every_request_stop_the_run_but_not_once_it_worked() {
     let fake = Fake::with(FakeServer::builder().latency(Duration::from_millis(5)));
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            while fake.server.request_count() < 2 {
-                std::thread::sleep(Duration::from_millis(1));
+            if !fake.requests_reach(2) {
+                return;
             }
             fake.server
                 .fail_next(3, http::StatusCode::INTERNAL_SERVER_ERROR, None);
@@ -1489,8 +1489,8 @@ fn a_stop_keeps_every_imported_row_in_the_report() {
     // The key loses its rights part way through the file.
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            while fake.server.request_count() < 20 {
-                std::thread::sleep(Duration::from_millis(1));
+            if !fake.requests_reach(20) {
+                return;
             }
             fake.server
                 .fail_next(100_000, http::StatusCode::FORBIDDEN, None);

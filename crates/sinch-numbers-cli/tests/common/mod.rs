@@ -30,6 +30,21 @@ impl Fake {
         }
     }
 
+    /// Waits until the fake has had `count` API requests; false after 10 s
+    /// without them (a command that sends nothing must fail its test, not
+    /// hang it).
+    #[allow(dead_code)] // Not every test file waits.
+    pub fn requests_reach(&self, count: u64) -> bool {
+        let start = std::time::Instant::now();
+        while self.server.request_count() < count {
+            if start.elapsed() > Duration::from_secs(10) {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        true
+    }
+
     /// The CLI, configured from the environment as a user would.
     pub fn cli(&self) -> Command {
         let mut cmd = Command::cargo_bin("sinch-numbers").unwrap();
