@@ -93,10 +93,12 @@ fn typed_usage(error: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
     if error.kind() != clap::error::ErrorKind::MissingRequiredArgument {
         return error;
     }
+    // Without the environment's values, what was missing is still missing:
+    // the parse fails again, with the same kind of error.
     let without_env = Cli::command().mut_args(|arg| arg.env(None));
     match without_env.try_get_matches_from(args) {
-        Err(plain) if plain.kind() == error.kind() => plain,
-        _ => error,
+        Err(plain) => plain,
+        Ok(_) => error,
     }
 }
 

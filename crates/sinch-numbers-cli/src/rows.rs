@@ -623,18 +623,23 @@ mod tests {
         }
     }
 
-    /// Runs `read` on a thread of its own and fails after 10 s, so a reader
-    /// that never reaches the end of its input fails the test instead of
-    /// hanging it.
+    /// Runs `read` on a thread of its own, and ends the whole test binary
+    /// with a failure if it is still reading after 5 s: a reader that never
+    /// reaches the end of its input (and may fill memory meanwhile) fails
+    /// the tests instead of hanging them. Reading these files takes
+    /// milliseconds.
     fn bounded<T: Send + 'static>(read: impl FnOnce() -> T + Send + 'static) -> T {
         use std::sync::mpsc::RecvTimeoutError;
         let (done, result) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let _ = done.send(read());
         });
-        match result.recv_timeout(std::time::Duration::from_secs(10)) {
+        match result.recv_timeout(std::time::Duration::from_secs(5)) {
             Ok(value) => value,
-            Err(RecvTimeoutError::Timeout) => panic!("still reading after 10 s"),
+            Err(RecvTimeoutError::Timeout) => {
+                eprintln!("a file is still being read after 5 s: the reader never ends");
+                std::process::exit(101)
+            }
             Err(RecvTimeoutError::Disconnected) => panic!("the reader panicked"),
         }
     }
