@@ -93,17 +93,27 @@ for kind in caught unviable; do
   fi
 done
 
+# The mutants of the code as it is now: an earlier run's result for a line
+# that has since moved is not counted twice.
+list_args=()
+for arg in "${args[@]}"; do
+  [[ $arg == --iterate ]] || list_args+=("$arg")
+done
+"$bin" mutants --list "${list_args[@]}" > "$out/current.txt" 2> /dev/null || true
+
 # cargo-mutants exits 2 when mutants were missed, 3 on timeouts; the summary says which.
 python3 - "$out" << 'EOF'
 import collections, os, sys
 
+out = sys.argv[1]
+current = {line.strip() for line in open(os.path.join(out, "current.txt")) if line.strip()}
 per_file = collections.defaultdict(collections.Counter)
 for kind in ("caught", "missed", "timeout", "unviable"):
-    path = os.path.join(sys.argv[1], f"{kind}.txt")
+    path = os.path.join(out, f"{kind}.txt")
     if not os.path.exists(path):
         continue
-    for line in open(path):
-        if line.strip():
+    for line in set(open(path)):
+        if line.strip() in current:
             per_file[line.split(":", 1)[0]][kind] += 1
 print(f"{'file':<60} {'caught':>6} {'missed':>6} {'timeout':>7} {'unviable':>8} {'caught %':>8}")
 for path in sorted(per_file):
