@@ -6,7 +6,10 @@
 #
 #   bash scripts/mutants.sh FILE...             # every mutant of these files
 #   bash scripts/mutants.sh --in-diff [BASE]    # mutants of the lines changed since BASE (main)
-#   bash scripts/mutants.sh --iterate FILE...   # again, skipping what earlier runs caught
+#   bash scripts/mutants.sh --iterate FILE...   # again, skipping what earlier runs caught or found unviable
+#
+# Options come before the files; files are paths from where you are. The tests must pass on the
+# code as it is (the first step builds and tests it unmutated, in a fresh copy: 2 to 3 min).
 #
 # Tests run: the mutated file's own package and the workspace tests (tests/), or the packages in
 # MUTANTS_TEST_PACKAGES (space separated), with MUTANTS_CARGO_TEST_ARGS added to `cargo test`
@@ -15,7 +18,21 @@
 # its reason. Prints caught / missed / timeout / unviable per file; the full output is in
 # target/mutants/mutants.out.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
+top=$PWD
+
+usage() {
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+}
+if (($# == 0)); then
+  usage
+  exit 2
+fi
+if [[ $1 == -h || $1 == --help ]]; then
+  usage
+  exit 0
+fi
 
 version=27.0.0
 root=target/tools
@@ -25,22 +42,22 @@ if ! "$bin" mutants --version 2> /dev/null | grep -qF "cargo-mutants $version"; 
   cargo install --quiet --locked --root "$root" cargo-mutants --version "$version"
 fi
 
-if (($# == 0)); then
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
-  exit 2
-fi
-
 args=()
 if [[ $1 == --iterate ]]; then
   args+=(--iterate)
   shift
   (($# > 0)) || {
-    echo "--iterate needs files or --in-diff" >&2
+    echo "--iterate needs files after it, or --in-diff [BASE]" >&2
     exit 2
   }
 fi
+files=()
 if [[ $1 == --in-diff ]]; then
   base=${2:-main}
+  if ! git rev-parse --verify --quiet "$base^{commit}" > /dev/null; then
+    echo "--in-diff $base: no such branch or commit" >&2
+    exit 2
+  fi
   mkdir -p target
   git diff "$base" -- '*.rs' > target/mutants.diff
   if [[ ! -s target/mutants.diff ]]; then
@@ -48,12 +65,21 @@ if [[ $1 == --in-diff ]]; then
     exit 0
   fi
   args+=(--in-diff target/mutants.diff)
+  mapfile -t files < <(git diff --name-only "$base" -- '*.rs')
 else
   for file in "$@"; do
+    if [[ $file == -* ]]; then
+      echo "$file: options come before the files (see --help)" >&2
+      exit 2
+    fi
+    # Paths are taken from where the script was run, as a shell would.
+    [[ $file == /* ]] || file=$caller/$file
     [[ -f $file ]] || {
       echo "no such file: $file" >&2
       exit 2
     }
+    file=$(realpath --relative-to="$top" "$file")
+    files+=("$file")
     args+=(--file "$file")
   done
 fi
@@ -61,13 +87,13 @@ fi
 packages=${MUTANTS_TEST_PACKAGES:-}
 if [[ -z $packages ]]; then
   packages="workspace-tests"
-  for file in "$@"; do
+  for file in "${files[@]}"; do
     case $file in
       crates/*/*) packages+=" $(echo "$file" | cut -d/ -f2)" ;;
     esac
   done
 fi
-for package in $packages; do
+for package in $(echo "$packages" | tr ' ' '\n' | sort -u); do
   args+=(--test-package "$package")
 done
 
@@ -122,7 +148,11 @@ for path in sorted(per_file):
     share = f"{100 * c['caught'] / viable:.0f}%" if viable else "-"
     print(f"{path:<60} {c['caught']:>6} {c['missed']:>6} {c['timeout']:>7} {c['unviable']:>8} {share:>8}")
 EOF
-if ((status != 0)); then
-  echo "missed mutants: $out/missed.txt" >&2
-fi
+case $status in
+  0) ;;
+  2) echo "missed mutants (no test noticed them): $out/missed.txt" >&2 ;;
+  3) echo "mutants that timed out (a loop no test bounds): $out/timeout.txt" >&2 ;;
+  4) echo "the tests fail on the code as it is, so no mutant was tried: make \`cargo test\` pass first (log: $out/log/baseline.log)" >&2 ;;
+  *) echo "cargo-mutants stopped with status $status: see $out/debug.log" >&2 ;;
+esac
 exit "$status"
