@@ -691,21 +691,9 @@ mod tests {
         assert!(e.to_string().starts_with("request timed out"), "{e}");
         drop(silent);
         // A body cut short: the answer came, its body could not be read.
-        let cut = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/", cut.local_addr().unwrap());
-        tokio::spawn(async move {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let (mut socket, _) = cut.accept().await.unwrap();
-            let mut request = [0u8; 1024];
-            let _ = socket.read(&mut request).await;
-            let _ = socket
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nabc")
-                .await;
-        });
-        let client = crate::core::tls::http_client_builder()
-            .unwrap()
-            .build()
-            .unwrap();
+        let cut = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nabc".to_vec();
+        let url = crate::core::test_support::raw_server(cut).await;
+        let client = crate::core::test_support::http_client();
         let response = client.get(&url).send().await.unwrap();
         let e = Error::transport(response.bytes().await.unwrap_err());
         assert!(!e.is_retryable());

@@ -366,19 +366,12 @@ async fn read_capped(response: &mut reqwest::Response, limit: usize) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::test_support::{http_client, raw_server};
 
     #[test]
     fn debug_never_shows_the_secret() {
-        let key = AccessKey {
-            id: "key-id".into(),
-            secret: SecretString::from("s3cr3t-value"),
-        };
-        let http = crate::core::tls::http_client_builder()
-            .unwrap()
-            .build()
-            .unwrap();
         for mode in [AuthMode::Basic, AuthMode::oauth2()] {
-            let auth = Authenticator::new(&mode, key.clone(), http.clone());
+            let auth = Authenticator::new(&mode, key(), http_client());
             let text = format!("{auth:?}");
             assert!(!text.contains("s3cr3t"), "{text}");
             assert!(
@@ -415,6 +408,10 @@ mod tests {
             lifetime(Some(&n(serde_json::json!(1e300)))),
             MAX_TOKEN_LIFETIME
         );
+        // The bounds themselves: an hour by default, one second to one day.
+        assert_eq!(DEFAULT_TOKEN_LIFETIME, Duration::from_secs(3600));
+        assert_eq!(MIN_TOKEN_LIFETIME, Duration::from_secs(1));
+        assert_eq!(MAX_TOKEN_LIFETIME, Duration::from_secs(86_400));
     }
 
     fn key() -> AccessKey {
@@ -424,37 +421,12 @@ mod tests {
         }
     }
 
-    fn http() -> reqwest::Client {
-        crate::core::tls::http_client_builder()
-            .unwrap()
-            .build()
-            .unwrap()
-    }
-
     fn oauth2(token_url: String, refresh_margin: Duration) -> Arc<Authenticator> {
         let mode = AuthMode::OAuth2 {
             token_url,
             refresh_margin,
         };
-        Authenticator::new(&mode, key(), http())
-    }
-
-    /// Serves `response` (raw HTTP) to every connection, on loopback.
-    async fn raw_server(response: Vec<u8>) -> String {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/token", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let response = response.clone();
-                tokio::spawn(async move {
-                    let mut request = vec![0u8; 4096];
-                    let _ = socket.read(&mut request).await;
-                    let _ = socket.write_all(&response).await;
-                });
-            }
-        });
-        url
+        Authenticator::new(&mode, key(), http_client())
     }
 
     /// A token response of exactly `size` bytes (JSON padded with spaces).
@@ -482,7 +454,8 @@ mod tests {
             }
             chunked.extend_from_slice(b"0\r\n\r\n");
             for (how, response) in [("content-length", sized), ("chunked", chunked)] {
-                let auth = oauth2(raw_server(response).await, Duration::from_secs(60));
+                let token_url = format!("{}/token", raw_server(response).await);
+                let auth = oauth2(token_url, Duration::from_secs(60));
                 let got = auth.ensure_fresh().await;
                 match ok {
                     true => assert_eq!(got.unwrap(), 1, "{how} {size}"),
@@ -531,7 +504,7 @@ mod tests {
         assert_eq!(auth.ensure_fresh().await.unwrap(), 3);
 
         // Basic: nothing to fetch, and a 401 cannot be cured by retrying.
-        let basic = Authenticator::new(&AuthMode::Basic, key(), http());
+        let basic = Authenticator::new(&AuthMode::Basic, key(), http_client());
         assert_eq!(basic.ensure_fresh().await.unwrap(), 0);
         assert!(!basic.invalidate(0));
         assert_eq!(basic.authorization(), Some(key().basic_header()));
@@ -597,7 +570,7 @@ mod tests {
             format!("{auth:?}"),
             "OAuth2(TokenCache { token_url: \"http://127.0.0.1:9/token\", key: AccessKey { id: \"key-id\", secret: \"<redacted>\" }, has_token: false })"
         );
-        let basic = Authenticator::new(&AuthMode::Basic, key(), http());
+        let basic = Authenticator::new(&AuthMode::Basic, key(), http_client());
         assert_eq!(format!("{basic:?}"), "Basic(BasicAuth(<redacted>))");
         // What error messages are scrubbed of: the secret and the Basic credential.
         assert_eq!(
@@ -606,20 +579,6 @@ mod tests {
                 "s3cr3t-value".to_owned(),
                 base64::engine::general_purpose::STANDARD.encode("key-id:s3cr3t-value")
             ]
-        );
-    }
-
-    #[test]
-    fn lifetimes_are_between_one_second_and_one_day() {
-        let n = |v: serde_json::Value| serde_json::from_value::<serde_json::Number>(v).unwrap();
-        assert_eq!(lifetime(None), Duration::from_secs(3600));
-        assert_eq!(
-            lifetime(Some(&n(serde_json::json!(1e300)))),
-            Duration::from_secs(86_400)
-        );
-        assert_eq!(
-            lifetime(Some(&n(serde_json::json!(0)))),
-            Duration::from_secs(1)
         );
     }
 

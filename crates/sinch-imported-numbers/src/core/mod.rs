@@ -13,6 +13,8 @@ pub(crate) mod pager;
 pub(crate) mod poller;
 pub(crate) mod retry;
 pub(crate) mod retry_budget;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod tls;
 
 /// `Some(text)` unless the server left it out or sent it empty: how every
