@@ -650,6 +650,14 @@ mod tests {
         })
     }
 
+    /// Why a file of `bytes` is refused as a whole, read with `format`.
+    fn refusal(bytes: &[u8], format: Format) -> String {
+        rows_of(bytes, format, Defaults::default())
+            .err()
+            .unwrap()
+            .to_string()
+    }
+
     fn rows(text: &str, defaults: Defaults) -> Vec<Row> {
         rows_of(text.as_bytes(), Format::default(), defaults).unwrap()
     }
@@ -724,19 +732,9 @@ mod tests {
             let import = read[0].import.as_ref().expect(text);
             assert_eq!(import.number().as_str(), "+12065550101", "{text:?}");
         }
-        let tied = rows_of(b"number;name,x\n", Format::default(), Defaults::default())
-            .err()
-            .unwrap()
-            .to_string();
+        let tied = refusal(b"number;name,x\n", Format::default());
         assert!(tied.contains("1 comma and 1 semicolon"), "{tied}");
-        let piped = rows_of(
-            b"number|name\n+12065550101|a\n",
-            Format::default(),
-            Defaults::default(),
-        )
-        .err()
-        .unwrap()
-        .to_string();
+        let piped = refusal(b"number|name\n+12065550101|a\n", Format::default());
         assert!(
             piped.contains("\"number|name\" has no comma, semicolon or tab"),
             "{piped}"
@@ -864,19 +862,13 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        let refused = rows_of(&utf16, Format::default(), Defaults::default())
-            .err()
-            .unwrap()
-            .to_string();
+        let refused = refusal(&utf16, Format::default());
         assert!(
             refused.contains("holds NUL bytes: it looks like UTF-16 without a byte order mark"),
             "{refused}"
         );
         assert!(refused.contains("--encoding utf-16le"), "{refused}");
-        let refused = rows_of(b"number,caf\xE9\n", Format::default(), Defaults::default())
-            .err()
-            .unwrap()
-            .to_string();
+        let refused = refusal(b"number,caf\xE9\n", Format::default());
         assert!(
             refused.contains("row 1 (the header), column 2: the bytes are not UTF-8"),
             "{refused}"
@@ -904,20 +896,14 @@ mod tests {
 
     #[test]
     fn the_delimiter_is_named_when_no_number_column_is_found() {
-        let refused = |bytes: &[u8], format: Format| {
-            rows_of(bytes, format, Defaults::default())
-                .err()
-                .unwrap()
-                .to_string()
-        };
         let piped = Format {
             delimiter: Some(b'|'),
             ..Format::default()
         };
-        assert!(refused(b"name|plan\n", piped).contains("read with '|' as the delimiter"));
-        assert!(refused(b"name;plan\n", Format::default())
+        assert!(refusal(b"name|plan\n", piped).contains("read with '|' as the delimiter"));
+        assert!(refusal(b"name;plan\n", Format::default())
             .contains("read with semicolon as the delimiter; headers: name, plan"));
-        assert!(refused(b"name\tplan\n", Format::default()).contains("read with tab as"));
+        assert!(refusal(b"name\tplan\n", Format::default()).contains("read with tab as"));
     }
 
     #[test]
@@ -969,9 +955,7 @@ mod tests {
 
     #[test]
     fn a_file_without_a_number_column_is_refused() {
-        let err = rows_of(b"name,plan\nx,y\n", Format::default(), Defaults::default())
-            .err()
-            .unwrap();
-        assert!(err.to_string().contains("no number column"), "{err}");
+        let err = refusal(b"name,plan\nx,y\n", Format::default());
+        assert!(err.contains("no number column"), "{err}");
     }
 }
