@@ -19,7 +19,7 @@ use sinch_imported_numbers_api::ClientInfo as _;
 use sinch_imported_numbers_api as api;
 use sinch_imported_numbers_api::types;
 
-use super::adaptive::AdaptiveRate;
+use super::adaptive::{AdaptiveRate, Ticket};
 use super::auth::Authenticator;
 use super::retry::{retry_after, RetryPolicy};
 use super::retry_budget::Budget;
@@ -167,7 +167,7 @@ impl Handle {
                     let error = match send().await {
                         Ok(response) => {
                             let status = response.status();
-                            self.succeeded(group);
+                            self.succeeded(group, ticket);
                             return Ok((response.into_inner(), status));
                         }
                         // A 2xx the spec does not list (201, 202, 204, ...).
@@ -177,7 +177,7 @@ impl Handle {
                             let status = response.status();
                             match self.unlisted_success(response).await {
                                 Ok(value) => {
-                                    self.succeeded(group);
+                                    self.succeeded(group, ticket);
                                     return Ok((value, status));
                                 }
                                 Err(e) => e,
@@ -185,6 +185,15 @@ impl Handle {
                         }
                         Err(e) => self.map_error(e).await,
                     };
+                    // Any answer but a 429 took a token of the server's
+                    // bucket: the group's rate learns from it.
+                    if let (Some(group), Some(ticket), Some(_)) =
+                        (group, ticket, error.http_status())
+                    {
+                        if error.kind() != ErrorKind::RateLimited {
+                            group.answered(ticket);
+                        }
+                    }
                     // A 401 with OAuth2 usually means the token was revoked or
                     // expired early: fetch a new one and try once more.
                     if error.kind() == ErrorKind::Unauthenticated
@@ -211,6 +220,9 @@ impl Handle {
                     group.throttled(ticket, error.retry_after());
                     group_throttles += 1;
                     continue;
+                }
+                if error.kind() == ErrorKind::RateLimited {
+                    group.refused(ticket);
                 }
             }
             // 429s neither spend nor refill the budget: the server is up.
@@ -245,12 +257,12 @@ impl Handle {
     }
 
     /// Refills the retry budget a little, and tells the call's group.
-    fn succeeded(&self, group: Option<&AdaptiveRate>) {
+    fn succeeded(&self, group: Option<&AdaptiveRate>, ticket: Option<Ticket>) {
         if let Some(budget) = &self.budget {
             budget.success();
         }
-        if let Some(group) = group {
-            group.success();
+        if let (Some(group), Some(ticket)) = (group, ticket) {
+            group.answered(ticket);
         }
     }
 
