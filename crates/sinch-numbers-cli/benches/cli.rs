@@ -2,7 +2,10 @@
 //! against the in-process fake, with figures printed, not asserted:
 //! importing a 10,000-row CSV, and listing 10,000 and 100,000 numbers to CSV,
 //! each with rows/s and the peak heap growth while it ran. Listing memory
-//! should be flat: the same growth for 10,000 as for 100,000.
+//! should be flat: the same growth for 10,000 as for 100,000. Then the same
+//! 10,000-row import against a fake in an outage (every request answered
+//! `503`, then every connection refused): how long the CLI takes to give
+//! up, and how many requests reached the fake.
 //!
 //! The CLI runs in this process (`sinch_numbers_cli::run`) so a counting
 //! allocator can see its heap; the fake's own numbers are allocated before
@@ -14,7 +17,7 @@ mod heap;
 use std::time::Instant;
 
 use sinch_imported_numbers_api::types::{ImportedNumber, SmsConfiguration};
-use sinch_imported_numbers_fake::FakeServer;
+use sinch_imported_numbers_fake::{FakeServer, Outage};
 
 const PROJECT: &str = "bench";
 
@@ -31,6 +34,18 @@ fn measure(connection: &[String], args: &[&str]) -> (f64, f64) {
     assert_eq!(status, std::process::ExitCode::SUCCESS, "{args:?}");
     let grown = peak.bytes();
     (seconds, grown as f64 / 1024.0)
+}
+
+/// Runs the CLI with `args` after the connection flags against a service
+/// that is down: the seconds until it gave up (it must fail).
+fn give_up(connection: &[String], args: &[&str]) -> f64 {
+    let started = Instant::now();
+    let argv = std::iter::once("sinch-numbers".to_owned())
+        .chain(connection.iter().cloned())
+        .chain(args.iter().map(|a| a.to_string()));
+    let status = sinch_numbers_cli::run(argv, &mut std::io::sink());
+    assert_ne!(status, std::process::ExitCode::SUCCESS, "{args:?}");
+    started.elapsed().as_secs_f64()
 }
 
 fn seed(server: &FakeServer, plan: &str, first: usize, count: usize) {
@@ -123,6 +138,41 @@ fn main() {
         println!(
             "  list {rows:>7} to CSV:    {:>8.0} rows/s  ({seconds:.2} s), peak heap +{kib:.0} KiB",
             rows as f64 / seconds
+        );
+    }
+
+    // The same sheet against a service that is down (new numbers, so a
+    // server that came back would import them).
+    let down = dir.path().join("down.csv");
+    std::fs::write(
+        &down,
+        std::fs::read_to_string(&sheet)
+            .unwrap()
+            .replace("(415) 5", "(206) 5"),
+    )
+    .unwrap();
+    let import = [
+        "import",
+        "--csv",
+        down.to_str().unwrap(),
+        "--service-plan-id",
+        "import-plan",
+        "--no-progress",
+    ];
+    for (outage, what) in [
+        (
+            Outage::Status(http::StatusCode::SERVICE_UNAVAILABLE),
+            "every request answered 503",
+        ),
+        (Outage::RefuseConnections, "every connection refused  "),
+    ] {
+        server.set_outage(Some(outage));
+        let before = server.stats();
+        let seconds = give_up(&connection, &import);
+        let reached = server.stats().since(before).total();
+        server.set_outage(None);
+        println!(
+            "  import 10,000 rows, {what}: gave up in {seconds:.2} s, {reached} requests (or connections) reached the fake"
         );
     }
 }
