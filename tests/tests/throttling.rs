@@ -2,6 +2,7 @@
 //! the adaptive rate of bulk imports (a `429` pauses the whole group for its
 //! `Retry-After`), and OAuth2 as the default authentication.
 
+use std::future::IntoFuture;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use serde_json::json;
 use sinch_imported_numbers::{
-    AuthMode, Client, ErrorKind, ImportResult, NumberImport, RetryBudget, RetryPolicy,
+    AuthMode, Client, ErrorKind, ImportResult, NumberImport, RetryBudget, RetryPolicy, SharedRate,
 };
 use sinch_imported_numbers_fake::FakeServer;
 use workspace_tests::misbehaving::{Misbehaving, Reply};
@@ -182,6 +183,46 @@ async fn bulk_imports_adapt_to_a_rate_limited_project() {
     assert_eq!(stats.answered, 150);
     // Learning the rate costs a few refusals, not one per import.
     assert!(stats.throttled <= 30, "{stats:?} in {took:?}");
+}
+
+#[tokio::test]
+async fn waits_sharing_the_imports_rate_stay_under_the_learned_limit() {
+    let server = FakeServer::builder()
+        .rate_limit(50.0, 5)
+        .provisioning_delays(Duration::from_millis(100), Duration::from_millis(100))
+        .start()
+        .await
+        .unwrap();
+    let client = client_with_key(&server.base_url(), server.key_id(), server.key_secret());
+    let numbers: Vec<_> = (0..40).map(|n| phone(&format!("+1206555{n:04}"))).collect();
+    let rate = SharedRate::adaptive();
+    // 40 imports at once: the group learns the project's limit.
+    let imports = numbers.iter().map(|n| {
+        client.import_sharing(&rate, NumberImport::new(n.clone()).service_plan_id("plan"))
+    });
+    let imported = guarded(futures::future::join_all(imports)).await;
+    assert!(imported.iter().all(Result::is_ok), "{imported:?}");
+    // 40 waits polling at once every 20 ms or so: unshared, 35 of their
+    // first reads would be refused; shared, they keep to the rate.
+    let before = server.stats();
+    let waits = numbers.iter().map(|n| {
+        client
+            .wait_for_provisioning(n)
+            .poll_interval(Duration::from_millis(20))
+            .max_poll_interval(Duration::from_millis(40))
+            .sharing(&rate)
+            .into_future()
+    });
+    let waited = guarded(futures::future::join_all(waits)).await;
+    assert!(
+        waited
+            .iter()
+            .all(|w| w.as_ref().is_ok_and(|p| p.is_ready())),
+        "{waited:?}"
+    );
+    let during = server.stats().since(before);
+    assert!(during.answered >= 40, "{during:?}");
+    assert!(during.throttled <= 5, "{during:?}");
 }
 
 #[tokio::test]

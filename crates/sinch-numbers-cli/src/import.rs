@@ -539,11 +539,14 @@ pub async fn run(
         let deadline = args.wait_deadline;
         let mut waits = stream::iter(to_wait)
             .map(|number| {
-                let client = client.clone();
+                let (client, rate) = (client.clone(), rate.clone());
                 async move {
+                    // The waits share the rows' rate: the project's limit
+                    // is the same, and a 429 pauses every wait.
                     let result = client
                         .wait_for_provisioning(&number)
                         .deadline(deadline)
+                        .sharing(&rate)
                         .await;
                     (number, result)
                 }

@@ -25,8 +25,18 @@ use crate::{ImportedNumber, NumberImport, PhoneNumber};
 
 /// Fetches one number.
 pub(crate) async fn get(handle: &Handle, number: &PhoneNumber) -> Result<ImportedNumber> {
+    get_in(handle, None, number).await
+}
+
+/// [`get`], as one call of `group` (its `429`s pause the whole group).
+pub(crate) async fn get_in(
+    handle: &Handle,
+    group: Option<&AdaptiveRate>,
+    number: &PhoneNumber,
+) -> Result<ImportedNumber> {
     handle
-        .call_then(
+        .call_in_group(
+            group,
             Idempotency::Idempotent,
             || {
                 handle

@@ -5,13 +5,16 @@
 //! import or a (re)link, and may fail. [`ProvisioningWait`] re-reads the
 //! number with growing pauses until nothing is pending, then returns the
 //! outcome; it gives up at its deadline, so it always ends, and it stops when
-//! dropped (it is a plain future).
+//! dropped (it is a plain future). Waits over many numbers can share a
+//! [`SharedRate`](crate::SharedRate), so that a `429` to one of them pauses
+//! them all.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::core::adaptive::SharedRate;
 use crate::core::handle::Handle;
 use crate::core::poller::{poll, polling_setters, Poll, Polling};
 use crate::error::Result;
@@ -57,6 +60,7 @@ pub struct ProvisioningWait {
     handle: Arc<Handle>,
     number: PhoneNumber,
     polling: Polling,
+    rate: Option<SharedRate>,
 }
 
 impl ProvisioningWait {
@@ -69,7 +73,18 @@ impl ProvisioningWait {
                 max: Duration::from_secs(30),
                 deadline: Duration::from_secs(600),
             },
+            rate: None,
         }
+    }
+
+    /// Reads the number as one call of `rate`'s group: give the same
+    /// [`SharedRate`] to every wait of a batch (and to the imports before
+    /// them) and a `429` to any of them pauses all of them for its
+    /// `Retry-After`, after which they keep under the rate the server
+    /// allows. Without it, each read handles its own `429`s.
+    pub fn sharing(mut self, rate: &SharedRate) -> Self {
+        self.rate = Some(rate.clone());
+        self
     }
 
     polling_setters!();
@@ -77,7 +92,8 @@ impl ProvisioningWait {
     async fn run(self) -> Result<Provisioned> {
         let what = format!("provisioning of {}", self.number);
         poll(self.polling, &what, || async {
-            let number = super::get(&self.handle, &self.number).await?;
+            let group = self.rate.as_ref().map(|r| &*r.0);
+            let number = super::get_in(&self.handle, group, &self.number).await?;
             Ok(match number.provisioning().outcome() {
                 ProvisioningOutcome::Settled => Poll::Done(Provisioned::Ready(Box::new(number))),
                 ProvisioningOutcome::Failed => Poll::Done(Provisioned::Failed(Box::new(number))),
