@@ -187,12 +187,14 @@ pub struct ImportArgs {
     #[command(flatten)]
     pub defaults: Defaults,
     /// How many imports run at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    // Negative values are let through to the parsers, which say what is
+    // wrong with them (clap would call `-3` an unknown flag).
+    #[arg(long, default_value_t = 8, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
     /// Never start more than this many imports a second. Without it the
     /// import still adapts: a 429 pauses every row for its Retry-After and
     /// the run then holds just below the rate the service allows.
-    #[arg(long, value_name = "PER_SECOND", value_parser = parse_rate)]
+    #[arg(long, value_name = "PER_SECOND", allow_negative_numbers = true, value_parser = parse_rate)]
     pub max_rate: Option<f64>,
     /// Check every row and report the bad ones; send nothing.
     #[arg(long)]

@@ -2222,6 +2222,17 @@ fn imports_adapt_to_a_rate_limited_project_and_honour_max_rate() {
             .code(2)
             .stderr(predicates::str::contains("--max-rate"));
     }
+    // A negative value after a space is the flag's value, refused for what
+    // it is (not taken for an unknown flag, with a tip that would make it a
+    // number to import).
+    for (flag, value) in [("--max-rate", "-5"), ("--concurrency", "-3")] {
+        fake.cli()
+            .args(["import", "+12065550100", flag, value])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(flag))
+            .stderr(predicates::str::contains("unexpected argument").not());
+    }
 }
 
 #[test]
