@@ -539,17 +539,13 @@ pub async fn run(
         let deadline = args.wait_deadline;
         let mut waits = stream::iter(to_wait)
             .map(|number| {
-                let (client, rate) = (client.clone(), rate.clone());
-                async move {
-                    // The waits share the rows' rate: the project's limit
-                    // is the same, and a 429 pauses every wait.
-                    let result = client
-                        .wait_for_provisioning(&number)
-                        .deadline(deadline)
-                        .sharing(&rate)
-                        .await;
-                    (number, result)
-                }
+                // The waits share the rows' rate: the project's limit is
+                // the same, and a 429 pauses every wait.
+                let wait = client
+                    .wait_for_provisioning(&number)
+                    .deadline(deadline)
+                    .sharing(&rate);
+                async move { (number, wait.await) }
             })
             .buffer_unordered(usize::from(args.concurrency));
         while let Some((number, result)) = waits.next().await {

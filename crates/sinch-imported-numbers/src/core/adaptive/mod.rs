@@ -85,6 +85,7 @@ const NEAR_BURST: i32 = 3;
 /// Up to this many remembered calls, the fit tries every burst that the
 /// first episode allows; beyond, only the one found before.
 const FIT_EVERY_BURST_UP_TO: usize = 1024;
+const _: () = assert!(FIT_EVERY_BURST_UP_TO < MAX_CALLS);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Phase {
@@ -127,8 +128,6 @@ struct State {
     calls: VecDeque<Call>,
     /// The ticket of `calls[0]`.
     first_ticket: u64,
-    /// Whether `calls` goes back to the group's first call.
-    whole_history: bool,
     /// Tickets of the first call after each pause (the most recent 64).
     episode_starts: VecDeque<u64>,
     /// Remembered calls without an answer yet.
@@ -192,7 +191,6 @@ impl State {
                 self.in_flight -= 1;
             }
             self.first_ticket += 1;
-            self.whole_history = false;
         }
         self.in_flight += 1;
         self.calls.push_back(Call {
@@ -273,7 +271,6 @@ impl AdaptiveRate {
                 ramps: 0,
                 calls: VecDeque::new(),
                 first_ticket: 0,
-                whole_history: true,
                 episode_starts: VecDeque::new(),
                 in_flight: 0,
                 learned: true,
@@ -471,14 +468,12 @@ impl AdaptiveRate {
             .filter_map(|&t| usize::try_from(t.checked_sub(st.first_ticket)?).ok())
             .collect();
         let (bursts, prefer): (Vec<f64>, _) = match (st.discovered, starts.first()) {
-            (Some(counted), Some(&first))
-                if st.whole_history && calls.len() <= FIT_EVERY_BURST_UP_TO =>
-            {
-                (
-                    (1..=counted as u64 + 1).map(|b| b as f64).collect(),
-                    fit::Prefer::FirstEpisode(first),
-                )
-            }
+            // So few calls are all of them (none is forgotten before
+            // `MAX_CALLS`), the first episode included.
+            (Some(counted), Some(&first)) if calls.len() <= FIT_EVERY_BURST_UP_TO => (
+                (1..=counted as u64 + 1).map(|b| b as f64).collect(),
+                fit::Prefer::FirstEpisode(first),
+            ),
             // The first episode is forgotten: the burst found before, or
             // one close to it (it may have been read one or two off).
             _ => (

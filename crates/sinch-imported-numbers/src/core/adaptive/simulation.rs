@@ -77,6 +77,18 @@ struct Achieved {
     refused: f64,
 }
 
+/// The limiter's phase, rate and burst now, for `ADAPTIVE_TRACE`.
+fn state_line(limiter: &AdaptiveRate, start: Instant) -> String {
+    let st = limiter.lock();
+    format!(
+        "{:.3} s: {:?} rate {:?} burst {}",
+        Instant::now().duration_since(start).as_secs_f64(),
+        st.phase,
+        st.rate,
+        st.burst
+    )
+}
+
 async fn simulate(run: Run) -> Achieved {
     let limiter = Arc::new(AdaptiveRate::new(None));
     let bucket = Arc::new(Mutex::new(Bucket::full(run.rate, run.burst)));
@@ -114,13 +126,7 @@ async fn simulate(run: Run) -> Achieved {
                         refused.fetch_add(1, Ordering::SeqCst);
                         limiter.throttled(ticket, Some(Duration::from_secs(1)));
                         if trace {
-                            let st = limiter.lock();
-                            println!(
-                                "  429 at {:.3} s: {:?} rate {:?}",
-                                Instant::now().duration_since(start).as_secs_f64(),
-                                st.phase,
-                                st.rate,
-                            );
+                            println!("  429 at {}", state_line(&limiter, start));
                         }
                     }
                 }
@@ -135,14 +141,7 @@ async fn simulate(run: Run) -> Achieved {
             }
             for _ in 0..40 {
                 tokio::time::sleep(Duration::from_millis(150)).await;
-                let st = limiter.lock();
-                println!(
-                    "  {:.2} s: {:?} rate {:?} burst {}",
-                    Instant::now().duration_since(start).as_secs_f64(),
-                    st.phase,
-                    st.rate,
-                    st.burst
-                );
+                println!("  {}", state_line(&limiter, start));
             }
         })
     };
